@@ -1,0 +1,2 @@
+//! Digilend: lending refurbished devices for digital inclusion.
+pub mod qr;
