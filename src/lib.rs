@@ -1,2 +1,14 @@
 //! Digilend: lending refurbished devices for digital inclusion.
+//!
+//! A library with a thin binary: `startup` builds the HTTP app from a `config` and a bound
+//! listener; `api` holds the handlers; `domain` the rules; `db` the storage for SQLite and
+//! PostgreSQL through one code path.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
 pub mod qr;
+pub mod startup;

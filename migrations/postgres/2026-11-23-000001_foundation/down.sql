@@ -1,0 +1,4 @@
+DROP TABLE counters;
+DROP TABLE api_tokens;
+DROP TABLE users;
+DROP TABLE organisations;

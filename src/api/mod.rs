@@ -1,0 +1,121 @@
+//! HTTP handlers: extract, validate, call the domain, map to response types.
+
+pub mod accounts;
+pub mod devices;
+pub mod donations;
+pub mod health;
+pub mod openapi;
+
+use actix_web::{error::JsonPayloadError, web, HttpRequest, HttpResponse};
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::AppError;
+
+/// Default and largest page sizes of every list endpoint.
+pub const DEFAULT_PAGE: i64 = 50;
+pub const MAX_PAGE: i64 = 200;
+
+/// One page of a list. Pass `next_cursor` back as `cursor` to get the next page; it is absent
+/// on the last page.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+    /// The page size that was used (requested sizes are clamped to 1..=200).
+    pub limit: i64,
+}
+
+/// Paging parameters shared by list endpoints.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PageParams {
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+pub fn clamp_limit(limit: Option<i64>) -> i64 {
+    limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE)
+}
+
+pub fn encode_cursor(raw: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+}
+
+pub fn decode_cursor(cursor: &str) -> Result<String, AppError> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| AppError::invalid("cursor", "is not a cursor returned by this list"))
+}
+
+/// Parses an id from the path; a malformed id names no record, so it is a 404.
+pub fn parse_id(raw: &str, what: &str) -> Result<String, AppError> {
+    uuid::Uuid::parse_str(raw)
+        .map(|u| u.to_string())
+        .map_err(|_| AppError::not_found(what.to_string()))
+}
+
+/// Problem documents for the extractor errors of actix (bad JSON, bad query, bad path).
+pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let app = match &err {
+        JsonPayloadError::ContentType => AppError::UnsupportedMediaType(
+            "Send the body as JSON with `Content-Type: application/json`.".into(),
+        ),
+        JsonPayloadError::Overflow { limit }
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => AppError::PayloadTooLarge(
+            format!("The body is larger than the limit of {limit} bytes."),
+        ),
+        JsonPayloadError::Deserialize(e) => {
+            AppError::BadRequest(format!("The JSON body is invalid: {e}."))
+        }
+        JsonPayloadError::Serialize(e) => AppError::internal(e),
+        other => AppError::BadRequest(format!("The JSON body could not be read: {other}.")),
+    };
+    app.into()
+}
+
+pub fn query_error(
+    err: actix_web::error::QueryPayloadError,
+    _req: &HttpRequest,
+) -> actix_web::Error {
+    AppError::BadRequest(format!("The query string is invalid: {err}.")).into()
+}
+
+pub fn path_error(_err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
+    AppError::not_found("The resource").into()
+}
+
+pub fn payload_error_to_app(err: actix_web::error::PayloadError) -> AppError {
+    match err {
+        actix_web::error::PayloadError::Overflow => {
+            AppError::PayloadTooLarge("The body is larger than the limit.".into())
+        }
+        other => AppError::BadRequest(format!("The body could not be read: {other}")),
+    }
+}
+
+/// Parses an optional JSON body: an empty body gives the default value.
+pub fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> Result<T, AppError> {
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body)
+        .map_err(|e| AppError::BadRequest(format!("The JSON body is invalid: {e}.")))
+}
+
+pub async fn not_found_fallback() -> Result<HttpResponse, AppError> {
+    Err(AppError::not_found("This path"))
+}
+
+/// Registers every route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    health::configure(cfg);
+    accounts::configure(cfg);
+    donations::configure(cfg);
+    devices::configure(cfg);
+}

@@ -1,0 +1,43 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations, and the offline API
+//! reference page (Swagger UI, its assets compiled into the binary).
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::api;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Digilend", description = "Lending refurbished devices for digital inclusion: inventory, data wiping, loans to people, bookings by organisations, labels."),
+    paths(
+        api::health::health,
+        api::accounts::create_organisation, api::accounts::list_organisations, api::accounts::get_organisation,
+        api::accounts::create_user, api::accounts::list_users, api::accounts::me,
+        api::accounts::create_token, api::accounts::list_tokens, api::accounts::revoke_token,
+        api::donations::create_donation, api::donations::list_donations, api::donations::get_donation,
+        api::donations::register_batch, api::donations::register_csv,
+        api::devices::create_device, api::devices::list_devices, api::devices::get_device,
+        api::devices::get_by_tag, api::devices::get_by_serial, api::devices::edit_device,
+        api::devices::device_action, api::devices::device_history, api::devices::lifecycle_table,
+    ),
+    components(schemas(crate::error::Problem, crate::error::FieldError)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "operations", description = "Health and documentation"),
+        (name = "accounts", description = "Organisations, users, API tokens"),
+        (name = "inventory", description = "Donations, devices, lifecycle, history"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}

@@ -1,0 +1,148 @@
+//! Configuration, read only from environment variables.
+
+use std::path::PathBuf;
+
+/// Every setting the service reads, with its default. `--help` prints this list.
+pub const ENV_HELP: &[(&str, &str, &str)] = &[
+    (
+        "DATABASE_URL",
+        "sqlite://data/digilend.sqlite3",
+        "postgres://… for PostgreSQL, sqlite://path (or a plain path) for SQLite",
+    ),
+    ("HOST", "127.0.0.1", "address to listen on"),
+    ("PORT", "8080", "port to listen on"),
+    (
+        "DATABASE_POOL_SIZE",
+        "10",
+        "connections in the database pool",
+    ),
+    (
+        "PUBLIC_BASE_URL",
+        "http://127.0.0.1:8080",
+        "base of the URL printed in QR codes (no trailing slash)",
+    ),
+    (
+        "ASSET_TAG_PREFIX",
+        "GNT",
+        "prefix of asset tags (letters and digits, 1 to 6)",
+    ),
+    ("LABELS_DIR", "labels", "folder of label-stock templates"),
+    ("BOOKING_MAX_DAYS", "42", "longest booking, in days"),
+    (
+        "BOOKING_TURNAROUND_DAYS",
+        "1",
+        "working days kept free between two bookings of a device",
+    ),
+    (
+        "MAX_BODY_BYTES",
+        "2097152",
+        "largest accepted request body (CSV uploads, scans)",
+    ),
+    ("WORKERS", "number of cores", "HTTP worker threads"),
+    ("RUST_LOG", "info", "log filter (env_logger syntax)"),
+];
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub host: String,
+    pub port: u16,
+    pub pool_size: u32,
+    pub public_base_url: String,
+    pub asset_tag_prefix: String,
+    pub labels_dir: PathBuf,
+    pub booking_max_days: i64,
+    pub booking_turnaround_days: i64,
+    pub max_body_bytes: usize,
+    pub workers: Option<usize>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://data/digilend.sqlite3".into(),
+            host: "127.0.0.1".into(),
+            port: 8080,
+            pool_size: 10,
+            public_base_url: "http://127.0.0.1:8080".into(),
+            asset_tag_prefix: "GNT".into(),
+            labels_dir: PathBuf::from("labels"),
+            booking_max_days: 42,
+            booking_turnaround_days: 1,
+            max_body_bytes: 2 * 1024 * 1024,
+            workers: None,
+        }
+    }
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| format!("{name}={v:?} is not a valid value")),
+    }
+}
+
+impl Config {
+    /// Reads the configuration from the environment; an unparsable value is an error naming it.
+    pub fn from_env() -> Result<Self, String> {
+        let d = Config::default();
+        let cfg = Config {
+            database_url: var("DATABASE_URL").unwrap_or(d.database_url),
+            host: var("HOST").unwrap_or(d.host),
+            port: parse("PORT", d.port)?,
+            pool_size: parse("DATABASE_POOL_SIZE", d.pool_size)?,
+            public_base_url: var("PUBLIC_BASE_URL")
+                .unwrap_or(d.public_base_url)
+                .trim_end_matches('/')
+                .to_string(),
+            asset_tag_prefix: var("ASSET_TAG_PREFIX").unwrap_or(d.asset_tag_prefix),
+            labels_dir: var("LABELS_DIR").map(PathBuf::from).unwrap_or(d.labels_dir),
+            booking_max_days: parse("BOOKING_MAX_DAYS", d.booking_max_days)?,
+            booking_turnaround_days: parse("BOOKING_TURNAROUND_DAYS", d.booking_turnaround_days)?,
+            max_body_bytes: parse("MAX_BODY_BYTES", d.max_body_bytes)?,
+            workers: match var("WORKERS") {
+                None => None,
+                Some(_) => Some(parse("WORKERS", 1usize)?),
+            },
+        };
+        cfg.check()?;
+        Ok(cfg)
+    }
+
+    pub fn check(&self) -> Result<(), String> {
+        let p = &self.asset_tag_prefix;
+        if p.is_empty() || p.len() > 6 || !p.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(format!(
+                "ASSET_TAG_PREFIX={p:?} must be 1 to 6 letters or digits"
+            ));
+        }
+        if self.pool_size == 0 {
+            return Err("DATABASE_POOL_SIZE must be at least 1".into());
+        }
+        if self.booking_max_days < 1 || self.booking_turnaround_days < 0 {
+            return Err("BOOKING_MAX_DAYS must be ≥ 1 and BOOKING_TURNAROUND_DAYS ≥ 0".into());
+        }
+        Ok(())
+    }
+
+    /// The text printed by `--help`.
+    pub fn help_text() -> String {
+        let mut s = String::from(
+            "digilend: lending refurbished devices for digital inclusion\n\n\
+             USAGE:\n  digilend                      run the server\n  \
+             digilend create-admin NAME [ORGANISATION]\n                                create an admin (and its organisation) and print a token\n  \
+             digilend --help               this text\n\nENVIRONMENT (name, default, meaning):\n",
+        );
+        for (name, default, meaning) in ENV_HELP {
+            s.push_str(&format!("  {name:<26} {default:<32} {meaning}\n"));
+        }
+        s
+    }
+}

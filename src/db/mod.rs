@@ -1,0 +1,263 @@
+//! Database access: one diesel code path for SQLite and PostgreSQL.
+//!
+//! `DbConn` is a `MultiConnection` over both backends. Queries are written once against the
+//! shared `schema`; the few places where SQL really differs (row locks, how a write transaction
+//! starts) match on the enum here and nowhere else.
+
+pub mod models;
+pub mod schema;
+pub mod types;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::{AppError, AppResult};
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Postgres(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+/// Per-connection settings for SQLite: WAL, foreign keys, and a busy timeout so that a writer
+/// waits for another instead of failing with "database is locked".
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut DbConn) -> Result<(), diesel::r2d2::Error> {
+        conn.batch_execute(
+            "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; \
+             PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+        )
+        .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+/// The pool and what is needed to use it from async handlers.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<ConnectionManager<DbConn>>,
+    backend: Backend,
+    /// SQLite allows one writer at a time; queueing writers of this process here keeps them
+    /// from spinning on the busy handler. Other processes are still held off by
+    /// `BEGIN IMMEDIATE` and the busy timeout. Unused on PostgreSQL, where nothing that must
+    /// be shared between server instances is kept in memory.
+    sqlite_writer: Arc<Mutex<()>>,
+}
+
+/// Turns `sqlite://path` into the path SQLite expects and makes sure its folder exists.
+fn sqlite_path(url: &str) -> Result<String, String> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    if path != ":memory:" {
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("cannot create folder {}: {e}", parent.display()))?;
+            }
+        }
+    }
+    Ok(path.to_string())
+}
+
+impl Db {
+    /// Opens the pool and applies pending migrations for the backend in use.
+    pub fn connect(url: &str, pool_size: u32) -> Result<Db, String> {
+        let backend = Backend::of_url(url);
+        let target = match backend {
+            Backend::Postgres => url.to_string(),
+            Backend::Sqlite => sqlite_path(url)?,
+        };
+        let manager = ConnectionManager::<DbConn>::new(target);
+        let mut builder = Pool::builder()
+            .max_size(pool_size)
+            .connection_timeout(Duration::from_secs(30));
+        if backend == Backend::Sqlite {
+            builder = builder.connection_customizer(Box::new(SqlitePragmas));
+        }
+        let pool = builder
+            .build(manager)
+            .map_err(|e| format!("cannot open the database: {e}"))?;
+        let db = Db {
+            pool,
+            backend,
+            sqlite_writer: Arc::new(Mutex::new(())),
+        };
+        db.migrate()?;
+        Ok(db)
+    }
+
+    fn migrate(&self) -> Result<(), String> {
+        let mut conn = self
+            .pool
+            .get()
+            .map_err(|e| format!("cannot connect to the database: {e}"))?;
+        let result = match &mut *conn {
+            DbConn::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+            DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        };
+        result.map_err(|e| format!("migrations failed: {e}"))
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A pooled connection, for synchronous callers (CLI, benchmarks, tests).
+    pub fn conn(
+        &self,
+    ) -> Result<diesel::r2d2::PooledConnection<ConnectionManager<DbConn>>, AppError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Runs read-only work on a blocking thread, in one transaction (a consistent snapshot).
+    pub async fn read<T, F>(&self, f: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get()?;
+            conn.transaction(|c| f(c))
+        })
+        .await?
+    }
+
+    /// Runs writing work on a blocking thread in one write transaction: everything or nothing.
+    pub async fn write<T, F>(&self, f: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let this = self.clone();
+        actix_web::web::block(move || this.write_blocking(f)).await?
+    }
+
+    /// The synchronous form of [`Db::write`].
+    pub fn write_blocking<T, F>(&self, f: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut DbConn) -> AppResult<T>,
+    {
+        let mut conn = self.pool.get()?;
+        let _guard = match self.backend {
+            // A poisoned lock only means another writer panicked; the database is still sound.
+            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        };
+        write_transaction(&mut conn, f)
+    }
+}
+
+/// Starts a write transaction the way each backend needs (`BEGIN IMMEDIATE` takes SQLite's
+/// write lock up front, so a transaction never fails half-way on lock upgrade), runs `f`,
+/// and commits, or rolls back on any error.
+pub fn write_transaction<T, F>(conn: &mut DbConn, f: F) -> AppResult<T>
+where
+    F: FnOnce(&mut DbConn) -> AppResult<T>,
+{
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            if let Err(rollback) =
+                <DbConn as Connection>::TransactionManager::rollback_transaction(conn)
+            {
+                log::error!("rollback failed: {rollback}");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Row locks where SQL differs: `FOR UPDATE` on PostgreSQL; on SQLite the write transaction
+/// already holds the database's single write lock, so a plain read is enough.
+#[macro_export]
+macro_rules! locked_first {
+    ($conn:expr, $query:expr) => {
+        match $conn {
+            $crate::db::DbConn::Postgres(c) => $query.for_update().first(c),
+            $crate::db::DbConn::Sqlite(c) => $query.first(c),
+        }
+    };
+}
+
+/// The current time in UTC, truncated to microseconds so that both backends store and return
+/// exactly the same value.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{SubsecRound, Utc};
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// Today's date in Brussels, the calendar in which loan periods and bookings are agreed.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Brussels)
+        .date_naive()
+}
+
+/// Takes the next `n` values of a named counter, atomically across transactions and server
+/// processes (the counter row is updated in the caller's write transaction, which locks it).
+/// Returns the first value of the block.
+pub fn next_counter(conn: &mut DbConn, name: &str, n: i64) -> AppResult<i64> {
+    use schema::counters::dsl as c;
+    let updated: Option<i64> = diesel::update(c::counters.filter(c::name.eq(name)))
+        .set(c::value.eq(c::value + n))
+        .returning(c::value)
+        .get_result(conn)
+        .optional()?;
+    match updated {
+        Some(last) => Ok(last - n + 1),
+        None => {
+            diesel::insert_into(c::counters)
+                .values((c::name.eq(name), c::value.eq(n)))
+                .execute(conn)?;
+            Ok(1)
+        }
+    }
+}
+
+/// Runs the same diesel expression on whichever backend the connection is, for the few
+/// statements `MultiConnection` cannot express generically (batch inserts).
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Postgres($c) => $body,
+            $crate::db::DbConn::Sqlite($c) => $body,
+        }
+    };
+}

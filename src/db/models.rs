@@ -1,0 +1,101 @@
+//! Database rows. They mirror the tables; API types live in `api` and never expose rows directly.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::*;
+use crate::domain::accounts::{OrgKind, Role};
+use crate::domain::devices::DeviceKind;
+use crate::domain::lifecycle::Status;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = organisations)]
+pub struct OrganisationRow {
+    pub id: String,
+    pub name: String,
+    pub short_name: String,
+    pub kind: OrgKind,
+    pub address: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: String,
+    pub organisation_id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub role: Role,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = api_tokens)]
+pub struct TokenRow {
+    pub id: String,
+    pub user_id: String,
+    pub token_hash: String,
+    pub label: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = donations)]
+pub struct DonationRow {
+    pub id: String,
+    pub donor_organisation_id: Option<String>,
+    pub donor_name: Option<String>,
+    pub anonymous: bool,
+    pub received_on: NaiveDate,
+    pub received_at: String,
+    pub note: Option<String>,
+    pub owner_organisation_id: String,
+    pub workshop_id: Option<String>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = devices)]
+pub struct DeviceRow {
+    pub id: String,
+    pub seq: i64,
+    pub asset_tag: String,
+    pub kind: DeviceKind,
+    pub subtype: Option<String>,
+    pub brand: String,
+    pub model: String,
+    pub serial_number: Option<String>,
+    pub serial_key: Option<String>,
+    pub specs: String,
+    pub accessories: Option<String>,
+    pub notes: Option<String>,
+    pub status: Status,
+    pub donation_id: Option<String>,
+    pub owner_organisation_id: String,
+    pub holder_organisation_id: Option<String>,
+    pub workshop_id: Option<String>,
+    pub in_pool: bool,
+    pub shelf_location: Option<String>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = device_events)]
+pub struct DeviceEventRow {
+    pub id: String,
+    pub device_id: String,
+    pub seq: i32,
+    pub at: NaiveDateTime,
+    pub actor_user_id: Option<String>,
+    pub action: String,
+    pub status_before: Option<Status>,
+    pub status_after: Status,
+    pub detail: String,
+}

@@ -1,0 +1,163 @@
+//! The life of a device: its statuses, the actions between them, and the one table of
+//! allowed transitions.
+//!
+//! received → wiped → refurbished → ready → (on_loan | booked_out) → returned → (wiped again
+//! after a loan to a person; ready again after a booking, once reset) with the side exits
+//! in_repair, retired (recycled), lost and sold.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+crate::text_enum!(
+    /// Where a device is in its life.
+    Status {
+        Received => "received",
+        Wiped => "wiped",
+        Refurbished => "refurbished",
+        Ready => "ready",
+        OnLoan => "on_loan",
+        BookedOut => "booked_out",
+        Returned => "returned",
+        InRepair => "in_repair",
+        Retired => "retired",
+        Lost => "lost",
+        Sold => "sold",
+    }
+);
+
+crate::text_enum!(
+    /// A lifecycle action: the only way a device's status changes.
+    Action {
+        /// Every drive carries a passed wipe (checked against the wipe records).
+        Wipe => "wipe",
+        /// A passing refurbishment record exists.
+        Refurbish => "refurbish",
+        /// Certified ready for lending or booking.
+        Release => "release",
+        /// Handed to a person under a signed loan agreement (loans only).
+        Lend => "lend",
+        /// Handed to an organisation for a booking (bookings only).
+        BookOut => "book_out",
+        /// Came back from a loan or a booking (loans and bookings only).
+        CheckIn => "check_in",
+        SendToRepair => "send_to_repair",
+        /// Recycled; the end of its life.
+        Retire => "retire",
+        MarkLost => "mark_lost",
+        /// Bought by its borrower.
+        Sell => "sell",
+        /// A lost device turned up again.
+        Found => "found",
+    }
+);
+
+use Action::*;
+use Status::*;
+
+/// The allowed transitions: action, the statuses it may start from, the status it leads to.
+pub const TRANSITIONS: &[(Action, &[Status], Status)] = &[
+    (Wipe, &[Received, Returned, InRepair], Wiped),
+    (Refurbish, &[Wiped, InRepair], Refurbished),
+    (Release, &[Refurbished, Returned], Ready),
+    (Lend, &[Ready], OnLoan),
+    (BookOut, &[Ready], BookedOut),
+    (CheckIn, &[OnLoan, BookedOut], Returned),
+    (
+        SendToRepair,
+        &[Received, Wiped, Refurbished, Ready, Returned],
+        InRepair,
+    ),
+    (
+        Retire,
+        &[
+            Received,
+            Wiped,
+            Refurbished,
+            Ready,
+            Returned,
+            InRepair,
+            Lost,
+        ],
+        Retired,
+    ),
+    (MarkLost, &[Ready, OnLoan, BookedOut, Returned], Lost),
+    (Sell, &[OnLoan, Lost], Sold),
+    (Found, &[Lost], Returned),
+];
+
+impl Action {
+    /// Actions that only the loans or bookings modules perform, because they must create or
+    /// close a loan or booking in the same transaction.
+    pub fn is_internal(self) -> bool {
+        matches!(self, Lend | BookOut | CheckIn | Sell)
+    }
+}
+
+/// The status `action` leads to from `from`, if the table allows it.
+pub fn next_status(from: Status, action: Action) -> Option<Status> {
+    TRANSITIONS
+        .iter()
+        .find(|(a, froms, _)| *a == action && froms.contains(&from))
+        .map(|(_, _, to)| *to)
+}
+
+/// The actions the table allows from `from`, in table order.
+pub fn allowed_actions(from: Status) -> Vec<Action> {
+    TRANSITIONS
+        .iter()
+        .filter(|(_, froms, _)| froms.contains(&from))
+        .map(|(a, _, _)| *a)
+        .collect()
+}
+
+/// One row of the transition table, as exposed read-only by the API.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TransitionView {
+    pub action: Action,
+    pub from: Vec<Status>,
+    pub to: Status,
+    /// True when the action is performed through loans or bookings, not the generic endpoint.
+    pub via_loans_or_bookings: bool,
+}
+
+pub fn table() -> Vec<TransitionView> {
+    TRANSITIONS
+        .iter()
+        .map(|(a, froms, to)| TransitionView {
+            action: *a,
+            from: froms.to_vec(),
+            to: *to,
+            via_loans_or_bookings: a.is_internal(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_status_but_the_final_ones_has_a_way_out() {
+        for s in Status::ALL {
+            let out = allowed_actions(*s);
+            match s {
+                Retired | Sold => assert!(out.is_empty(), "{s} should be final"),
+                _ => assert!(!out.is_empty(), "{s} has no way out"),
+            }
+        }
+    }
+
+    #[test]
+    fn the_main_path_is_allowed_and_shortcuts_are_not() {
+        assert_eq!(next_status(Received, Wipe), Some(Wiped));
+        assert_eq!(next_status(Wiped, Refurbish), Some(Refurbished));
+        assert_eq!(next_status(Refurbished, Release), Some(Ready));
+        assert_eq!(next_status(Ready, Lend), Some(OnLoan));
+        assert_eq!(next_status(OnLoan, CheckIn), Some(Returned));
+        assert_eq!(next_status(Returned, Wipe), Some(Wiped));
+        assert_eq!(next_status(Received, Release), None);
+        assert_eq!(next_status(Received, Lend), None);
+        assert_eq!(next_status(Wiped, Lend), None);
+        assert_eq!(next_status(Retired, Found), None);
+    }
+}

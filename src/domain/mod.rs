@@ -1,0 +1,9 @@
+//! The rules of the service, as plain functions over a connection. Handlers call these inside
+//! one transaction per request.
+
+pub mod accounts;
+pub mod devices;
+pub mod donations;
+pub mod guards;
+pub mod intake;
+pub mod lifecycle;
