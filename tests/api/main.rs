@@ -1,0 +1,7 @@
+//! The black-box test suite: one binary, driving the real HTTP app.
+
+mod helpers;
+
+mod access;
+mod foundation;
+mod inventory;
