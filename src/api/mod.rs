@@ -5,6 +5,7 @@ pub mod devices;
 pub mod donations;
 pub mod health;
 pub mod openapi;
+pub mod refurbishment;
 
 use actix_web::{error::JsonPayloadError, web, HttpRequest, HttpResponse};
 use base64::Engine;
@@ -118,4 +119,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     accounts::configure(cfg);
     donations::configure(cfg);
     devices::configure(cfg);
+    refurbishment::configure(cfg);
 }

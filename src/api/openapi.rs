@@ -19,6 +19,11 @@ use crate::api;
         api::devices::create_device, api::devices::list_devices, api::devices::get_device,
         api::devices::get_by_tag, api::devices::get_by_serial, api::devices::edit_device,
         api::devices::device_action, api::devices::device_history, api::devices::lifecycle_table,
+        api::refurbishment::assign_donation, api::refurbishment::assign_device,
+        api::refurbishment::list_drives, api::refurbishment::add_drive,
+        api::refurbishment::record_wipe, api::refurbishment::list_wipes,
+        api::refurbishment::record_refurbishment, api::refurbishment::list_refurbishments,
+        api::refurbishment::work_queue,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth),
@@ -26,6 +31,7 @@ use crate::api;
         (name = "operations", description = "Health and documentation"),
         (name = "accounts", description = "Organisations, users, API tokens"),
         (name = "inventory", description = "Donations, devices, lifecycle, history"),
+        (name = "refurbishment", description = "Workshops: assignment, drives, wipe records (NIST SP 800-88), grading, work queue, certificates"),
     )
 )]
 pub struct ApiDoc;
