@@ -9,11 +9,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::format::{format_date, format_money};
-use super::render::{Align, Layout, Style, CONTENT_W, MARGIN_X, MM, PAGE_W};
+use super::render::{Align, Layout, Style, CONTENT_W, MARGIN_X, MM};
 use super::texts::{self, Texts};
 use super::{DocumentError, Lang};
 
 /// Every placeholder the agreement texts may use.
+#[cfg(test)]
 pub(crate) const PLACEHOLDERS: &[&str] = &[
     "agreement_number",
     "page",
@@ -134,26 +135,11 @@ pub fn loan_agreement_pdf(data: &AgreementData) -> Result<Vec<u8>, DocumentError
     let title = t.get("document.title")?;
     let mut l = Layout::new("loan agreement", title, Some(AGREEMENT_MAX_PAGES))?;
 
-    // Title block.
-    let top = l.y;
-    l.text_at(MARGIN_X, top - 17.0, title, Style::bold(17.0), Align::Left);
-    l.text_at(
-        PAGE_W - MARGIN_X,
-        top - 17.0,
+    l.title(
+        title,
         &t.fill("document.number", &vars)?,
-        BODY_BOLD,
-        Align::Right,
+        Some(t.get("document.subtitle")?),
     );
-    l.text_at(
-        MARGIN_X,
-        top - 33.0,
-        t.get("document.subtitle")?,
-        Style::regular(11.0).ink(0.7),
-        Align::Left,
-    );
-    l.gap(40.0);
-    l.rule();
-    l.gap(4.0);
 
     // 1. Parties.
     heading(&mut l, t.get("parties.heading")?)?;
@@ -162,7 +148,10 @@ pub fn loan_agreement_pdf(data: &AgreementData) -> Result<Vec<u8>, DocumentError
     for (label, value) in [
         (t.get("parties.lender")?, lender.as_str()),
         (t.get("parties.borrower")?, borrower.as_str()),
-        (t.get("parties.social_worker")?, data.social_worker_name.as_str()),
+        (
+            t.get("parties.social_worker")?,
+            data.social_worker_name.as_str(),
+        ),
     ] {
         labelled(&mut l, label, value, 60.0 * MM)?;
     }
@@ -421,7 +410,11 @@ fn signatures(l: &mut Layout, t: &Texts, data: &AgreementData) -> Result<(), Doc
     for (role, name) in blocks {
         let mut lines = l.wrap(role, BODY_BOLD, inner_w);
         let bold = lines.len();
-        lines.extend(l.wrap(&t.fill("signatures.name", &[("name", name)])?, BODY, inner_w));
+        lines.extend(l.wrap(
+            &t.fill("signatures.name", &[("name", name)])?,
+            BODY,
+            inner_w,
+        ));
         lines.extend(l.wrap(t.get("signatures.signature")?, BODY, inner_w));
         wrapped.push((lines, bold));
     }
@@ -486,8 +479,7 @@ mod tests {
             social_worker_name: "Noël Dumoulin".into(),
             devices: (1..=devices).map(device).collect(),
             accessories: vec!["oplader".into(), "beschermhoes".into()],
-            purpose: "solliciteren, e-mails lezen en contact houden met de VDAB en het OCMW"
-                .into(),
+            purpose: "solliciteren, e-mails lezen en contact houden met de VDAB en het OCMW".into(),
             start: d(2026, 1, 15),
             end: d(2032, 1, 14),
             checkpoints: (0..checkpoints)
@@ -530,7 +522,17 @@ mod tests {
         let mut data = sample(Lang::Fr, 1, 2);
         data.purpose = "créer un CV, télécharger des fiches de paie, Noël, façade, €".into();
         let text = flat(&extract_text(&loan_agreement_pdf(&data).expect("pdf")));
-        for word in ["é", "ë", "ç", "€", "créer", "Noël", "façade", "Zoë", "Françoise"] {
+        for word in [
+            "é",
+            "ë",
+            "ç",
+            "€",
+            "créer",
+            "Noël",
+            "façade",
+            "Zoë",
+            "Françoise",
+        ] {
             assert!(text.contains(word), "{word} lost in {text}");
         }
     }
@@ -577,13 +579,22 @@ mod tests {
     fn inconsistent_data_is_rejected() {
         let mut data = sample(Lang::Nl, 1, 2);
         data.end = d(2025, 1, 1);
-        assert!(matches!(loan_agreement_pdf(&data), Err(DocumentError::Invalid(_))));
+        assert!(matches!(
+            loan_agreement_pdf(&data),
+            Err(DocumentError::Invalid(_))
+        ));
         let mut data = sample(Lang::Nl, 1, 2);
         data.devices.clear();
-        assert!(matches!(loan_agreement_pdf(&data), Err(DocumentError::Invalid(_))));
+        assert!(matches!(
+            loan_agreement_pdf(&data),
+            Err(DocumentError::Invalid(_))
+        ));
         let mut data = sample(Lang::Nl, 1, 2);
         data.checkpoints.push(d(2040, 1, 1));
-        assert!(matches!(loan_agreement_pdf(&data), Err(DocumentError::Invalid(_))));
+        assert!(matches!(
+            loan_agreement_pdf(&data),
+            Err(DocumentError::Invalid(_))
+        ));
     }
 
     #[test]

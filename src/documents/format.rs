@@ -32,7 +32,7 @@ pub fn format_money(cents: i64, lang: Lang) -> String {
     let digits = euros.to_string();
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(thousands);
         }
         grouped.push(c);
@@ -69,7 +69,10 @@ mod tests {
         assert_eq!(printed(&format_money(20_000, Lang::Nl)), "€ 200,00");
         assert_eq!(printed(&format_money(20_000, Lang::Fr)), "€ 200,00");
         assert_eq!(format_money(20_000, Lang::En), "€200.00");
-        assert_eq!(printed(&format_money(123_456_789, Lang::Nl)), "€ 1.234.567,89");
+        assert_eq!(
+            printed(&format_money(123_456_789, Lang::Nl)),
+            "€ 1.234.567,89"
+        );
         assert_eq!(printed(&format_money(120_005, Lang::Fr)), "€ 1 200,05");
         assert_eq!(format_money(120_005, Lang::En), "€1,200.05");
         assert_eq!(format_money(-5, Lang::En), "-€0.05");

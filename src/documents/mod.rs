@@ -7,6 +7,8 @@
 //! and language, so that it can be corrected without touching the code.
 
 mod agreement;
+mod booking;
+mod certificate;
 mod format;
 mod render;
 mod texts;
@@ -14,6 +16,14 @@ mod texts;
 use serde::{Deserialize, Serialize};
 
 pub use agreement::{loan_agreement_pdf, AgreementData, AgreementDevice, Party};
+pub use booking::{
+    booking_confirmation_pdf, pick_list_pdf, BookingConfirmationData, BookingLine, PickListData,
+    PickListItem,
+};
+pub use certificate::{
+    sanitisation_certificate_csv, sanitisation_certificate_pdf, CertificateData, CertificateRow,
+    CertificateTotals, Outcome, Verification,
+};
 pub use format::{format_date, format_money};
 
 /// Language of a document. Dutch first: it is the default.

@@ -97,7 +97,6 @@ impl Style {
 pub(crate) enum Align {
     Left,
     Right,
-    Center,
 }
 
 /// A document being laid out, page by page.
@@ -137,11 +136,6 @@ impl Layout {
             max_pages,
             document,
         })
-    }
-
-    /// Number of the current page, from 1.
-    pub(crate) fn page_number(&self) -> usize {
-        self.done.len() + 1
     }
 
     /// Space left above the bottom margin.
@@ -245,10 +239,7 @@ impl Layout {
             }
             lines.push(line);
         }
-        lines
-            .into_iter()
-            .map(|l| l.replace(GLUE, " "))
-            .collect()
+        lines.into_iter().map(|l| l.replace(GLUE, " ")).collect()
     }
 
     /// Draws one line of text with its baseline at `y`.
@@ -260,7 +251,6 @@ impl Layout {
         let x = match align {
             Align::Left => x,
             Align::Right => x - self.width(&text, style),
-            Align::Center => x - self.width(&text, style) / 2.0,
         };
         let font = match style.weight {
             Weight::Regular => self.regular.clone(),
@@ -268,7 +258,9 @@ impl Layout {
         };
         self.ops.extend([
             Op::StartTextSection,
-            Op::SetFillColor { col: grey(style.ink) },
+            Op::SetFillColor {
+                col: grey(style.ink),
+            },
             Op::SetFont {
                 font: PdfFontHandle::External(font),
                 size: Pt(style.size),
@@ -281,6 +273,51 @@ impl Layout {
             },
             Op::EndTextSection,
         ]);
+    }
+
+    /// The document title at the top of the first page, a reference (number) on the right
+    /// (below the title when both do not fit on one line), an optional grey subtitle and a
+    /// rule.
+    pub(crate) fn title(&mut self, title: &str, reference: &str, subtitle: Option<&str>) {
+        let title_style = Style::bold(17.0);
+        let reference_style = Style::bold(10.0);
+        let fits =
+            self.width(title, title_style) + self.width(reference, reference_style) + 6.0 * MM
+                <= CONTENT_W;
+        let top = self.y;
+        self.text_at(MARGIN_X, top - 17.0, title, title_style, Align::Left);
+        let mut used = 24.0;
+        if fits {
+            self.text_at(
+                PAGE_W - MARGIN_X,
+                top - 17.0,
+                reference,
+                reference_style,
+                Align::Right,
+            );
+        } else {
+            self.text_at(
+                MARGIN_X,
+                top - 33.0,
+                reference,
+                reference_style,
+                Align::Left,
+            );
+            used += 14.0;
+        }
+        if let Some(subtitle) = subtitle {
+            self.text_at(
+                MARGIN_X,
+                top - used - 10.0,
+                subtitle,
+                Style::regular(11.0).ink(0.7),
+                Align::Left,
+            );
+            used += 16.0;
+        }
+        self.gap(used);
+        self.rule();
+        self.gap(6.0);
     }
 
     /// Draws wrapped lines in a box of `width` whose top is `top`, without moving the cursor
@@ -312,7 +349,12 @@ impl Layout {
     }
 
     /// Flows a paragraph that must stay on one page (moves to the next page as a whole).
-    pub(crate) fn block(&mut self, text: &str, style: Style, indent: f32) -> Result<(), DocumentError> {
+    pub(crate) fn block(
+        &mut self,
+        text: &str,
+        style: Style,
+        indent: f32,
+    ) -> Result<(), DocumentError> {
         let lines = self.wrap(text, style, CONTENT_W - indent);
         self.ensure(lines.len() as f32 * style.leading())?;
         let top = self.y;
@@ -326,7 +368,13 @@ impl Layout {
         let lines = self.wrap(text, style, CONTENT_W - indent);
         self.ensure(lines.len() as f32 * style.leading())?;
         let top = self.y;
-        self.text_at(MARGIN_X + 1.0 * MM, top - style.size, "•", style, Align::Left);
+        self.text_at(
+            MARGIN_X + 1.0 * MM,
+            top - style.size,
+            "•",
+            style,
+            Align::Left,
+        );
         self.y -= self.lines_at(MARGIN_X + indent, top, &lines, style);
         Ok(())
     }
@@ -378,7 +426,13 @@ impl Layout {
 
     /// A QR code of `text` as vector rectangles, quiet zone included, `size` points square,
     /// with its top-left corner at (`x`, `top`).
-    pub(crate) fn qr(&mut self, x: f32, top: f32, size: f32, text: &str) -> Result<(), DocumentError> {
+    pub(crate) fn qr(
+        &mut self,
+        x: f32,
+        top: f32,
+        size: f32,
+        text: &str,
+    ) -> Result<(), DocumentError> {
         let matrix = QrMatrix::encode(text).map_err(|e| DocumentError::Qr {
             text: text.to_string(),
             message: e.to_string(),
@@ -496,7 +550,8 @@ impl Table {
         if shade {
             layout.fill_rect(MARGIN_X, top - h, self.total_width(), h, 0.05);
         }
-        self.draw_cells(layout, top, &wrapped, self.style);
+        let text_h = self.height(&wrapped, self.style, 0.0);
+        self.draw_cells(layout, top - (h - text_h) / 2.0, &wrapped, self.style);
         layout.line(
             MARGIN_X,
             top - h,

@@ -24,18 +24,27 @@ pub(crate) enum Entry {
 /// Source files, embedded at compile time: `(file name, contents)`.
 pub(crate) type Source = (&'static str, &'static str);
 
-pub(crate) const AGREEMENT_NL: Source = (
-    "agreement.nl.toml",
-    include_str!("texts/agreement.nl.toml"),
+pub(crate) const AGREEMENT_NL: Source =
+    ("agreement.nl.toml", include_str!("texts/agreement.nl.toml"));
+pub(crate) const AGREEMENT_FR: Source =
+    ("agreement.fr.toml", include_str!("texts/agreement.fr.toml"));
+pub(crate) const AGREEMENT_EN: Source =
+    ("agreement.en.toml", include_str!("texts/agreement.en.toml"));
+pub(crate) const CERTIFICATE_NL: Source = (
+    "certificate.nl.toml",
+    include_str!("texts/certificate.nl.toml"),
 );
-pub(crate) const AGREEMENT_FR: Source = (
-    "agreement.fr.toml",
-    include_str!("texts/agreement.fr.toml"),
+pub(crate) const CERTIFICATE_FR: Source = (
+    "certificate.fr.toml",
+    include_str!("texts/certificate.fr.toml"),
 );
-pub(crate) const AGREEMENT_EN: Source = (
-    "agreement.en.toml",
-    include_str!("texts/agreement.en.toml"),
+pub(crate) const CERTIFICATE_EN: Source = (
+    "certificate.en.toml",
+    include_str!("texts/certificate.en.toml"),
 );
+pub(crate) const BOOKING_NL: Source = ("booking.nl.toml", include_str!("texts/booking.nl.toml"));
+pub(crate) const BOOKING_FR: Source = ("booking.fr.toml", include_str!("texts/booking.fr.toml"));
+pub(crate) const BOOKING_EN: Source = ("booking.en.toml", include_str!("texts/booking.en.toml"));
 
 /// The agreement wording in `lang`.
 pub(crate) fn agreement(lang: Lang) -> Result<Texts, DocumentError> {
@@ -46,14 +55,34 @@ pub(crate) fn agreement(lang: Lang) -> Result<Texts, DocumentError> {
     })
 }
 
+/// The certificate wording in `lang`.
+pub(crate) fn certificate(lang: Lang) -> Result<Texts, DocumentError> {
+    Texts::parse(match lang {
+        Lang::Nl => CERTIFICATE_NL,
+        Lang::Fr => CERTIFICATE_FR,
+        Lang::En => CERTIFICATE_EN,
+    })
+}
+
+/// The wording of the booking documents (pick list and confirmation) in `lang`.
+pub(crate) fn booking(lang: Lang) -> Result<Texts, DocumentError> {
+    Texts::parse(match lang {
+        Lang::Nl => BOOKING_NL,
+        Lang::Fr => BOOKING_FR,
+        Lang::En => BOOKING_EN,
+    })
+}
 
 impl Texts {
     /// Parses one embedded file.
     pub(crate) fn parse((file, source): Source) -> Result<Self, DocumentError> {
-        let table: toml::Table = source.parse().map_err(|e: toml::de::Error| DocumentError::Texts {
-            file,
-            message: e.message().to_string(),
-        })?;
+        let table: toml::Table =
+            source
+                .parse()
+                .map_err(|e: toml::de::Error| DocumentError::Texts {
+                    file,
+                    message: e.message().to_string(),
+                })?;
         let mut entries = BTreeMap::new();
         flatten(file, "", &table, &mut entries)?;
         Ok(Self { file, entries })
@@ -79,7 +108,11 @@ impl Texts {
     }
 
     /// The list under `key`, each item with its placeholders filled in.
-    pub(crate) fn list(&self, key: &str, vars: &[(&str, &str)]) -> Result<Vec<String>, DocumentError> {
+    pub(crate) fn list(
+        &self,
+        key: &str,
+        vars: &[(&str, &str)],
+    ) -> Result<Vec<String>, DocumentError> {
         match self.entries.get(key) {
             Some(Entry::List(items)) => Ok(items.iter().map(|s| substitute(s, vars)).collect()),
             _ => Err(self.missing(key)),
@@ -243,11 +276,29 @@ mod tests {
         );
     }
 
+    #[test]
+    fn certificate_texts_are_consistent() {
+        check_family(
+            [CERTIFICATE_NL, CERTIFICATE_FR, CERTIFICATE_EN],
+            crate::documents::certificate::PLACEHOLDERS,
+        );
+    }
+
+    #[test]
+    fn booking_texts_are_consistent() {
+        check_family(
+            [BOOKING_NL, BOOKING_FR, BOOKING_EN],
+            crate::documents::booking::PLACEHOLDERS,
+        );
+    }
 
     #[test]
     fn substitution() {
         assert_eq!(
-            substitute("tot {end_date}, {x} {unknown} {", &[("end_date", "1-1-2030"), ("x", "a")]),
+            substitute(
+                "tot {end_date}, {x} {unknown} {",
+                &[("end_date", "1-1-2030"), ("x", "a")]
+            ),
             "tot 1-1-2030, a {unknown} {"
         );
         assert_eq!(placeholders("a {b} c {d}"), vec!["b", "d"]);
