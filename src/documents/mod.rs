@@ -15,7 +15,9 @@ mod texts;
 
 use serde::{Deserialize, Serialize};
 
-pub use agreement::{loan_agreement_pdf, AgreementData, AgreementDevice, Party};
+pub use agreement::{
+    loan_agreement_pdf, AgreementData, AgreementDevice, Party, AGREEMENT_MAX_PAGES,
+};
 pub use booking::{
     booking_confirmation_pdf, pick_list_pdf, BookingConfirmationData, BookingLine, PickListData,
     PickListItem,
