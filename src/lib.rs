@@ -1,2 +1,3 @@
 //! Digilend: lending refurbished devices for digital inclusion.
+pub mod labels;
 pub mod qr;
