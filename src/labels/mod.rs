@@ -210,5 +210,36 @@ pub(crate) fn prepare(stock: &LabelStock, label: &LabelData) -> Result<PreparedL
     })
 }
 
+/// The dark modules of `qr` as rectangles `(column, row, width, height)` in modules: the
+/// horizontal runs of [`QrMatrix::dark_runs`], with identical runs in consecutive rows merged
+/// into one taller rectangle. Rectangles do not overlap and cover exactly the dark modules.
+pub(crate) fn qr_rects(qr: &QrMatrix) -> Vec<(usize, usize, usize, usize)> {
+    let mut done = Vec::new();
+    // Rectangles still open at the previous row, keyed by (column, width).
+    let mut open: Vec<(usize, usize, usize, usize)> = Vec::new();
+    let mut runs = qr.dark_runs().into_iter().peekable();
+    for row in 0..qr.width() {
+        let mut next_open = Vec::with_capacity(open.len());
+        while let Some(&(r, col, len)) = runs.peek() {
+            if r != row {
+                break;
+            }
+            runs.next();
+            match open.iter().position(|o| o.0 == col && o.2 == len) {
+                Some(i) => {
+                    let mut rect = open.swap_remove(i);
+                    rect.3 += 1;
+                    next_open.push(rect);
+                }
+                None => next_open.push((col, row, len, 1)),
+            }
+        }
+        done.append(&mut open);
+        open = next_open;
+    }
+    done.append(&mut open);
+    done
+}
+
 #[cfg(test)]
 mod tests;

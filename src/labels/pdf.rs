@@ -6,7 +6,7 @@ use printpdf::{
 };
 
 use super::text::{BOLD_TTF, MM_PER_PT, REGULAR_TTF};
-use super::{check_stock, layout_positions, prepare, LabelData, LabelError, LabelStock};
+use super::{check_stock, layout_positions, prepare, qr_rects, LabelData, LabelError, LabelStock};
 
 /// Points per millimetre.
 const PT_PER_MM: f64 = 1.0 / MM_PER_PT;
@@ -43,11 +43,13 @@ pub fn render_pdf(
         icc_profile: None,
     });
 
+    // Encoding the QR codes is the costly part: spread it over the cores.
+    let prepared = parallel_map(labels, |label| prepare(stock, label));
     let mut pages: Vec<Vec<Op>> = (0..page_count)
         .map(|_| vec![Op::SetFillColor { col: black.clone() }])
         .collect();
-    for (label, pos) in labels.iter().zip(&positions) {
-        let p = prepare(stock, label)?;
+    for (p, pos) in prepared.into_iter().zip(&positions) {
+        let p = p?;
         let Some(ops) = pages.get_mut(pos.page) else {
             return Err(LabelError::Render(
                 "label placed beyond the last page".into(),
@@ -55,7 +57,7 @@ pub fn render_pdf(
         };
 
         // QR code: a coordinate system in modules, origin at the first module's top-left
-        // corner, y downwards, so each run is a rectangle with small integer coordinates.
+        // corner, y downwards, so each rectangle has small integer coordinates.
         let m = (p.module_mm * PT_PER_MM) as f32;
         let tx = ((pos.x_mm + p.qr_x_mm) * PT_PER_MM) as f32;
         let ty = (page_h_pt - (pos.y_mm + p.qr_y_mm) * PT_PER_MM) as f32;
@@ -63,13 +65,13 @@ pub fn render_pdf(
         ops.push(Op::SetTransformationMatrix {
             matrix: CurTransMat::Raw([m, 0.0, 0.0, -m, tx, ty]),
         });
-        for (row, col, len) in p.qr.dark_runs() {
+        for (col, row, width, height) in qr_rects(&p.qr) {
             ops.push(Op::DrawRectangle {
                 rectangle: Rect {
                     x: Pt(col as f32),
                     y: Pt(row as f32),
-                    width: Pt(len as f32),
-                    height: Pt(1.0),
+                    width: Pt(width as f32),
+                    height: Pt(height as f32),
                     mode: Some(PaintMode::Fill),
                     winding_order: Some(WindingOrder::NonZero),
                 },
@@ -108,16 +110,94 @@ pub fn render_pdf(
         .into_iter()
         .map(|ops| PdfPage::new(w, h, ops))
         .collect();
+    // printpdf compresses every stream at zlib's best (slowest) level; the label content
+    // (integer rectangles) compresses nearly as well at a fast level, so compress here.
     let options = PdfSaveOptions {
         subset_fonts: true,
+        optimize: false,
         ..PdfSaveOptions::default()
     };
     let mut warnings = Vec::new();
-    let bytes = doc.with_pages(pages).save(&options, &mut warnings);
-    if bytes.is_empty() {
-        return Err(LabelError::Render("the PDF writer produced nothing".into()));
-    }
+    let mut lo = doc
+        .with_pages(pages)
+        .to_lopdf_document(&options, &mut warnings);
+    let mut streams: Vec<&mut lopdf::Stream> = lo
+        .objects
+        .values_mut()
+        .filter_map(|o| match o {
+            lopdf::Object::Stream(s) if s.allows_compression => Some(s),
+            _ => None,
+        })
+        .collect();
+    parallel_for_each(&mut streams, |s| compress(s));
+    let mut bytes = Vec::new();
+    lo.save_to(&mut bytes)
+        .map_err(|e| LabelError::Render(format!("writing the PDF failed: {e}")))?;
     Ok(bytes)
+}
+
+/// Deflates a stream that has no filter yet, if that makes it smaller.
+fn compress(stream: &mut lopdf::Stream) {
+    use std::io::Write as _;
+    if stream.dict.get(b"Filter").is_ok() {
+        return;
+    }
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
+    if enc.write_all(&stream.content).is_err() {
+        return;
+    }
+    if let Ok(packed) = enc.finish() {
+        if packed.len() + 19 < stream.content.len() {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(packed);
+        }
+    }
+}
+
+/// Worker threads for one document: the cores, at most 8.
+fn workers(items: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    cores.min(8).min(items.div_ceil(16)).max(1)
+}
+
+/// `items.iter().map(f).collect()`, spread over a few scoped threads.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let n = workers(items.len());
+    if n <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(n);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|c| scope.spawn(move || c.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(v) => v,
+                // A panic in a worker is a bug; pass it on unchanged.
+                Err(e) => std::panic::resume_unwind(e),
+            })
+            .collect()
+    })
+}
+
+/// Calls `f` on every item, spread over a few scoped threads.
+fn parallel_for_each<T: Send>(items: &mut [T], f: impl Fn(&mut T) + Sync) {
+    let n = workers(items.len());
+    if n <= 1 {
+        items.iter_mut().for_each(f);
+        return;
+    }
+    let chunk = items.len().div_ceil(n);
+    let f = &f;
+    std::thread::scope(|scope| {
+        for c in items.chunks_mut(chunk) {
+            scope.spawn(move || c.iter_mut().for_each(f));
+        }
+    });
 }
 
 fn add_font(doc: &mut PdfDocument, bytes: &[u8]) -> Result<FontId, LabelError> {

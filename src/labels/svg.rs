@@ -2,12 +2,12 @@
 
 use std::fmt::Write as _;
 
-use super::{check_stock, prepare, LabelData, LabelError, LabelStock};
+use super::{check_stock, prepare, qr_rects, LabelData, LabelError, LabelStock};
 
 /// Renders one label as a standalone SVG document whose user unit is the millimetre
 /// (`width`/`height` in mm, `viewBox` in mm).
 ///
-/// The QR code is one `<path>` (one sub-path per dark run, crisp edges); the text lines are
+/// The QR code is one `<path>` (one sub-path per rectangle of dark modules, crisp edges); the text lines are
 /// `<text>` elements in DejaVu Sans (falling back to a sans-serif font), XML-escaped. The
 /// label background is a white rectangle with the stock's corner radius.
 pub fn render_svg(stock: &LabelStock, label: &LabelData) -> Result<String, LabelError> {
@@ -33,8 +33,8 @@ pub fn render_svg(stock: &LabelStock, label: &LabelData) -> Result<String, Label
         fmt(p.qr_y_mm),
         fmt(p.module_mm)
     );
-    for (row, col, len) in p.qr.dark_runs() {
-        let _ = write!(s, "M{col} {row}h{len}v1h-{len}z");
+    for (col, row, width, height) in qr_rects(&p.qr) {
+        let _ = write!(s, "M{col} {row}h{width}v{height}h-{width}z");
     }
     s.push_str("\"/>\n");
     for line in &p.lines {

@@ -413,3 +413,37 @@ fn the_model_line_is_dropped_or_truncated_to_fit() {
         assert!(p.lines.len() >= 3);
     }
 }
+
+#[test]
+fn qr_rectangles_cover_exactly_the_dark_modules() {
+    for url in [
+        "https://uitleen.gent.be/d/GNT-000123",
+        "x",
+        &"https://a.be/".repeat(8),
+    ] {
+        let qr = crate::qr::QrMatrix::encode(url).expect("encodes");
+        let w = qr.width();
+        let mut seen = vec![0u8; w * w];
+        let rects = qr_rects(&qr);
+        for &(x, y, rw, rh) in &rects {
+            for yy in y..y + rh {
+                for xx in x..x + rw {
+                    seen[yy * w + xx] += 1;
+                }
+            }
+        }
+        for y in 0..w {
+            for x in 0..w {
+                assert_eq!(
+                    seen[y * w + x],
+                    u8::from(qr.is_dark(x, y)),
+                    "{url} at {x},{y}"
+                );
+            }
+        }
+        assert!(
+            rects.len() < qr.dark_runs().len(),
+            "merging saves rectangles"
+        );
+    }
+}
