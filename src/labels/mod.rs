@@ -178,7 +178,8 @@ pub(crate) struct PreparedLabel {
     pub lines: Vec<text::TextLine>,
 }
 
-/// The smallest module size the QR code of `url` would get on `stock`, or the error.
+/// Encodes the QR code and lays out the text of one label on `stock`; refuses a QR code whose
+/// modules would be under [`MIN_MODULE_MM`].
 pub(crate) fn prepare(stock: &LabelStock, label: &LabelData) -> Result<PreparedLabel, LabelError> {
     if label.url.is_empty() {
         return Err(LabelError::Qr("the URL is empty".into()));

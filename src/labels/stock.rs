@@ -1,7 +1,6 @@
 //! Label stocks: the TOML template files under `labels/`, their validation and the catalogue.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -112,12 +111,24 @@ impl LabelStock {
     /// The error is a human-readable sentence (or several, separated by `; `).
     pub fn from_toml_str(text: &str) -> Result<LabelStock, String> {
         let stock: LabelStock = toml::from_str(text).map_err(|e| {
-            // toml's message spans several lines with a source excerpt; keep it on one.
-            e.to_string()
+            // toml's Display spans several lines with a source excerpt; keep one line.
+            let message = e
+                .message()
                 .lines()
-                .filter(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
                 .collect::<Vec<_>>()
-                .join(" ")
+                .join(", ");
+            match e.span() {
+                // A missing field is reported on the whole table, from offset 0: no position.
+                Some(span) if span.start > 0 => {
+                    let before = text.get(..span.start).unwrap_or("");
+                    let line = before.matches('\n').count() + 1;
+                    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                    format!("invalid TOML at line {line}, column {column}: {message}")
+                }
+                _ => format!("invalid template: {message}"),
+            }
         })?;
         stock.validate()?;
         Ok(stock)
@@ -369,11 +380,7 @@ impl LabelCatalog {
                     origin.insert(stock.id.clone(), shown);
                     catalog.stocks.insert(stock.id.clone(), stock);
                 }
-                Err(e) => {
-                    let mut w = String::new();
-                    let _ = write!(w, "{shown}: skipped, {e}");
-                    warnings.push(w);
-                }
+                Err(e) => warnings.push(format!("{shown}: skipped, {e}")),
             }
         }
         (catalog, warnings)

@@ -101,6 +101,12 @@ fn malformed_files_are_reported_by_name_and_skipped() {
     )
     .expect("w");
     std::fs::write(
+        dir.path().join("no-source.toml"),
+        good.replace("avery-l7160", "no-source")
+            .replace("source = ", "sauce = "),
+    )
+    .expect("w");
+    std::fs::write(
         dir.path().join("too-wide.toml"),
         good.replace("avery-l7160", "too-wide")
             .replace("columns = 3", "columns = 4"),
@@ -123,7 +129,7 @@ fn malformed_files_are_reported_by_name_and_skipped() {
 
     let (c, warnings) = LabelCatalog::load_dir(dir.path());
     assert_eq!(c.len(), SHIPPED.len(), "the good files still load");
-    assert_eq!(warnings.len(), 5, "{warnings:#?}");
+    assert_eq!(warnings.len(), 6, "{warnings:#?}");
     let find = |name: &str| {
         warnings
             .iter()
@@ -131,7 +137,8 @@ fn malformed_files_are_reported_by_name_and_skipped() {
             .unwrap_or_else(|| panic!("no warning for {name}: {warnings:#?}"))
             .clone()
     };
-    assert!(find("broken-syntax.toml").contains("skipped"));
+    assert!(find("broken-syntax.toml").contains("skipped, invalid TOML at line 2"));
+    assert!(find("no-source.toml").contains("unknown field `sauce`"));
     assert!(find("too-wide.toml").contains("do not fit across the page"));
     assert!(find("tiny-qr.toml").contains("qr_size_mm"));
     assert!(find("negative.toml").contains("label_width_mm must be a positive number"));
@@ -446,4 +453,20 @@ fn qr_rectangles_cover_exactly_the_dark_modules() {
             "merging saves rectangles"
         );
     }
+}
+
+#[test]
+fn l7651_takes_urls_up_to_84_characters() {
+    let s = stock("avery-l7651");
+    let base = "https://uitleen.gent.be/d/";
+    let mut label = sample(1);
+    label.url = format!("{base}{}", "a".repeat(84 - base.len()));
+    assert_eq!(label.url.len(), 84);
+    let png = render_png(&s, &label, 300).expect("version 5 fits");
+    assert_eq!(decode_png(&png), vec![label.url.clone()]);
+    label.url.push('b');
+    assert!(matches!(
+        render_png(&s, &label, 300),
+        Err(LabelError::QrTooSmall { .. })
+    ));
 }
