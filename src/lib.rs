@@ -11,5 +11,6 @@ pub mod db;
 pub mod documents;
 pub mod domain;
 pub mod error;
+pub mod labels;
 pub mod qr;
 pub mod startup;
