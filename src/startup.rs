@@ -16,11 +16,14 @@ use crate::api;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::labels::LabelCatalog;
 
 /// What every handler can reach.
 pub struct AppState {
     pub db: Db,
     pub config: Config,
+    /// Label stocks loaded from `config.labels_dir` at start-up.
+    pub labels: LabelCatalog,
 }
 
 pub struct Application {
@@ -92,10 +95,26 @@ fn ensure_problem<B: MessageBody + 'static>(
     Ok(ErrorHandlerResponse::Response(res))
 }
 
+/// Loads the label stocks; a template that cannot be used is logged and skipped, and the
+/// server starts with the others.
+fn load_labels(config: &Config) -> LabelCatalog {
+    let (labels, warnings) = LabelCatalog::load_dir(&config.labels_dir);
+    for warning in &warnings {
+        log::warn!("label stocks: {warning}");
+    }
+    log::info!(
+        "label stocks: {} loaded from {}",
+        labels.len(),
+        config.labels_dir.display()
+    );
+    labels
+}
+
 pub fn run(listener: TcpListener, db: Db, config: Config) -> std::io::Result<Server> {
     let workers = config.workers;
     let limit = config.max_body_bytes;
-    let state = web::Data::new(AppState { db, config });
+    let labels = load_labels(&config);
+    let state = web::Data::new(AppState { db, config, labels });
     let openapi = api::openapi::ApiDoc::openapi();
     let mut server = HttpServer::new(move || {
         App::new()

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod devices;
 pub mod donations;
 pub mod health;
+pub mod labels;
 pub mod openapi;
 pub mod refurbishment;
 
@@ -120,4 +121,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     donations::configure(cfg);
     devices::configure(cfg);
     refurbishment::configure(cfg);
+    // `/d/{asset_tag}` (the scan landing) is public: no Caller.
+    labels::configure(cfg);
 }

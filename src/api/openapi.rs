@@ -24,6 +24,8 @@ use crate::api;
         api::refurbishment::record_wipe, api::refurbishment::list_wipes,
         api::refurbishment::record_refurbishment, api::refurbishment::list_refurbishments,
         api::refurbishment::work_queue,
+        api::labels::list_stocks, api::labels::label_png, api::labels::label_svg,
+        api::labels::sheet_pdf, api::labels::scan_landing,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth),
@@ -32,6 +34,7 @@ use crate::api;
         (name = "accounts", description = "Organisations, users, API tokens"),
         (name = "inventory", description = "Donations, devices, lifecycle, history"),
         (name = "refurbishment", description = "Workshops: assignment, drives, wipe records (NIST SP 800-88), grading, work queue, certificates"),
+        (name = "labels", description = "QR asset labels (PNG, SVG, PDF sheets) and the public scan landing /d/{asset_tag}"),
     )
 )]
 pub struct ApiDoc;

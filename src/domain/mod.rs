@@ -6,5 +6,6 @@ pub mod devices;
 pub mod donations;
 pub mod guards;
 pub mod intake;
+pub mod labels;
 pub mod lifecycle;
 pub mod refurbishment;
