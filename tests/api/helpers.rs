@@ -116,6 +116,7 @@ pub fn test_config(url: &str) -> Config {
         pool_size: 8,
         public_base_url: "https://uitleen.example.be".into(),
         workers: Some(2),
+        labels_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("labels"),
         ..Config::default()
     }
 }
@@ -137,12 +138,29 @@ pub async fn spawn_second(first: &TestApp) -> TestApp {
     .await
 }
 
+/// Starts the app on a fresh database with a changed configuration.
+pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let database = std::sync::Arc::new(TestDatabase::new(backend));
+    let mut config = test_config(&database.url);
+    tweak(&mut config);
+    spawn_configured(backend, database, None, config).await
+}
+
 async fn spawn_on(
     backend: Backend,
     database: std::sync::Arc<TestDatabase>,
     admin: Option<(String, String)>,
 ) -> TestApp {
     let config = test_config(&database.url);
+    spawn_configured(backend, database, admin, config).await
+}
+
+async fn spawn_configured(
+    backend: Backend,
+    database: std::sync::Arc<TestDatabase>,
+    admin: Option<(String, String)>,
+    config: Config,
+) -> TestApp {
     let db = Db::connect(&config.database_url, config.pool_size).expect("database opens");
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
     let app = Application::with(config, db.clone(), listener).expect("app builds");

@@ -5,4 +5,5 @@ mod helpers;
 mod access;
 mod foundation;
 mod inventory;
+mod labels;
 mod refurbishment;
