@@ -829,3 +829,33 @@ dual_test!(a_stock_too_small_for_the_url_is_refused);
 dual_test!(a_malformed_template_is_skipped);
 dual_test!(the_scan_landing_shows_only_what_it_may);
 dual_test!(role_matrix_for_labels);
+
+/// The label endpoints are documented under the `labels` tag; the scan landing needs no token.
+async fn openapi_lists_the_label_endpoints(b: Backend) {
+    let app = spawn_app(b).await;
+    let r = app.send(Method::GET, "/openapi.json", None, None).await;
+    r.assert_status(200);
+    let paths = &r.body["paths"];
+    for (path, method) in [
+        ("/label-stocks", "get"),
+        ("/devices/{id}/label.png", "get"),
+        ("/devices/{id}/label.svg", "get"),
+        ("/labels/sheet.pdf", "post"),
+        ("/d/{asset_tag}", "get"),
+    ] {
+        let op = &paths[path][method];
+        assert!(op.is_object(), "OpenAPI lacks {method} {path}");
+        assert_eq!(op["tags"][0], "labels", "{path}");
+        assert_eq!(
+            op.get("security").is_some(),
+            path != "/d/{asset_tag}",
+            "{path} security"
+        );
+    }
+    assert!(r.body["tags"]
+        .as_array()
+        .expect("tags")
+        .iter()
+        .any(|t| t["name"] == "labels"));
+}
+dual_test!(openapi_lists_the_label_endpoints);
