@@ -24,6 +24,7 @@ use crate::api;
         api::refurbishment::record_wipe, api::refurbishment::list_wipes,
         api::refurbishment::record_refurbishment, api::refurbishment::list_refurbishments,
         api::refurbishment::work_queue,
+        api::refurbishment::certificate_pdf, api::refurbishment::certificate_csv,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth),

@@ -428,3 +428,19 @@ async fn into_resp(r: reqwest::Response) -> Resp {
         bytes,
     }
 }
+
+/// The text of a PDF, with runs of whitespace collapsed (wrapped lines join up again).
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(pdf).expect("a readable PDF");
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let text = doc.extract_text(&pages).expect("text");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Number of pages of a PDF.
+pub fn pdf_pages(pdf: &[u8]) -> usize {
+    lopdf::Document::load_mem(pdf)
+        .expect("a readable PDF")
+        .get_pages()
+        .len()
+}
