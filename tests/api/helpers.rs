@@ -436,11 +436,3 @@ pub fn pdf_text(pdf: &[u8]) -> String {
     let text = doc.extract_text(&pages).expect("text");
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
-
-/// Number of pages of a PDF.
-pub fn pdf_pages(pdf: &[u8]) -> usize {
-    lopdf::Document::load_mem(pdf)
-        .expect("a readable PDF")
-        .get_pages()
-        .len()
-}
