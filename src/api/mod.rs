@@ -1,6 +1,7 @@
 //! HTTP handlers: extract, validate, call the domain, map to response types.
 
 pub mod accounts;
+pub mod bookings;
 pub mod devices;
 pub mod donations;
 pub mod health;
@@ -118,4 +119,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     accounts::configure(cfg);
     donations::configure(cfg);
     devices::configure(cfg);
+    bookings::configure(cfg);
 }

@@ -19,6 +19,10 @@ use crate::api;
         api::devices::create_device, api::devices::list_devices, api::devices::get_device,
         api::devices::get_by_tag, api::devices::get_by_serial, api::devices::edit_device,
         api::devices::device_action, api::devices::device_history, api::devices::lifecycle_table,
+        api::bookings::create_booking, api::bookings::list_bookings, api::bookings::overdue_bookings,
+        api::bookings::get_booking, api::bookings::update_booking, api::bookings::confirm_booking,
+        api::bookings::cancel_booking, api::bookings::pickup_booking, api::bookings::return_booking,
+        api::bookings::get_availability, api::bookings::availability_calendar,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth),
@@ -26,6 +30,7 @@ use crate::api;
         (name = "operations", description = "Health and documentation"),
         (name = "accounts", description = "Organisations, users, API tokens"),
         (name = "inventory", description = "Donations, devices, lifecycle, history"),
+        (name = "bookings", description = "Bookings of the lending pool by organisations; availability"),
     )
 )]
 pub struct ApiDoc;

@@ -267,13 +267,12 @@ impl Calendar {
         except: Option<&str>,
     ) -> Option<Blocker> {
         if let Some(holder) = self.out.get(device) {
-            if holder.as_deref() != except || except.is_none() {
-                if from <= self.rules.held_until() {
-                    return Some(Blocker {
-                        booking_id: holder.clone(),
-                        still_out: true,
-                    });
-                }
+            if (except.is_none() || holder.as_deref() != except) && from <= self.rules.held_until()
+            {
+                return Some(Blocker {
+                    booking_id: holder.clone(),
+                    still_out: true,
+                });
             }
         }
         self.by_device.get(device).and_then(|list| {

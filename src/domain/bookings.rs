@@ -514,6 +514,9 @@ pub struct BookingFilter {
     pub cursor: Option<String>,
 }
 
+/// Where a page of bookings ends: (pick-up date, id).
+pub type BookingCursor = (NaiveDate, String);
+
 /// One page of bookings in pick-up order; the cursor is (pick-up date, id).
 pub fn list(
     conn: &mut DbConn,
@@ -521,7 +524,7 @@ pub fn list(
     f: &BookingFilter,
     limit: i64,
     after: Option<(NaiveDate, String)>,
-) -> AppResult<(Vec<BookingRow>, Option<(NaiveDate, String)>)> {
+) -> AppResult<(Vec<BookingRow>, Option<BookingCursor>)> {
     caller.require(Perm::ReadBookings)?;
     let mut q = bookings::table.select(BookingRow::as_select()).into_boxed();
     if caller.role == Role::Requester {
