@@ -3,5 +3,6 @@
 mod helpers;
 
 mod access;
+mod bookings;
 mod foundation;
 mod inventory;
