@@ -58,5 +58,8 @@ CREATE TABLE booking_devices (
     created_at TIMESTAMP NOT NULL
 );
 CREATE UNIQUE INDEX booking_devices_booking_device ON booking_devices (booking_id, device_id);
-CREATE INDEX booking_devices_device_from ON booking_devices (device_id, occupied_from);
-CREATE INDEX booking_devices_from ON booking_devices (occupied_from, occupied_until, device_id, state);
+-- Conflict checks: a device's occupancies ending on or after a day (the future ones), read
+-- from the index alone.
+CREATE INDEX booking_devices_device_until ON booking_devices (device_id, occupied_until, occupied_from, state, booking_id);
+-- Availability of the whole pool over a range: occupancies starting in a bounded window.
+CREATE INDEX booking_devices_from ON booking_devices (occupied_from, occupied_until, device_id, state, booking_id);
