@@ -9,6 +9,10 @@ use crate::api::accounts::{utc, uuid_of};
 use crate::api::{clamp_limit, decode_cursor, encode_cursor, parse_id, Page};
 use crate::auth::{Caller, Perm};
 use crate::db::models::BookingRow;
+use crate::documents::{
+    self, BookingConfirmationData, BookingLine as DocLine, DocumentError, Lang, PickListData,
+    PickListItem,
+};
 use crate::domain::availability::{self, Availability, AvailabilityQuery, MonthCalendar, Rules};
 use crate::domain::bookings::{
     self, AllocationState, BookingDetail, BookingFilter, BookingPatch, BookingStatus, Contact,
@@ -471,6 +475,191 @@ pub async fn availability_calendar(
     Ok(HttpResponse::Ok().json(c))
 }
 
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct LangQuery {
+    /// nl (default), fr or en.
+    pub lang: Option<String>,
+}
+
+fn lang_of(q: &LangQuery) -> Result<Lang, AppError> {
+    match q.lang.as_deref() {
+        None => Ok(Lang::Nl),
+        Some(l) => l
+            .parse()
+            .map_err(|_| AppError::invalid("lang", "must be one of: nl, fr, en")),
+    }
+}
+
+/// The name of a kind of device in a document's language (peripherals by their subtype).
+fn kind_text(kind: DeviceKind, subtype: Option<&str>, lang: Lang) -> String {
+    if let (DeviceKind::Peripheral, Some(s)) = (kind, subtype) {
+        return s.replace('_', " ");
+    }
+    let text = match (lang, kind) {
+        (Lang::Nl, DeviceKind::Peripheral) => "randapparaat",
+        (Lang::Fr, DeviceKind::Laptop) => "ordinateur portable",
+        (Lang::Fr, DeviceKind::Tablet) => "tablette",
+        (Lang::Fr, DeviceKind::Desktop) => "ordinateur fixe",
+        (Lang::Fr, DeviceKind::Peripheral) => "périphérique",
+        (_, k) => k.as_str(),
+    };
+    text.to_string()
+}
+
+fn pdf_response(bytes: Vec<u8>, name: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"{name}\""),
+        ))
+        .body(bytes)
+}
+
+fn document_error(e: DocumentError) -> AppError {
+    match e {
+        DocumentError::Invalid(m) => {
+            AppError::conflict(format!("The document cannot be made: {m}."))
+        }
+        other => AppError::internal(other),
+    }
+}
+
+/// The pick list for staff: the devices to gather, their tags and shelf locations, with QR
+/// codes (Dutch by default; `?lang=fr|en`).
+#[utoipa::path(tag = "bookings", params(("id" = uuid::Uuid, Path), LangQuery),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401, body = Problem),
+              (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/bookings/{id}/pick-list.pdf")]
+pub async fn pick_list(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    query: web::Query<LangQuery>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::ManageBookings)?;
+    let id = parse_id(&id, "The booking")?;
+    let lang = lang_of(&query)?;
+    let rules = rules(&state);
+    let base = state.config.public_base_url.clone();
+    let d = state
+        .db
+        .read(move |conn| bookings::get(conn, &caller, &rules, &id))
+        .await?;
+    let items: Vec<PickListItem> = bookings::devices_to_pick(&d)
+        .into_iter()
+        .map(|dev| PickListItem {
+            asset_tag: dev.asset_tag.clone(),
+            kind: kind_text(dev.kind, dev.subtype.as_deref(), lang),
+            model: format!("{} {}", dev.brand, dev.model),
+            shelf: dev.shelf_location.clone(),
+            qr_url: format!("{base}/d/{}", dev.asset_tag),
+        })
+        .collect();
+    if items.is_empty() {
+        return Err(AppError::conflict_with(
+            format!(
+                "Booking {} is {} and holds no devices; confirm it first.",
+                d.booking.reference, d.booking.status
+            ),
+            serde_json::json!({ "current_status": d.booking.status }),
+        ));
+    }
+    let data = PickListData {
+        lang,
+        booking_reference: d.booking.reference.clone(),
+        organisation: d.organisation_name.clone(),
+        pickup_on: d.booking.pickup_on,
+        return_on: d.booking.return_on,
+        items,
+    };
+    let name = format!("{}-pick-list.pdf", d.booking.reference);
+    let bytes = web::block(move || documents::pick_list_pdf(&data))
+        .await?
+        .map_err(document_error)?;
+    Ok(pdf_response(bytes, &name))
+}
+
+/// The booking confirmation for the school or organisation (Dutch by default;
+/// `?lang=fr|en`). Available once the booking is confirmed.
+#[utoipa::path(tag = "bookings", params(("id" = uuid::Uuid, Path), LangQuery),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401, body = Problem),
+              (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/bookings/{id}/confirmation.pdf")]
+pub async fn confirmation(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    query: web::Query<LangQuery>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::ReadBookings)?;
+    let id = parse_id(&id, "The booking")?;
+    let lang = lang_of(&query)?;
+    let rules = rules(&state);
+    let (d, lender) = state
+        .db
+        .read(move |conn| {
+            let d = bookings::get(conn, &caller, &rules, &id)?;
+            let lender = bookings::lender_name(conn, &d.booking)?;
+            Ok((d, lender))
+        })
+        .await?;
+    if matches!(
+        d.booking.status,
+        BookingStatus::Requested | BookingStatus::Cancelled
+    ) {
+        return Err(AppError::conflict_with(
+            format!(
+                "Booking {} is {}; a confirmation exists only for confirmed bookings.",
+                d.booking.reference, d.booking.status
+            ),
+            serde_json::json!({ "current_status": d.booking.status }),
+        ));
+    }
+    // What the organisation gets: the devices held or out, counted per kind.
+    let mut counts: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
+    for dev in bookings::devices_to_pick(&d) {
+        *counts
+            .entry(kind_text(dev.kind, dev.subtype.as_deref(), lang))
+            .or_default() += 1;
+    }
+    if counts.is_empty() {
+        for (a, dev) in &d.devices {
+            if a.state == AllocationState::Returned {
+                *counts
+                    .entry(kind_text(dev.kind, dev.subtype.as_deref(), lang))
+                    .or_default() += 1;
+            }
+        }
+    }
+    let data = BookingConfirmationData {
+        lang,
+        booking_reference: d.booking.reference.clone(),
+        lender_name: lender,
+        organisation: d.organisation_name.clone(),
+        contact_name: d.booking.contact_name.clone(),
+        contact_email: d.booking.contact_email.clone(),
+        pickup_on: d.booking.pickup_on,
+        return_on: d.booking.return_on,
+        pickup_place: None,
+        purpose: d.booking.purpose.clone(),
+        lines: counts
+            .into_iter()
+            .map(|(kind, quantity)| DocLine { kind, quantity })
+            .collect(),
+    };
+    let name = format!("{}-confirmation.pdf", d.booking.reference);
+    let bytes = web::block(move || documents::booking_confirmation_pdf(&data))
+        .await?
+        .map_err(document_error)?;
+    Ok(pdf_response(bytes, &name))
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(create_booking)
         .service(list_bookings)
@@ -481,6 +670,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(cancel_booking)
         .service(pickup_booking)
         .service(return_booking)
+        .service(pick_list)
+        .service(confirmation)
         .service(availability_calendar)
         .service(get_availability);
 }

@@ -6,6 +6,7 @@ pub mod devices;
 pub mod donations;
 pub mod health;
 pub mod openapi;
+pub mod refurbishment;
 
 use actix_web::{error::JsonPayloadError, web, HttpRequest, HttpResponse};
 use base64::Engine;
@@ -119,5 +120,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     accounts::configure(cfg);
     donations::configure(cfg);
     devices::configure(cfg);
+    refurbishment::configure(cfg);
     bookings::configure(cfg);
 }

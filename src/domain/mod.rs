@@ -9,3 +9,4 @@ pub mod donations;
 pub mod guards;
 pub mod intake;
 pub mod lifecycle;
+pub mod refurbishment;

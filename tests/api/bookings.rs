@@ -24,6 +24,14 @@ fn monday_in(weeks: i64) -> NaiveDate {
     next_monday() + Duration::weeks(weeks)
 }
 
+/// All text of a PDF, with runs of white space collapsed.
+fn pdf_text(pdf: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(pdf).expect("a PDF");
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let text = doc.extract_text(&pages).expect("text");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn tags_of(devices: &[(String, String)]) -> Vec<String> {
     devices.iter().map(|(_, t)| t.clone()).collect()
 }
@@ -55,15 +63,8 @@ async fn pool_devices(
     let mut out = Vec::new();
     for d in r.body["devices"].as_array().expect("devices") {
         let id = d["id"].as_str().expect("id").to_string();
-        for action in ["wipe", "refurbish", "release"] {
-            app.post(
-                &format!("/devices/{id}/actions/{action}"),
-                &app.admin_token,
-                json!({}),
-            )
-            .await
-            .assert_status(200);
-        }
+        // The data-safety guards need a passed wipe and refurbishment record first.
+        crate::refurbishment::make_ready(app, &app.admin_token, &id).await;
         out.push((id, d["asset_tag"].as_str().expect("tag").to_string()));
     }
     out
@@ -135,7 +136,10 @@ async fn a_school_books_tablets_and_robots_from_request_to_return(b: Backend) {
         json!([{ "kind": "tablet", "quantity": 15 }, { "kind": "robot", "quantity": 5 }]),
     )
     .await;
-    // A request allocates nothing.
+    // A request allocates nothing, and has no confirmation document yet.
+    app.get(&format!("/bookings/{id}/confirmation.pdf"), &requester)
+        .await
+        .assert_problem(409);
     assert_eq!(free_on(&app, "tablet", mon).await, 16);
 
     let r = app
@@ -194,6 +198,39 @@ async fn a_school_books_tablets_and_robots_from_request_to_return(b: Backend) {
         (tablet["free"].as_i64(), tablet["total"].as_i64()),
         (Some(1), Some(16))
     );
+
+    // Staff print the pick list; the school gets its confirmation (Dutch by default, or French).
+    let pdf = app
+        .get(&format!("/bookings/{id}/pick-list.pdf"), &staff)
+        .await;
+    pdf.assert_status(200);
+    assert_eq!(pdf.content_type, "application/pdf");
+    let text = pdf_text(&pdf.bytes);
+    let reference = r.body["reference"].as_str().expect("reference");
+    assert!(text.contains(reference), "the pick list names the booking");
+    let first_tag = r.body["devices"][0]["asset_tag"].as_str().expect("tag");
+    assert!(text.contains(first_tag), "the pick list lists the tags");
+    app.get(&format!("/bookings/{id}/pick-list.pdf"), &requester)
+        .await
+        .assert_problem(403);
+    let conf = app
+        .get(
+            &format!("/bookings/{id}/confirmation.pdf?lang=fr"),
+            &requester,
+        )
+        .await;
+    conf.assert_status(200);
+    assert!(conf.bytes.starts_with(b"%PDF"));
+    assert!(pdf_text(&conf.bytes).contains(reference));
+    app.get(&format!("/bookings/{id}/confirmation.pdf"), &requester)
+        .await
+        .assert_status(200);
+    app.get(
+        &format!("/bookings/{id}/confirmation.pdf?lang=de"),
+        &requester,
+    )
+    .await
+    .assert_problem(422);
 
     // The requester sees the booking; staff hand out the 20 allocated devices by tag.
     app.get(&format!("/bookings/{id}"), &requester)

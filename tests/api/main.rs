@@ -6,3 +6,4 @@ mod access;
 mod bookings;
 mod foundation;
 mod inventory;
+mod refurbishment;
