@@ -23,8 +23,20 @@ use digilend::domain::devices::{format_tag, DeviceKind};
 use digilend::domain::lifecycle::Status;
 use digilend::startup::Application;
 
-const KINDS: [DeviceKind; 4] = [DeviceKind::Laptop, DeviceKind::Tablet, DeviceKind::Robot, DeviceKind::Peripheral];
-const STATUSES: [Status; 6] = [Status::Ready, Status::OnLoan, Status::Received, Status::Wiped, Status::Retired, Status::BookedOut];
+const KINDS: [DeviceKind; 4] = [
+    DeviceKind::Laptop,
+    DeviceKind::Tablet,
+    DeviceKind::Robot,
+    DeviceKind::Peripheral,
+];
+const STATUSES: [Status; 6] = [
+    Status::Ready,
+    Status::OnLoan,
+    Status::Received,
+    Status::Wiped,
+    Status::Retired,
+    Status::BookedOut,
+];
 
 fn fill(db: &Db, size: usize, owner: &str) {
     let mut conn = db.conn().expect("connection");
@@ -106,12 +118,23 @@ struct Figures {
 }
 
 async fn measure(url: &str, size: usize, samples: usize) -> Figures {
-    let config = Config { database_url: url.to_string(), port: 0, pool_size: 8, workers: Some(2), ..Config::default() };
+    let config = Config {
+        database_url: url.to_string(),
+        port: 0,
+        pool_size: 8,
+        workers: Some(2),
+        ..Config::default()
+    };
     let db = Db::connect(url, 8).expect("database");
-    let (user, token) = db.write_blocking(|c| accounts::bootstrap_admin(c, "Bench", "Bench Service")).expect("admin");
+    let (user, token) = db
+        .write_blocking(|c| accounts::bootstrap_admin(c, "Bench", "Bench Service"))
+        .expect("admin");
     let started = Instant::now();
     fill(&db, size, &user.organisation_id);
-    eprintln!("  filled {size} devices in {:.1} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "  filled {size} devices in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let app = Application::with(config, db, listener).expect("app");
     let base = format!("http://127.0.0.1:{}", app.port());
@@ -123,7 +146,12 @@ async fn measure(url: &str, size: usize, samples: usize) -> Figures {
         let token = token.clone();
         async move {
             let t = Instant::now();
-            let r = client.get(url).bearer_auth(token).send().await.expect("send");
+            let r = client
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("send");
             assert!(r.status().is_success(), "{}", r.status());
             r.bytes().await.expect("body");
             t.elapsed()
@@ -140,7 +168,12 @@ async fn measure(url: &str, size: usize, samples: usize) -> Figures {
         // Deep pages too: keyset pagination must not slow down with the offset.
         let cursor_seq = (i * 7919) % size.max(1);
         let cursor = base64_url(&cursor_seq.to_string());
-        list.push(get(format!("/devices?status=ready&kind=tablet&limit=50&cursor={cursor}")).await);
+        list.push(
+            get(format!(
+                "/devices?status=ready&kind=tablet&limit=50&cursor={cursor}"
+            ))
+            .await,
+        );
         let n = 1 + (i * 104_729) % size;
         tag.push(get(format!("/devices/by-tag/{}", format_tag("GNT", n as i64))).await);
     }
@@ -148,7 +181,10 @@ async fn measure(url: &str, size: usize, samples: usize) -> Figures {
     for i in 0..samples {
         let n = 2 + 6 * ((i * 31) % (size / 6).max(1));
         let r = client
-            .get(format!("{base}/devices/by-tag/{}", format_tag("GNT", n as i64)))
+            .get(format!(
+                "{base}/devices/by-tag/{}",
+                format_tag("GNT", n as i64)
+            ))
             .bearer_auth(&token)
             .send()
             .await
@@ -186,8 +222,13 @@ fn main() {
         .ok()
         .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1_000, 1_000_000]);
-    let samples: usize = std::env::var("BENCH_SAMPLES").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
-    let pg = std::env::var("BENCH_DATABASE_URL").ok().filter(|s| !s.is_empty());
+    let samples: usize = std::env::var("BENCH_SAMPLES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(300);
+    let pg = std::env::var("BENCH_DATABASE_URL")
+        .ok()
+        .filter(|s| !s.is_empty());
     actix_web::rt::System::new().block_on(async move {
         let mut results = Vec::new();
         for &size in &sizes {
@@ -234,7 +275,8 @@ struct DropSchema(String, String);
 impl Drop for DropSchema {
     fn drop(&mut self) {
         if let Ok(mut c) = PgConnection::establish(&self.0) {
-            let _ = diesel::sql_query(format!("DROP SCHEMA IF EXISTS {} CASCADE", self.1)).execute(&mut c);
+            let _ = diesel::sql_query(format!("DROP SCHEMA IF EXISTS {} CASCADE", self.1))
+                .execute(&mut c);
         }
     }
 }
