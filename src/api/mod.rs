@@ -1,6 +1,7 @@
 //! HTTP handlers: extract, validate, call the domain, map to response types.
 
 pub mod accounts;
+pub mod bookings;
 pub mod devices;
 pub mod donations;
 pub mod health;
@@ -121,6 +122,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     donations::configure(cfg);
     devices::configure(cfg);
     refurbishment::configure(cfg);
+    bookings::configure(cfg);
     // `/d/{asset_tag}` (the scan landing) is public: no Caller.
     labels::configure(cfg);
 }

@@ -24,6 +24,12 @@ use crate::api;
         api::refurbishment::record_wipe, api::refurbishment::list_wipes,
         api::refurbishment::record_refurbishment, api::refurbishment::list_refurbishments,
         api::refurbishment::work_queue,
+        api::refurbishment::certificate_pdf, api::refurbishment::certificate_csv,
+        api::bookings::create_booking, api::bookings::list_bookings, api::bookings::overdue_bookings,
+        api::bookings::get_booking, api::bookings::update_booking, api::bookings::confirm_booking,
+        api::bookings::cancel_booking, api::bookings::pickup_booking, api::bookings::return_booking,
+        api::bookings::get_availability, api::bookings::availability_calendar,
+        api::bookings::pick_list, api::bookings::confirmation,
         api::labels::list_stocks, api::labels::label_png, api::labels::label_svg,
         api::labels::sheet_pdf, api::labels::scan_landing,
     ),
@@ -34,6 +40,7 @@ use crate::api;
         (name = "accounts", description = "Organisations, users, API tokens"),
         (name = "inventory", description = "Donations, devices, lifecycle, history"),
         (name = "refurbishment", description = "Workshops: assignment, drives, wipe records (NIST SP 800-88), grading, work queue, certificates"),
+        (name = "bookings", description = "Bookings of the lending pool by organisations; availability"),
         (name = "labels", description = "QR asset labels (PNG, SVG, PDF sheets) and the public scan landing /d/{asset_tag}"),
     )
 )]

@@ -364,7 +364,86 @@ pub async fn work_queue(
     Ok(HttpResponse::Ok().json(queue))
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct LangParam {
+    /// `nl` (default), `fr` or `en`.
+    pub lang: Option<String>,
+}
+
+fn lang_of(p: &LangParam) -> Result<crate::documents::Lang, AppError> {
+    match p.lang.as_deref() {
+        None => Ok(crate::documents::Lang::Nl),
+        Some(l) => l
+            .parse()
+            .map_err(|_| AppError::invalid("lang", "must be nl, fr or en")),
+    }
+}
+
+/// The certificate of data sanitisation of a donation batch, as PDF (Dutch by default).
+/// 409 lists the devices still open while any drive of the batch lacks a passed wipe.
+#[utoipa::path(tag = "refurbishment", params(("id" = uuid::Uuid, Path), LangParam),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/donations/{id}/certificate.pdf")]
+pub async fn certificate_pdf(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    q: web::Query<LangParam>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::ReadCertificates)?;
+    let id = parse_id(&id, "The donation")?;
+    let lang = lang_of(&q)?;
+    let data = state
+        .db
+        .write(move |conn| refurb::certificate(conn, &caller, &id, lang))
+        .await?;
+    let number = data.certificate_number.clone();
+    let pdf = web::block(move || crate::documents::sanitisation_certificate_pdf(&data))
+        .await?
+        .map_err(AppError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            "Content-Disposition",
+            format!("inline; filename=\"{number}.pdf\""),
+        ))
+        .body(pdf))
+}
+
+/// The same certificate as CSV, one row per device and drive.
+#[utoipa::path(tag = "refurbishment", params(("id" = uuid::Uuid, Path), LangParam),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/donations/{id}/certificate.csv")]
+pub async fn certificate_csv(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    q: web::Query<LangParam>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::ReadCertificates)?;
+    let id = parse_id(&id, "The donation")?;
+    let lang = lang_of(&q)?;
+    let data = state
+        .db
+        .write(move |conn| refurb::certificate(conn, &caller, &id, lang))
+        .await?;
+    let number = data.certificate_number.clone();
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{number}.csv\""),
+        ))
+        .body(crate::documents::sanitisation_certificate_csv(&data)))
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(certificate_pdf).service(certificate_csv);
     cfg.service(assign_donation)
         .service(assign_device)
         .service(list_drives)

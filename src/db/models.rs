@@ -171,3 +171,60 @@ pub struct CertificateRow {
     pub issued_by: String,
     pub created_at: NaiveDateTime,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = bookings)]
+pub struct BookingRow {
+    pub id: String,
+    pub reference: String,
+    pub organisation_id: String,
+    pub requested_by: String,
+    pub status: crate::domain::bookings::BookingStatus,
+    pub pickup_on: NaiveDate,
+    pub return_on: NaiveDate,
+    pub purpose: String,
+    pub contact_name: String,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+    pub note: Option<String>,
+    pub confirmed_by: Option<String>,
+    pub confirmed_at: Option<NaiveDateTime>,
+    pub picked_up_at: Option<NaiveDateTime>,
+    pub returned_at: Option<NaiveDateTime>,
+    pub cancelled_at: Option<NaiveDateTime>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = booking_lines)]
+pub struct BookingLineRow {
+    pub id: String,
+    pub booking_id: String,
+    pub line_no: i32,
+    pub kind: DeviceKind,
+    pub subtype: Option<String>,
+    pub model: Option<String>,
+    pub device_id: Option<String>,
+    pub quantity: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = booking_devices)]
+pub struct BookingDeviceRow {
+    pub id: String,
+    pub booking_id: String,
+    pub device_id: String,
+    pub line_no: Option<i32>,
+    pub state: crate::domain::bookings::AllocationState,
+    pub occupied_from: NaiveDate,
+    pub occupied_until: NaiveDate,
+    pub picked_up_at: Option<NaiveDateTime>,
+    pub returned_at: Option<NaiveDateTime>,
+    pub return_condition: Option<crate::domain::bookings::ReturnCondition>,
+    pub missing_accessories: Option<String>,
+    pub reported_missing: bool,
+    pub note: Option<String>,
+    pub created_at: NaiveDateTime,
+}

@@ -195,3 +195,72 @@ diesel::allow_tables_to_appear_in_same_query!(
     refurbishments,
     certificates,
 );
+
+diesel::table! {
+    bookings (id) {
+        id -> Text,
+        reference -> Text,
+        organisation_id -> Text,
+        requested_by -> Text,
+        status -> Text,
+        pickup_on -> Date,
+        return_on -> Date,
+        purpose -> Text,
+        contact_name -> Text,
+        contact_phone -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        note -> Nullable<Text>,
+        confirmed_by -> Nullable<Text>,
+        confirmed_at -> Nullable<Timestamp>,
+        picked_up_at -> Nullable<Timestamp>,
+        returned_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    booking_lines (id) {
+        id -> Text,
+        booking_id -> Text,
+        line_no -> Integer,
+        kind -> Text,
+        subtype -> Nullable<Text>,
+        model -> Nullable<Text>,
+        device_id -> Nullable<Text>,
+        quantity -> Integer,
+    }
+}
+
+diesel::table! {
+    booking_devices (id) {
+        id -> Text,
+        booking_id -> Text,
+        device_id -> Text,
+        line_no -> Nullable<Integer>,
+        state -> Text,
+        occupied_from -> Date,
+        occupied_until -> Date,
+        picked_up_at -> Nullable<Timestamp>,
+        returned_at -> Nullable<Timestamp>,
+        return_condition -> Nullable<Text>,
+        missing_accessories -> Nullable<Text>,
+        reported_missing -> Bool,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(bookings -> organisations (organisation_id));
+diesel::joinable!(booking_lines -> bookings (booking_id));
+diesel::joinable!(booking_devices -> bookings (booking_id));
+diesel::joinable!(booking_devices -> devices (device_id));
+
+diesel::allow_tables_to_appear_in_same_query!(bookings, booking_lines, booking_devices);
+diesel::allow_tables_to_appear_in_same_query!(bookings, organisations);
+diesel::allow_tables_to_appear_in_same_query!(bookings, users);
+diesel::allow_tables_to_appear_in_same_query!(bookings, devices);
+diesel::allow_tables_to_appear_in_same_query!(booking_lines, devices);
+diesel::allow_tables_to_appear_in_same_query!(booking_devices, devices);

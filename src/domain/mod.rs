@@ -2,6 +2,8 @@
 //! one transaction per request.
 
 pub mod accounts;
+pub mod availability;
+pub mod bookings;
 pub mod devices;
 pub mod donations;
 pub mod guards;

@@ -446,3 +446,11 @@ async fn into_resp(r: reqwest::Response) -> Resp {
         bytes,
     }
 }
+
+/// The text of a PDF, with runs of whitespace collapsed (wrapped lines join up again).
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(pdf).expect("a readable PDF");
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let text = doc.extract_text(&pages).expect("text");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -195,6 +195,17 @@ async fn a_workshop_works_through_a_batch_of_twenty(b: Backend) {
         "{}",
         r.body
     );
+
+    // The certificate waits for the last open drive, and names it.
+    let r = app
+        .get(&format!("/donations/{donation}/certificate.pdf"), &staff)
+        .await;
+    r.assert_problem(409);
+    assert_eq!(r.body["open_devices"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        r.body["open_devices"][0]["asset_tag"],
+        devices[0]["asset_tag"]
+    );
     let drive0 = app
         .get(&format!("/devices/{}/drives", ids[0]), &tech)
         .await
@@ -270,6 +281,53 @@ async fn a_workshop_works_through_a_batch_of_twenty(b: Backend) {
         )
         .await;
     assert_eq!(ready.body["items"].as_array().map(Vec::len), Some(19));
+    // Every drive has a passed wipe: the lending service downloads the certificate.
+    let r = app
+        .get(&format!("/donations/{donation}/certificate.pdf"), &staff)
+        .await;
+    r.assert_status(200);
+    assert_eq!(r.content_type, "application/pdf");
+    let text = crate::helpers::pdf_text(&r.bytes);
+    for d in &devices {
+        let tag = d["asset_tag"].as_str().expect("tag");
+        assert!(text.contains(tag), "certificate lacks {tag}");
+    }
+    assert!(text.contains("Bakkerij Janssens"), "donor named");
+    assert!(text.contains("refurbisher user"), "technician named");
+    let number = text
+        .split_whitespace()
+        .find(|w| w.starts_with("CERT-"))
+        .expect("number")
+        .to_string();
+    // The number is stable; the English and CSV versions carry the same rows.
+    let again = app
+        .get(
+            &format!("/donations/{donation}/certificate.pdf?lang=en"),
+            &staff,
+        )
+        .await;
+    again.assert_status(200);
+    assert!(crate::helpers::pdf_text(&again.bytes).contains(&number));
+    let csv = app
+        .get(&format!("/donations/{donation}/certificate.csv"), &tech)
+        .await;
+    csv.assert_status(200);
+    let csv_text = String::from_utf8_lossy(&csv.bytes).to_string();
+    assert_eq!(csv_text.lines().filter(|l| l.contains("GNT-")).count(), 20);
+    assert!(csv_text.contains("nwipe 0.36"));
+    app.get(
+        &format!("/donations/{donation}/certificate.pdf?lang=xx"),
+        &staff,
+    )
+    .await
+    .assert_problem(422);
+    app.get(
+        &format!("/donations/{donation}/certificate.pdf"),
+        &other_tech,
+    )
+    .await
+    .assert_problem(404);
+
     // Records are listed in order, with the failed attempt kept.
     let w = app.get(&format!("/devices/{}/wipes", ids[0]), &staff).await;
     let outcomes: Vec<&str> = w

@@ -1,0 +1,282 @@
+//! Inventory at scale, measured through the HTTP API.
+//!
+//! Fills a fresh database with 1,000 and with 1,000,000 devices (each with its registration
+//! event, statuses and kinds mixed), starts the server on it and measures, over HTTP:
+//! listing a page filtered by status and kind, looking a device up by asset tag, and one
+//! lifecycle action. Prints p50/p95 per size and the ratio p95(1,000,000) / p95(1,000).
+//!
+//!     cargo bench --bench inventory                      # SQLite
+//!     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench inventory
+//!
+//! `BENCH_SIZES=1000,100000` changes the sizes; `BENCH_SAMPLES` the requests per measurement.
+
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use digilend::config::Config;
+use digilend::db::models::{DeviceEventRow, DeviceRow};
+use digilend::db::schema::{counters, device_events, devices};
+use digilend::db::{now, Db, DbConn};
+use digilend::domain::accounts;
+use digilend::domain::devices::{format_tag, DeviceKind};
+use digilend::domain::lifecycle::Status;
+use digilend::startup::Application;
+
+const KINDS: [DeviceKind; 4] = [
+    DeviceKind::Laptop,
+    DeviceKind::Tablet,
+    DeviceKind::Robot,
+    DeviceKind::Peripheral,
+];
+const STATUSES: [Status; 6] = [
+    Status::Ready,
+    Status::OnLoan,
+    Status::Received,
+    Status::Wiped,
+    Status::Retired,
+    Status::BookedOut,
+];
+
+fn fill(db: &Db, size: usize, owner: &str) {
+    let mut conn = db.conn().expect("connection");
+    let at = now();
+    let mut seq = 0i64;
+    let chunk = 500;
+    while (seq as usize) < size {
+        let n = chunk.min(size - seq as usize);
+        let mut rows = Vec::with_capacity(n);
+        let mut events = Vec::with_capacity(n);
+        for _ in 0..n {
+            seq += 1;
+            let id = uuid::Uuid::new_v4().to_string();
+            let status = STATUSES[(seq as usize) % STATUSES.len()];
+            rows.push(DeviceRow {
+                id: id.clone(),
+                seq,
+                asset_tag: format_tag("GNT", seq),
+                kind: KINDS[(seq as usize / 7) % KINDS.len()],
+                subtype: None,
+                brand: "Lenovo".into(),
+                model: format!("ThinkPad T{}", 400 + seq % 90),
+                serial_number: Some(format!("SN{seq:09}")),
+                serial_key: Some(format!("SN{seq:09}")),
+                specs: "{}".into(),
+                accessories: None,
+                notes: None,
+                status,
+                donation_id: None,
+                owner_organisation_id: owner.to_string(),
+                holder_organisation_id: None,
+                workshop_id: None,
+                in_pool: seq % 3 == 0,
+                shelf_location: None,
+                version: 1,
+                created_at: at,
+                updated_at: at,
+            });
+            events.push(DeviceEventRow {
+                id: uuid::Uuid::new_v4().to_string(),
+                device_id: id,
+                seq: 1,
+                at,
+                actor_user_id: None,
+                action: "registered".into(),
+                status_before: None,
+                status_after: status,
+                detail: "{}".into(),
+            });
+        }
+        digilend::db::write_transaction(&mut conn, |c: &mut DbConn| {
+            digilend::on_backend!(c, x => diesel::insert_into(devices::table).values(&rows).execute(x))?;
+            digilend::on_backend!(c, x => diesel::insert_into(device_events::table).values(&events).execute(x))?;
+            Ok(())
+        })
+        .expect("insert");
+    }
+    diesel::update(counters::table.filter(counters::name.eq("device_seq")))
+        .set(counters::value.eq(seq))
+        .execute(&mut *conn)
+        .expect("counter");
+    if let DbConn::Postgres(c) = &mut *conn {
+        diesel::sql_query("ANALYZE").execute(c).expect("analyze");
+    } else if let DbConn::Sqlite(c) = &mut *conn {
+        diesel::sql_query("ANALYZE").execute(c).expect("analyze");
+    }
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> f64 {
+    samples.sort();
+    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[i].as_secs_f64() * 1000.0
+}
+
+struct Figures {
+    list: (f64, f64),
+    tag: (f64, f64),
+    action: (f64, f64),
+}
+
+async fn measure(url: &str, size: usize, samples: usize) -> Figures {
+    let config = Config {
+        database_url: url.to_string(),
+        port: 0,
+        pool_size: 8,
+        workers: Some(2),
+        ..Config::default()
+    };
+    let db = Db::connect(url, 8).expect("database");
+    let (user, token) = db
+        .write_blocking(|c| accounts::bootstrap_admin(c, "Bench", "Bench Service"))
+        .expect("admin");
+    let started = Instant::now();
+    fill(&db, size, &user.organisation_id);
+    eprintln!(
+        "  filled {size} devices in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let app = Application::with(config, db, listener).expect("app");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    actix_web::rt::spawn(app.run_until_stopped());
+    let client = reqwest::Client::new();
+    let get = |path: String| {
+        let client = client.clone();
+        let url = format!("{base}{path}");
+        let token = token.clone();
+        async move {
+            let t = Instant::now();
+            let r = client
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("send");
+            assert!(r.status().is_success(), "{}", r.status());
+            r.bytes().await.expect("body");
+            t.elapsed()
+        }
+    };
+    // Warm up.
+    for _ in 0..20 {
+        get("/devices?status=ready&kind=tablet&limit=50".into()).await;
+    }
+    let mut list = Vec::new();
+    let mut tag = Vec::new();
+    let mut action = Vec::new();
+    for i in 0..samples {
+        // Deep pages too: keyset pagination must not slow down with the offset.
+        let cursor_seq = (i * 7919) % size.max(1);
+        let cursor = base64_url(&cursor_seq.to_string());
+        list.push(
+            get(format!(
+                "/devices?status=ready&kind=tablet&limit=50&cursor={cursor}"
+            ))
+            .await,
+        );
+        let n = 1 + (i * 104_729) % size;
+        tag.push(get(format!("/devices/by-tag/{}", format_tag("GNT", n as i64))).await);
+    }
+    // Lifecycle action: send_to_repair on distinct `received` devices (seq ≡ 2 mod 6).
+    for i in 0..samples {
+        let n = 2 + 6 * ((i * 31) % (size / 6).max(1));
+        let r = client
+            .get(format!(
+                "{base}/devices/by-tag/{}",
+                format_tag("GNT", n as i64)
+            ))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("send");
+        let body: serde_json::Value = r.json().await.expect("json");
+        let id = body["id"].as_str().expect("id").to_string();
+        let t = Instant::now();
+        let r = client
+            .post(format!("{base}/devices/{id}/actions/send_to_repair"))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body("{}")
+            .send()
+            .await
+            .expect("send");
+        let ok = r.status().as_u16();
+        r.bytes().await.expect("body");
+        action.push(t.elapsed());
+        assert!(ok == 200 || ok == 409, "action status {ok}");
+    }
+    Figures {
+        list: (percentile(&mut list, 0.5), percentile(&mut list, 0.95)),
+        tag: (percentile(&mut tag, 0.5), percentile(&mut tag, 0.95)),
+        action: (percentile(&mut action, 0.5), percentile(&mut action, 0.95)),
+    }
+}
+
+fn base64_url(s: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s)
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::var("BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000, 1_000_000]);
+    let samples: usize = std::env::var("BENCH_SAMPLES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(300);
+    let pg = std::env::var("BENCH_DATABASE_URL")
+        .ok()
+        .filter(|s| !s.is_empty());
+    actix_web::rt::System::new().block_on(async move {
+        let mut results = Vec::new();
+        for &size in &sizes {
+            let (label, url, _guard): (&str, String, Box<dyn std::any::Any>) = match &pg {
+                None => {
+                    let dir = tempfile::tempdir().expect("temp dir");
+                    let url = format!("sqlite://{}", dir.path().join("bench.sqlite3").display());
+                    ("sqlite", url, Box::new(dir))
+                }
+                Some(base) => {
+                    let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
+                    let mut c = PgConnection::establish(base).expect("postgres");
+                    diesel::sql_query(format!("CREATE SCHEMA {schema}")).execute(&mut c).expect("schema");
+                    let sep = if base.contains('?') { '&' } else { '?' };
+                    ("postgres", format!("{base}{sep}options=-csearch_path%3D{schema}"), Box::new(DropSchema(base.clone(), schema)))
+                }
+            };
+            eprintln!("{label}, {size} devices:");
+            let f = measure(&url, size, samples).await;
+            results.push((label, size, f));
+        }
+        println!("\n| backend | devices | list p50 / p95 (ms) | by tag p50 / p95 (ms) | action p50 / p95 (ms) |");
+        println!("| --- | --- | --- | --- | --- |");
+        for (label, size, f) in &results {
+            println!(
+                "| {label} | {size} | {:.2} / {:.2} | {:.2} / {:.2} | {:.2} / {:.2} |",
+                f.list.0, f.list.1, f.tag.0, f.tag.1, f.action.0, f.action.1
+            );
+        }
+        if results.len() >= 2 {
+            let (a, b) = (&results[0].2, &results[results.len() - 1].2);
+            println!(
+                "\nratio p95 largest / smallest: list {:.2}, by tag {:.2}, action {:.2}",
+                b.list.1 / a.list.1,
+                b.tag.1 / a.tag.1,
+                b.action.1 / a.action.1
+            );
+        }
+    });
+}
+
+struct DropSchema(String, String);
+
+impl Drop for DropSchema {
+    fn drop(&mut self) {
+        if let Ok(mut c) = PgConnection::establish(&self.0) {
+            let _ = diesel::sql_query(format!("DROP SCHEMA IF EXISTS {} CASCADE", self.1))
+                .execute(&mut c);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+DROP TABLE booking_devices;
+DROP TABLE booking_lines;
+DROP TABLE bookings;

@@ -1,0 +1,524 @@
+//! Availability of the booking pool: which devices are free on which days.
+//!
+//! Rules (decided here, because the issue leaves them open):
+//!
+//! - Bookable devices are those with `in_pool = true` and status `ready` or `booked_out`.
+//!   Every other status is unavailable on every day: `received`/`wiped`/`refurbished` are not
+//!   certified yet, `in_repair` is being repaired, `on_loan` is lent to a person, and a device
+//!   that came back from a booking (`returned`) must be reset and released (`ready`) again
+//!   before it is planned. Nothing is planned on a device that is still waiting for its reset.
+//! - A booking occupies each of its devices from the pick-up date through the return date plus
+//!   `BOOKING_TURNAROUND_DAYS` working days (Monday to Friday; public holidays are not
+//!   modelled). With the default of one day, a device returned on Wednesday can go out again on
+//!   Friday, a device returned on Friday on Tuesday: never on the day it comes back.
+//! - A device still out (`booked_out`) is, in any case, not free before today plus the
+//!   turnaround: an overdue device is not planned until it is back.
+//! - Occupancies are stored per device (`booking_devices.occupied_from/until`), so the check
+//!   for a booking is a range query on one indexed table.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::config::Config;
+use crate::db::models::DeviceRow;
+use crate::db::schema::{booking_devices, devices};
+use crate::db::DbConn;
+use crate::domain::bookings::AllocationState;
+use crate::domain::devices::DeviceKind;
+use crate::domain::lifecycle::Status;
+use crate::error::{AppError, AppResult};
+
+/// Statuses of a pool device that can be planned into a booking.
+pub const PLANNABLE: [Status; 2] = [Status::Ready, Status::BookedOut];
+/// Statuses that no longer count in the pool's stock.
+pub const GONE: [Status; 3] = [Status::Retired, Status::Lost, Status::Sold];
+/// Longest range one availability request may cover.
+pub const MAX_RANGE_DAYS: i64 = 366;
+
+/// The date rules of bookings, taken from the configuration and today's date.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    pub today: NaiveDate,
+    pub max_days: i64,
+    pub turnaround_days: i64,
+}
+
+impl Rules {
+    pub fn from_config(cfg: &Config) -> Rules {
+        Rules {
+            today: crate::db::today(),
+            max_days: cfg.booking_max_days,
+            turnaround_days: cfg.booking_turnaround_days,
+        }
+    }
+
+    /// The days a booking from `pickup` to `ret` keeps a device.
+    pub fn occupancy(&self, pickup: NaiveDate, ret: NaiveDate) -> (NaiveDate, NaiveDate) {
+        (pickup, add_working_days(ret, self.turnaround_days))
+    }
+
+    /// A device still out is not free before this day (it must come back and be reset).
+    pub fn held_until(&self) -> NaiveDate {
+        add_working_days(self.today, self.turnaround_days)
+    }
+
+    /// How far back an occupancy that overlaps a day may start: the longest booking, the
+    /// turnaround (with its weekends), and an early pick-up of at most a week.
+    pub fn lookback_days(&self) -> i64 {
+        self.max_days + 2 * self.turnaround_days + 14
+    }
+}
+
+fn is_weekend(d: NaiveDate) -> bool {
+    matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// `d` plus `n` working days (Monday to Friday).
+pub fn add_working_days(d: NaiveDate, n: i64) -> NaiveDate {
+    let mut day = d;
+    for _ in 0..n.max(0) {
+        day += Duration::days(1);
+        while is_weekend(day) {
+            day += Duration::days(1);
+        }
+    }
+    day
+}
+
+/// One occupancy of a device by a booking.
+#[derive(Debug, Clone)]
+pub struct Occupancy {
+    pub device_id: String,
+    pub booking_id: String,
+    pub from: NaiveDate,
+    pub until: NaiveDate,
+    pub state: AllocationState,
+}
+
+type OccTuple = (String, String, NaiveDate, NaiveDate, AllocationState);
+
+fn to_occ(t: OccTuple) -> Occupancy {
+    Occupancy {
+        device_id: t.0,
+        booking_id: t.1,
+        from: t.2,
+        until: t.3,
+        state: t.4,
+    }
+}
+
+/// Plannable pool devices, optionally of some kinds only, in planning order: devices on the
+/// shelf first, then by registration number.
+pub fn plannable_devices(
+    conn: &mut DbConn,
+    kinds: Option<&[DeviceKind]>,
+) -> AppResult<Vec<DeviceRow>> {
+    let mut q = devices::table
+        .filter(devices::in_pool.eq(true))
+        .filter(devices::status.eq_any(PLANNABLE))
+        .select(DeviceRow::as_select())
+        .into_boxed();
+    if let Some(kinds) = kinds {
+        q = q.filter(devices::kind.eq_any(kinds.to_vec()));
+    }
+    let mut rows: Vec<DeviceRow> = q.order(devices::seq.asc()).load(conn)?;
+    rows.sort_by_key(|d| (d.status != Status::Ready, d.seq));
+    Ok(rows)
+}
+
+/// Every live occupancy of these devices that overlaps `[from, until]`, exactly (no
+/// look-back bound): what the conflict checks use.
+pub fn occupancies_of(
+    conn: &mut DbConn,
+    device_ids: &[String],
+    from: NaiveDate,
+    until: NaiveDate,
+) -> AppResult<Vec<Occupancy>> {
+    let mut out = Vec::new();
+    for chunk in device_ids.chunks(500) {
+        let rows: Vec<OccTuple> = booking_devices::table
+            .filter(booking_devices::device_id.eq_any(chunk))
+            .filter(booking_devices::state.ne(AllocationState::Released))
+            .filter(booking_devices::occupied_from.le(until))
+            .filter(booking_devices::occupied_until.ge(from))
+            .select((
+                booking_devices::device_id,
+                booking_devices::booking_id,
+                booking_devices::occupied_from,
+                booking_devices::occupied_until,
+                booking_devices::state,
+            ))
+            .load(conn)?;
+        out.extend(rows.into_iter().map(to_occ));
+    }
+    Ok(out)
+}
+
+/// Live occupancies overlapping `[from, until]` of any device, using the start-date index
+/// (an occupancy starts at most `lookback_days` before a day it covers).
+pub fn occupancies_between(
+    conn: &mut DbConn,
+    rules: &Rules,
+    from: NaiveDate,
+    until: NaiveDate,
+) -> AppResult<Vec<Occupancy>> {
+    let earliest = from - Duration::days(rules.lookback_days());
+    let rows: Vec<OccTuple> = booking_devices::table
+        .filter(booking_devices::occupied_from.ge(earliest))
+        .filter(booking_devices::occupied_from.le(until))
+        .filter(booking_devices::occupied_until.ge(from))
+        .filter(booking_devices::state.ne(AllocationState::Released))
+        .select((
+            booking_devices::device_id,
+            booking_devices::booking_id,
+            booking_devices::occupied_from,
+            booking_devices::occupied_until,
+            booking_devices::state,
+        ))
+        .load(conn)?;
+    Ok(rows.into_iter().map(to_occ).collect())
+}
+
+/// The booking that has each of these (booked out) devices out now.
+pub fn holders(conn: &mut DbConn, device_ids: &[String]) -> AppResult<HashMap<String, String>> {
+    let mut out = HashMap::new();
+    for chunk in device_ids.chunks(500) {
+        let rows: Vec<(String, String)> = booking_devices::table
+            .filter(booking_devices::device_id.eq_any(chunk))
+            .filter(booking_devices::state.eq(AllocationState::PickedUp))
+            .select((booking_devices::device_id, booking_devices::booking_id))
+            .load(conn)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Who occupies what: the occupancies and holders of a set of devices, to answer "is this
+/// device free over these days" in memory.
+pub struct Calendar {
+    rules: Rules,
+    by_device: HashMap<String, Vec<Occupancy>>,
+    /// Booked-out devices and the booking holding them (if known).
+    out: HashMap<String, Option<String>>,
+}
+
+/// Why a device is not free: the booking in the way (if any) and whether it is still out.
+#[derive(Debug, Clone)]
+pub struct Blocker {
+    pub booking_id: Option<String>,
+    pub still_out: bool,
+}
+
+impl Calendar {
+    /// Builds the calendar of `devs` over `[from, until]`, exactly.
+    pub fn exact(
+        conn: &mut DbConn,
+        rules: &Rules,
+        devs: &[&DeviceRow],
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> AppResult<Calendar> {
+        let ids: Vec<String> = devs.iter().map(|d| d.id.clone()).collect();
+        let occ = occupancies_of(conn, &ids, from, until)?;
+        Self::build(conn, rules, devs, occ)
+    }
+
+    fn build(
+        conn: &mut DbConn,
+        rules: &Rules,
+        devs: &[&DeviceRow],
+        occ: Vec<Occupancy>,
+    ) -> AppResult<Calendar> {
+        let mut by_device: HashMap<String, Vec<Occupancy>> = HashMap::new();
+        for o in occ {
+            by_device.entry(o.device_id.clone()).or_default().push(o);
+        }
+        let out_ids: Vec<String> = devs
+            .iter()
+            .filter(|d| d.status == Status::BookedOut)
+            .map(|d| d.id.clone())
+            .collect();
+        let held = holders(conn, &out_ids)?;
+        let out = out_ids
+            .into_iter()
+            .map(|id| {
+                let b = held.get(&id).cloned();
+                (id, b)
+            })
+            .collect();
+        Ok(Calendar {
+            rules: *rules,
+            by_device,
+            out,
+        })
+    }
+
+    /// What keeps `device` from being free on any day of `[from, until]`, ignoring the booking
+    /// `except` (the one being changed).
+    pub fn blocker(
+        &self,
+        device: &str,
+        from: NaiveDate,
+        until: NaiveDate,
+        except: Option<&str>,
+    ) -> Option<Blocker> {
+        if let Some(holder) = self.out.get(device) {
+            if (except.is_none() || holder.as_deref() != except) && from <= self.rules.held_until()
+            {
+                return Some(Blocker {
+                    booking_id: holder.clone(),
+                    still_out: true,
+                });
+            }
+        }
+        self.by_device.get(device).and_then(|list| {
+            list.iter()
+                .find(|o| {
+                    Some(o.booking_id.as_str()) != except && o.from <= until && o.until >= from
+                })
+                .map(|o| Blocker {
+                    booking_id: Some(o.booking_id.clone()),
+                    still_out: false,
+                })
+        })
+    }
+
+    pub fn is_free(
+        &self,
+        device: &str,
+        from: NaiveDate,
+        until: NaiveDate,
+        except: Option<&str>,
+    ) -> bool {
+        self.blocker(device, from, until, except).is_none()
+    }
+}
+
+/// What to count.
+#[derive(Debug, Clone, Deserialize, ToSchema, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AvailabilityQuery {
+    pub kind: DeviceKind,
+    /// Only this model (case-insensitive).
+    pub model: Option<String>,
+    /// Only this subtype, for peripherals (beamer, vr_headset, ...).
+    pub subtype: Option<String>,
+    /// First day (YYYY-MM-DD).
+    pub from: NaiveDate,
+    /// Last day (YYYY-MM-DD), at most 366 days after `from`.
+    pub to: NaiveDate,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct DayCount {
+    pub date: NaiveDate,
+    /// Devices that could be booked for this day.
+    pub free: i64,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Availability {
+    pub kind: DeviceKind,
+    pub model: Option<String>,
+    pub subtype: Option<String>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Pool devices of this kind in stock (not retired, lost or sold), whatever their status.
+    pub total: i64,
+    /// Of those, the devices that can be planned at all (ready or booked out).
+    pub plannable: i64,
+    pub days: Vec<DayCount>,
+}
+
+fn matches_text(want: &Option<String>, have: &Option<String>) -> bool {
+    match want {
+        None => true,
+        Some(w) => have
+            .as_deref()
+            .is_some_and(|h| h.trim().eq_ignore_ascii_case(w.trim())),
+    }
+}
+
+/// Whether a device fits a kind / subtype / model request.
+pub fn fits(
+    d: &DeviceRow,
+    kind: DeviceKind,
+    subtype: &Option<String>,
+    model: &Option<String>,
+) -> bool {
+    d.kind == kind
+        && matches_text(subtype, &d.subtype)
+        && matches_text(model, &Some(d.model.clone()))
+}
+
+fn days(from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = NaiveDate> {
+    from.iter_days().take_while(move |d| *d <= to)
+}
+
+fn stock_counts(conn: &mut DbConn) -> AppResult<Vec<DeviceRow>> {
+    Ok(devices::table
+        .filter(devices::in_pool.eq(true))
+        .filter(devices::status.ne_all(GONE))
+        .select(DeviceRow::as_select())
+        .load(conn)?)
+}
+
+/// Free devices per day for one kind (and model / subtype).
+pub fn availability(
+    conn: &mut DbConn,
+    rules: &Rules,
+    q: &AvailabilityQuery,
+) -> AppResult<Availability> {
+    if q.to < q.from {
+        return Err(AppError::invalid("to", "must not be before from"));
+    }
+    if (q.to - q.from).num_days() >= MAX_RANGE_DAYS {
+        return Err(AppError::invalid(
+            "to",
+            format!("the range may cover at most {MAX_RANGE_DAYS} days"),
+        ));
+    }
+    let stock = stock_counts(conn)?;
+    let total = stock
+        .iter()
+        .filter(|d| fits(d, q.kind, &q.subtype, &q.model))
+        .count() as i64;
+    let pool: Vec<DeviceRow> = plannable_devices(conn, Some(&[q.kind]))?
+        .into_iter()
+        .filter(|d| fits(d, q.kind, &q.subtype, &q.model))
+        .collect();
+    let refs: Vec<&DeviceRow> = pool.iter().collect();
+    let occ = occupancies_between(conn, rules, q.from, q.to)?;
+    let cal = Calendar::build(conn, rules, &refs, occ)?;
+    let days = days(q.from, q.to)
+        .map(|day| DayCount {
+            date: day,
+            free: pool
+                .iter()
+                .filter(|d| cal.is_free(&d.id, day, day, None))
+                .count() as i64,
+        })
+        .collect();
+    Ok(Availability {
+        kind: q.kind,
+        model: q.model.clone(),
+        subtype: q.subtype.clone(),
+        from: q.from,
+        to: q.to,
+        total,
+        plannable: pool.len() as i64,
+        days,
+    })
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct KindCount {
+    pub kind: DeviceKind,
+    pub free: i64,
+    /// Pool devices of this kind in stock (not retired, lost or sold).
+    pub total: i64,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CalendarDay {
+    pub date: NaiveDate,
+    pub kinds: Vec<KindCount>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct MonthCalendar {
+    /// YYYY-MM.
+    pub month: String,
+    pub days: Vec<CalendarDay>,
+}
+
+/// Parses `YYYY-MM` into the first and last day of the month.
+pub fn parse_month(s: &str) -> AppResult<(NaiveDate, NaiveDate)> {
+    let bad = || AppError::invalid("month", "must be a month as YYYY-MM, e.g. 2026-12");
+    let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
+    let y: i32 = y.parse().map_err(|_| bad())?;
+    let m: u32 = m.parse().map_err(|_| bad())?;
+    let first = NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(bad)?;
+    let next = if m == 12 {
+        NaiveDate::from_ymd_opt(y + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(y, m + 1, 1)
+    }
+    .ok_or_else(bad)?;
+    Ok((first, next - Duration::days(1)))
+}
+
+/// The pool per day and kind for one month: free / total.
+pub fn month_calendar(conn: &mut DbConn, rules: &Rules, month: &str) -> AppResult<MonthCalendar> {
+    let (first, last) = parse_month(month)?;
+    let mut totals: BTreeMap<DeviceKind, i64> = BTreeMap::new();
+    for d in stock_counts(conn)? {
+        *totals.entry(d.kind).or_default() += 1;
+    }
+    let pool = plannable_devices(conn, None)?;
+    let refs: Vec<&DeviceRow> = pool.iter().collect();
+    let occ = occupancies_between(conn, rules, first, last)?;
+    let cal = Calendar::build(conn, rules, &refs, occ)?;
+    let days = days(first, last)
+        .map(|day| {
+            let mut free: BTreeMap<DeviceKind, i64> = BTreeMap::new();
+            for d in &pool {
+                if cal.is_free(&d.id, day, day, None) {
+                    *free.entry(d.kind).or_default() += 1;
+                }
+            }
+            CalendarDay {
+                date: day,
+                kinds: totals
+                    .iter()
+                    .map(|(k, t)| KindCount {
+                        kind: *k,
+                        free: free.get(k).copied().unwrap_or(0),
+                        total: *t,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Ok(MonthCalendar {
+        month: format!("{}", first.format("%Y-%m")),
+        days,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn turnaround_skips_weekends() {
+        // 2026-12-02 is a Wednesday, 2026-12-04 a Friday.
+        assert_eq!(add_working_days(d("2026-12-02"), 1), d("2026-12-03"));
+        assert_eq!(add_working_days(d("2026-12-04"), 1), d("2026-12-07"));
+        assert_eq!(add_working_days(d("2026-12-05"), 1), d("2026-12-07"));
+        assert_eq!(add_working_days(d("2026-12-04"), 0), d("2026-12-04"));
+        assert_eq!(add_working_days(d("2026-12-04"), 3), d("2026-12-09"));
+    }
+
+    #[test]
+    fn months_parse() {
+        assert_eq!(
+            parse_month("2026-12").ok(),
+            Some((d("2026-12-01"), d("2026-12-31")))
+        );
+        assert_eq!(
+            parse_month("2028-02").ok(),
+            Some((d("2028-02-01"), d("2028-02-29")))
+        );
+        assert!(parse_month("2026-13").is_err());
+        assert!(parse_month("december").is_err());
+    }
+}
