@@ -380,6 +380,22 @@ fn lang_of(p: &LangParam) -> Result<crate::documents::Lang, AppError> {
     }
 }
 
+/// Gathers (and on first request issues) a donation's certificate for either format.
+async fn certificate_data(
+    caller: Caller,
+    state: &web::Data<AppState>,
+    id: &str,
+    q: &LangParam,
+) -> Result<crate::documents::CertificateData, AppError> {
+    caller.require(Perm::ReadCertificates)?;
+    let id = parse_id(id, "The donation")?;
+    let lang = lang_of(q)?;
+    state
+        .db
+        .write(move |conn| refurb::certificate(conn, &caller, &id, lang))
+        .await
+}
+
 /// The certificate of data sanitisation of a donation batch, as PDF (Dutch by default).
 /// 409 lists the devices still open while any drive of the batch lacks a passed wipe.
 #[utoipa::path(tag = "refurbishment", params(("id" = uuid::Uuid, Path), LangParam),
@@ -393,13 +409,7 @@ pub async fn certificate_pdf(
     id: web::Path<String>,
     q: web::Query<LangParam>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ReadCertificates)?;
-    let id = parse_id(&id, "The donation")?;
-    let lang = lang_of(&q)?;
-    let data = state
-        .db
-        .write(move |conn| refurb::certificate(conn, &caller, &id, lang))
-        .await?;
+    let data = certificate_data(caller, &state, &id, &q).await?;
     let number = data.certificate_number.clone();
     let pdf = web::block(move || crate::documents::sanitisation_certificate_pdf(&data))
         .await?
@@ -425,13 +435,7 @@ pub async fn certificate_csv(
     id: web::Path<String>,
     q: web::Query<LangParam>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ReadCertificates)?;
-    let id = parse_id(&id, "The donation")?;
-    let lang = lang_of(&q)?;
-    let data = state
-        .db
-        .write(move |conn| refurb::certificate(conn, &caller, &id, lang))
-        .await?;
+    let data = certificate_data(caller, &state, &id, &q).await?;
     let number = data.certificate_number.clone();
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
