@@ -2,8 +2,11 @@
 //! one transaction per request.
 
 pub mod accounts;
+pub mod borrowers;
 pub mod devices;
 pub mod donations;
 pub mod guards;
 pub mod intake;
 pub mod lifecycle;
+pub mod loans;
+pub mod programmes;

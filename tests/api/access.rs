@@ -7,7 +7,14 @@ use serde_json::{json, Value};
 use crate::dual_test;
 use crate::helpers::{spawn_app, Backend, TestApp};
 
-const ROLES: [&str; 6] = ["admin", "coordinator", "lending_staff", "refurbisher", "social_worker", "requester"];
+const ROLES: [&str; 6] = [
+    "admin",
+    "coordinator",
+    "lending_staff",
+    "refurbisher",
+    "social_worker",
+    "requester",
+];
 
 struct Case {
     method: Method,
@@ -16,8 +23,18 @@ struct Case {
     allowed: &'static [&'static str],
 }
 
-fn case(method: Method, path: impl Into<String>, body: Option<Value>, allowed: &'static [&'static str]) -> Case {
-    Case { method, path: path.into(), body, allowed }
+fn case(
+    method: Method,
+    path: impl Into<String>,
+    body: Option<Value>,
+    allowed: &'static [&'static str],
+) -> Case {
+    Case {
+        method,
+        path: path.into(),
+        body,
+        allowed,
+    }
 }
 
 /// One token per role, each in an organisation of the fitting kind.
@@ -39,25 +56,64 @@ pub async fn tokens_per_role(app: &TestApp) -> Vec<(&'static str, String)> {
 async fn every_endpoint_follows_the_role_rules(b: Backend) {
     let app = spawn_app(b).await;
     let donation = app.create_donation(&app.admin_token).await;
-    let devices = app.register_devices(&app.admin_token, &donation, "laptop", 2).await;
+    let devices = app
+        .register_devices(&app.admin_token, &donation, "laptop", 2)
+        .await;
     let device = devices[0]["id"].as_str().expect("id").to_string();
     let tag = devices[0]["asset_tag"].as_str().expect("tag").to_string();
-    let serial = devices[0]["serial_number"].as_str().expect("serial").to_string();
+    let serial = devices[0]["serial_number"]
+        .as_str()
+        .expect("serial")
+        .to_string();
     let org = app.admin_org.clone();
-    let admin_user = app.get("/me", &app.admin_token).await.body["id"].as_str().expect("id").to_string();
+    let admin_user = app.get("/me", &app.admin_token).await.body["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
     let all: &'static [&'static str] = &ROLES;
-    let staff_read: &'static [&'static str] = &["admin", "coordinator", "lending_staff", "refurbisher", "social_worker"];
+    let staff_read: &'static [&'static str] = &[
+        "admin",
+        "coordinator",
+        "lending_staff",
+        "refurbisher",
+        "social_worker",
+    ];
 
     let cases = vec![
         case(Method::GET, "/me", None, all),
         case(Method::GET, "/lifecycle", None, all),
-        case(Method::POST, "/organisations", Some(json!({ "name": "Matrix org", "kind": "school" })), &["admin"]),
+        case(
+            Method::POST,
+            "/organisations",
+            Some(json!({ "name": "Matrix org", "kind": "school" })),
+            &["admin"],
+        ),
         case(Method::GET, "/organisations", None, staff_read),
-        case(Method::GET, format!("/organisations/{org}"), None, staff_read),
-        case(Method::POST, "/users", Some(json!({ "organisation_id": org, "name": "N", "role": "requester" })), &["admin"]),
+        case(
+            Method::GET,
+            format!("/organisations/{org}"),
+            None,
+            staff_read,
+        ),
+        case(
+            Method::POST,
+            "/users",
+            Some(json!({ "organisation_id": org, "name": "N", "role": "requester" })),
+            &["admin"],
+        ),
         case(Method::GET, "/users", None, &["admin"]),
-        case(Method::POST, format!("/users/{admin_user}/tokens"), Some(json!({ "label": "matrix" })), &["admin"]),
-        case(Method::GET, format!("/users/{admin_user}/tokens"), None, &["admin"]),
+        case(
+            Method::POST,
+            format!("/users/{admin_user}/tokens"),
+            Some(json!({ "label": "matrix" })),
+            &["admin"],
+        ),
+        case(
+            Method::GET,
+            format!("/users/{admin_user}/tokens"),
+            None,
+            &["admin"],
+        ),
         case(
             Method::POST,
             "/donations",
@@ -65,7 +121,12 @@ async fn every_endpoint_follows_the_role_rules(b: Backend) {
             &["admin", "lending_staff"],
         ),
         case(Method::GET, "/donations", None, staff_read),
-        case(Method::GET, format!("/donations/{donation}"), None, staff_read),
+        case(
+            Method::GET,
+            format!("/donations/{donation}"),
+            None,
+            staff_read,
+        ),
         case(
             Method::POST,
             format!("/donations/{donation}/devices"),
@@ -80,10 +141,30 @@ async fn every_endpoint_follows_the_role_rules(b: Backend) {
         ),
         case(Method::GET, "/devices", None, staff_read),
         case(Method::GET, format!("/devices/{device}"), None, staff_read),
-        case(Method::GET, format!("/devices/by-tag/{tag}"), None, staff_read),
-        case(Method::GET, format!("/devices/by-serial/{serial}"), None, staff_read),
-        case(Method::GET, format!("/devices/{device}/history"), None, staff_read),
-        case(Method::PATCH, format!("/devices/{device}"), Some(json!({ "notes": "checked" })), &["admin", "lending_staff"]),
+        case(
+            Method::GET,
+            format!("/devices/by-tag/{tag}"),
+            None,
+            staff_read,
+        ),
+        case(
+            Method::GET,
+            format!("/devices/by-serial/{serial}"),
+            None,
+            staff_read,
+        ),
+        case(
+            Method::GET,
+            format!("/devices/{device}/history"),
+            None,
+            staff_read,
+        ),
+        case(
+            Method::PATCH,
+            format!("/devices/{device}"),
+            Some(json!({ "notes": "checked" })),
+            &["admin", "lending_staff"],
+        ),
         case(
             Method::POST,
             format!("/devices/{device}/actions/send_to_repair"),
@@ -95,17 +176,31 @@ async fn every_endpoint_follows_the_role_rules(b: Backend) {
     let tokens = tokens_per_role(&app).await;
     for c in &cases {
         for (role, token) in &tokens {
-            let r = app.send(c.method.clone(), &c.path, Some(token), c.body.clone()).await;
+            let r = app
+                .send(c.method.clone(), &c.path, Some(token), c.body.clone())
+                .await;
             let status = r.status.as_u16();
             if c.allowed.contains(role) {
-                assert!(status != 403 && status != 401, "{role} should be allowed {} {} but got {status}: {}", c.method, c.path, r.body);
+                assert!(
+                    status != 403 && status != 401,
+                    "{role} should be allowed {} {} but got {status}: {}",
+                    c.method,
+                    c.path,
+                    r.body
+                );
             } else {
-                assert_eq!(status, 403, "{role} should be refused {} {}: {}", c.method, c.path, r.body);
+                assert_eq!(
+                    status, 403,
+                    "{role} should be refused {} {}: {}",
+                    c.method, c.path, r.body
+                );
                 r.assert_problem(403);
             }
         }
         // Without a token, every endpoint asks for one.
-        let r = app.send(c.method.clone(), &c.path, None, c.body.clone()).await;
+        let r = app
+            .send(c.method.clone(), &c.path, None, c.body.clone())
+            .await;
         r.assert_problem(401);
     }
 }

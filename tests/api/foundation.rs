@@ -26,10 +26,24 @@ async fn openapi_covers_every_route_and_docs_work_offline(b: Backend) {
     assert!(r.body["openapi"].as_str().unwrap_or("").starts_with("3.1"));
     let paths = r.body["paths"].as_object().expect("paths");
     for p in [
-        "/health", "/organisations", "/organisations/{id}", "/users", "/me", "/users/{id}/tokens",
-        "/tokens/{id}/revoke", "/donations", "/donations/{id}", "/donations/{id}/devices",
-        "/donations/{id}/devices/csv", "/devices", "/devices/{id}", "/devices/by-tag/{tag}",
-        "/devices/by-serial/{serial}", "/devices/{id}/actions/{action}", "/devices/{id}/history", "/lifecycle",
+        "/health",
+        "/organisations",
+        "/organisations/{id}",
+        "/users",
+        "/me",
+        "/users/{id}/tokens",
+        "/tokens/{id}/revoke",
+        "/donations",
+        "/donations/{id}",
+        "/donations/{id}/devices",
+        "/donations/{id}/devices/csv",
+        "/devices",
+        "/devices/{id}",
+        "/devices/by-tag/{tag}",
+        "/devices/by-serial/{serial}",
+        "/devices/{id}/actions/{action}",
+        "/devices/{id}/history",
+        "/lifecycle",
     ] {
         assert!(paths.contains_key(p), "OpenAPI lacks {p}");
     }
@@ -38,38 +52,69 @@ async fn openapi_covers_every_route_and_docs_work_offline(b: Backend) {
     page.assert_status(200);
     let html = String::from_utf8_lossy(&page.bytes);
     assert!(html.contains("swagger"), "the reference page is Swagger UI");
-    assert!(!html.contains("https://unpkg.com") && !html.contains("cdn."), "no assets from the internet");
+    assert!(
+        !html.contains("https://unpkg.com") && !html.contains("cdn."),
+        "no assets from the internet"
+    );
 }
 dual_test!(openapi_covers_every_route_and_docs_work_offline);
 
 async fn requests_without_a_valid_token_get_401(b: Backend) {
     let app = spawn_app(b).await;
-    app.send(Method::GET, "/devices", None, None).await.assert_problem(401);
-    app.send(Method::GET, "/devices", Some("dl_not-a-real-token"), None).await.assert_problem(401);
-    let r = app.client.get(app.url("/me")).header("authorization", "Basic YWRtaW46YWRtaW4=").send().await.expect("sent");
+    app.send(Method::GET, "/devices", None, None)
+        .await
+        .assert_problem(401);
+    app.send(Method::GET, "/devices", Some("dl_not-a-real-token"), None)
+        .await
+        .assert_problem(401);
+    let r = app
+        .client
+        .get(app.url("/me"))
+        .header("authorization", "Basic YWRtaW46YWRtaW4=")
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(r.status().as_u16(), 401);
 
     // A revoked token stops working at once.
     let org = app.create_org("Werkplaats De Sleutel", "workshop").await;
     let (user, token) = app.create_user(&org, "refurbisher").await;
     app.get("/me", &token).await.assert_status(200);
-    let tokens = app.get(&format!("/users/{user}/tokens"), &app.admin_token).await;
+    let tokens = app
+        .get(&format!("/users/{user}/tokens"), &app.admin_token)
+        .await;
     tokens.assert_status(200);
-    assert!(tokens.body[0].get("secret").is_none() && tokens.body[0].get("token_hash").is_none(), "no secret is ever listed");
+    assert!(
+        tokens.body[0].get("secret").is_none() && tokens.body[0].get("token_hash").is_none(),
+        "no secret is ever listed"
+    );
     let token_id = tokens.body[0]["id"].as_str().expect("id").to_string();
-    app.post(&format!("/tokens/{token_id}/revoke"), &token, json!({})).await.assert_status(200);
+    app.post(&format!("/tokens/{token_id}/revoke"), &token, json!({}))
+        .await
+        .assert_status(200);
     app.get("/me", &token).await.assert_problem(401);
 
     // An expired token does not work; expiry in the past cannot be asked for.
     let (_, expired) = app
         .db
         .write_blocking(|c| {
-            digilend::domain::accounts::issue_token(c, &user, "old", Some((Utc::now() - Duration::hours(1)).naive_utc()))
+            digilend::domain::accounts::issue_token(
+                c,
+                &user,
+                "old",
+                Some((Utc::now() - Duration::hours(1)).naive_utc()),
+            )
         })
         .expect("token");
     app.get("/me", &expired).await.assert_problem(401);
     let past = (Utc::now() - Duration::days(1)).to_rfc3339();
-    let r = app.post(&format!("/users/{user}/tokens"), &app.admin_token, json!({ "label": "x", "expires_at": past })).await;
+    let r = app
+        .post(
+            &format!("/users/{user}/tokens"),
+            &app.admin_token,
+            json!({ "label": "x", "expires_at": past }),
+        )
+        .await;
     r.assert_problem(422);
     assert_eq!(r.error_fields(), vec!["expires_at"]);
 }
@@ -82,8 +127,13 @@ async fn only_hashes_of_tokens_are_stored(b: Backend) {
     use diesel::prelude::*;
     use digilend::db::schema::api_tokens;
     let mut conn = app.db.conn().expect("conn");
-    let hashes: Vec<String> = api_tokens::table.select(api_tokens::token_hash).load(&mut *conn).expect("load");
-    assert!(!hashes.iter().any(|h| h.contains(&token) || token.contains(h.as_str())));
+    let hashes: Vec<String> = api_tokens::table
+        .select(api_tokens::token_hash)
+        .load(&mut *conn)
+        .expect("load");
+    assert!(!hashes
+        .iter()
+        .any(|h| h.contains(&token) || token.contains(h.as_str())));
     assert!(hashes.contains(&digilend::domain::accounts::hash_token(&token)));
 }
 dual_test!(only_hashes_of_tokens_are_stored);
@@ -95,51 +145,124 @@ async fn bad_input_gets_problem_documents_and_leaves_no_trace(b: Backend) {
     let url = app.url("/organisations");
 
     // Malformed JSON.
-    let r = app.send_raw(Method::POST, "/organisations", Some(&admin), "application/json", b"{\"name\": ".to_vec()).await;
+    let r = app
+        .send_raw(
+            Method::POST,
+            "/organisations",
+            Some(&admin),
+            "application/json",
+            b"{\"name\": ".to_vec(),
+        )
+        .await;
     r.assert_problem(400);
     // Wrong type.
-    let r = app.post("/organisations", &admin, json!({ "name": 12, "kind": "school" })).await;
+    let r = app
+        .post(
+            "/organisations",
+            &admin,
+            json!({ "name": 12, "kind": "school" }),
+        )
+        .await;
     r.assert_problem(400);
-    assert!(r.body["detail"].as_str().unwrap_or("").contains("invalid type"));
+    assert!(r.body["detail"]
+        .as_str()
+        .unwrap_or("")
+        .contains("invalid type"));
     // Unknown field.
-    let r = app.post("/organisations", &admin, json!({ "name": "X", "kind": "school", "colour": "red" })).await;
+    let r = app
+        .post(
+            "/organisations",
+            &admin,
+            json!({ "name": "X", "kind": "school", "colour": "red" }),
+        )
+        .await;
     r.assert_problem(400);
     assert!(r.body["detail"].as_str().unwrap_or("").contains("colour"));
     // Unknown enum value.
-    app.post("/organisations", &admin, json!({ "name": "X", "kind": "castle" })).await.assert_problem(400);
+    app.post(
+        "/organisations",
+        &admin,
+        json!({ "name": "X", "kind": "castle" }),
+    )
+    .await
+    .assert_problem(400);
     // Not JSON at all.
-    app.send_raw(Method::POST, "/organisations", Some(&admin), "text/plain", b"name=x".to_vec()).await.assert_problem(415);
+    app.send_raw(
+        Method::POST,
+        "/organisations",
+        Some(&admin),
+        "text/plain",
+        b"name=x".to_vec(),
+    )
+    .await
+    .assert_problem(415);
     // Too large.
-    let huge = format!("{{\"name\": \"{}\", \"kind\": \"school\"}}", "x".repeat(3 * 1024 * 1024));
-    let r = app.client.post(&url).bearer_auth(&admin).header("content-type", "application/json").body(huge).send().await;
+    let huge = format!(
+        "{{\"name\": \"{}\", \"kind\": \"school\"}}",
+        "x".repeat(3 * 1024 * 1024)
+    );
+    let r = app
+        .client
+        .post(&url)
+        .bearer_auth(&admin)
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await;
     if let Ok(r) = r {
         assert_eq!(r.status().as_u16(), 413);
-        assert!(r.headers()["content-type"].to_str().unwrap_or("").starts_with("application/problem+json"));
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap_or("")
+            .starts_with("application/problem+json"));
     }
     // Values that fail validation name their fields.
     let r = app.post("/users", &admin, json!({ "organisation_id": app.admin_org, "name": "", "email": "not-mail", "role": "admin" })).await;
     r.assert_problem(422);
     assert_eq!(r.error_fields(), vec!["email", "name"]);
     // Missing records.
-    app.get("/organisations/5a1c1f9e-0000-4000-8000-000000000000", &admin).await.assert_problem(404);
-    app.get("/organisations/not-a-uuid", &admin).await.assert_problem(404);
+    app.get(
+        "/organisations/5a1c1f9e-0000-4000-8000-000000000000",
+        &admin,
+    )
+    .await
+    .assert_problem(404);
+    app.get("/organisations/not-a-uuid", &admin)
+        .await
+        .assert_problem(404);
     app.get("/no/such/path", &admin).await.assert_problem(404);
     // A user in an organisation that does not exist.
     let r = app.post("/users", &admin, json!({ "organisation_id": "5a1c1f9e-0000-4000-8000-000000000000", "name": "A", "role": "admin" })).await;
     r.assert_problem(422);
     // Bad query parameters.
-    app.get("/devices?status=flying", &admin).await.assert_problem(400);
-    app.get("/devices?limit=ten", &admin).await.assert_problem(400);
-    app.get("/devices?cursor=%%%", &admin).await.assert_problem(422);
+    app.get("/devices?status=flying", &admin)
+        .await
+        .assert_problem(400);
+    app.get("/devices?limit=ten", &admin)
+        .await
+        .assert_problem(400);
+    app.get("/devices?cursor=%%%", &admin)
+        .await
+        .assert_problem(422);
     // Wrong method.
     app.send(Method::DELETE, "/health", None, None).await;
 
-    assert_eq!(app.row_counts(), before, "a refused request changed the database");
+    assert_eq!(
+        app.row_counts(),
+        before,
+        "a refused request changed the database"
+    );
 
     // A conflict: the same organisation name twice.
     app.create_org("Basisschool De Regenboog", "school").await;
     let after_first = app.row_counts();
-    let r = app.post("/organisations", &admin, json!({ "name": "Basisschool De Regenboog", "kind": "school" })).await;
+    let r = app
+        .post(
+            "/organisations",
+            &admin,
+            json!({ "name": "Basisschool De Regenboog", "kind": "school" }),
+        )
+        .await;
     r.assert_problem(409);
     assert_eq!(app.row_counts(), after_first);
 }
@@ -150,7 +273,9 @@ async fn list_pages_are_clamped(b: Backend) {
     for i in 0..3 {
         app.create_org(&format!("School {i}"), "school").await;
     }
-    let r = app.get("/organisations?limit=100000", &app.admin_token).await;
+    let r = app
+        .get("/organisations?limit=100000", &app.admin_token)
+        .await;
     r.assert_status(200);
     assert_eq!(r.body["limit"], 200);
     let r = app.get("/organisations?limit=0", &app.admin_token).await;
@@ -196,6 +321,10 @@ async fn both_migration_sets_make_the_same_schema() {
     assert_eq!(st, pt);
     assert!(st.len() >= 7);
     for t in &st {
-        assert_eq!(column_names(&mut sc, t), column_names(&mut pc, t), "columns of {t}");
+        assert_eq!(
+            column_names(&mut sc, t),
+            column_names(&mut pc, t),
+            "columns of {t}"
+        );
     }
 }

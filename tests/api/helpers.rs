@@ -41,7 +41,9 @@ macro_rules! dual_test {
 }
 
 pub fn postgres_url() -> Option<String> {
-    std::env::var("TEST_DATABASE_URL").ok().filter(|s| !s.is_empty())
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
 }
 
 /// Where one test's data lives; removed when the test ends.
@@ -57,19 +59,28 @@ impl TestDatabase {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}", dir.path().join("test.sqlite3").display());
-                TestDatabase { url, _dir: Some(dir), pg_schema: None }
+                TestDatabase {
+                    url,
+                    _dir: Some(dir),
+                    pg_schema: None,
+                }
             }
             Backend::Postgres => {
                 let base = postgres_url().expect("TEST_DATABASE_URL");
                 let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-                let mut conn = PgConnection::establish(&base)
-                    .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at TEST_DATABASE_URL: {e}"));
+                let mut conn = PgConnection::establish(&base).unwrap_or_else(|e| {
+                    panic!("cannot reach PostgreSQL at TEST_DATABASE_URL: {e}")
+                });
                 diesel::sql_query(format!("CREATE SCHEMA {schema}"))
                     .execute(&mut conn)
                     .expect("create schema");
                 let sep = if base.contains('?') { '&' } else { '?' };
                 let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
-                TestDatabase { url, _dir: None, pg_schema: Some((base, schema)) }
+                TestDatabase {
+                    url,
+                    _dir: None,
+                    pg_schema: Some((base, schema)),
+                }
             }
         }
     }
@@ -80,7 +91,8 @@ impl Drop for TestDatabase {
         if let Some((base, schema)) = &self.pg_schema {
             if let Ok(mut conn) = PgConnection::establish(base) {
                 let _ = diesel::sql_query("SET lock_timeout = '5s'").execute(&mut conn);
-                let _ = diesel::sql_query(format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&mut conn);
+                let _ = diesel::sql_query(format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                    .execute(&mut conn);
             }
         }
     }
@@ -117,10 +129,19 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 /// Starts another server process-equivalent on the same database (its own pool, nothing
 /// shared in memory), reusing the first app's admin.
 pub async fn spawn_second(first: &TestApp) -> TestApp {
-    spawn_on(first.backend, first.database.clone(), Some((first.admin_token.clone(), first.admin_org.clone()))).await
+    spawn_on(
+        first.backend,
+        first.database.clone(),
+        Some((first.admin_token.clone(), first.admin_org.clone())),
+    )
+    .await
 }
 
-async fn spawn_on(backend: Backend, database: std::sync::Arc<TestDatabase>, admin: Option<(String, String)>) -> TestApp {
+async fn spawn_on(
+    backend: Backend,
+    database: std::sync::Arc<TestDatabase>,
+    admin: Option<(String, String)>,
+) -> TestApp {
     let config = test_config(&database.url);
     let db = Db::connect(&config.database_url, config.pool_size).expect("database opens");
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
@@ -131,7 +152,9 @@ async fn spawn_on(backend: Backend, database: std::sync::Arc<TestDatabase>, admi
         Some(a) => a,
         None => {
             let (user, token) = db
-                .write_blocking(|c| accounts::bootstrap_admin(c, "Test Admin", "Digitale Uitleendienst Gent"))
+                .write_blocking(|c| {
+                    accounts::bootstrap_admin(c, "Test Admin", "Digitale Uitleendienst Gent")
+                })
                 .expect("admin");
             (token, user.organisation_id)
         }
@@ -158,7 +181,12 @@ pub struct Resp {
 
 impl Resp {
     pub fn assert_status(&self, expected: u16) -> &Self {
-        assert_eq!(self.status.as_u16(), expected, "unexpected status; body: {}", self.body);
+        assert_eq!(
+            self.status.as_u16(),
+            expected,
+            "unexpected status; body: {}",
+            self.body
+        );
         self
     }
 
@@ -172,7 +200,11 @@ impl Resp {
             self.body
         );
         assert_eq!(self.body["status"], expected);
-        assert!(self.body["type"].is_string() && self.body["title"].is_string() && self.body["detail"].is_string());
+        assert!(
+            self.body["type"].is_string()
+                && self.body["title"].is_string()
+                && self.body["detail"].is_string()
+        );
         self
     }
 
@@ -180,7 +212,11 @@ impl Resp {
     pub fn error_fields(&self) -> Vec<String> {
         self.body["errors"]
             .as_array()
-            .map(|a| a.iter().filter_map(|e| e["field"].as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e["field"].as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -190,7 +226,13 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
-    pub async fn send(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Resp {
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Resp {
         let mut req = self.client.request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -201,8 +243,19 @@ impl TestApp {
         into_resp(req.send().await.expect("request sent")).await
     }
 
-    pub async fn send_raw(&self, method: Method, path: &str, token: Option<&str>, content_type: &str, body: Vec<u8>) -> Resp {
-        let mut req = self.client.request(method, self.url(path)).header("content-type", content_type).body(body);
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Resp {
+        let mut req = self
+            .client
+            .request(method, self.url(path))
+            .header("content-type", content_type)
+            .body(body);
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
@@ -218,13 +271,18 @@ impl TestApp {
     }
 
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Resp {
-        self.send(Method::PATCH, path, Some(token), Some(body)).await
+        self.send(Method::PATCH, path, Some(token), Some(body))
+            .await
     }
 
     /// Creates an organisation and returns its id.
     pub async fn create_org(&self, name: &str, kind: &str) -> String {
         let r = self
-            .post("/organisations", &self.admin_token, json!({ "name": name, "kind": kind }))
+            .post(
+                "/organisations",
+                &self.admin_token,
+                json!({ "name": name, "kind": kind }),
+            )
             .await;
         r.assert_status(201);
         r.body["id"].as_str().expect("id").to_string()
@@ -242,7 +300,11 @@ impl TestApp {
         r.assert_status(201);
         let id = r.body["id"].as_str().expect("id").to_string();
         let t = self
-            .post(&format!("/users/{id}/tokens"), &self.admin_token, json!({ "label": "test" }))
+            .post(
+                &format!("/users/{id}/tokens"),
+                &self.admin_token,
+                json!({ "label": "test" }),
+            )
             .await;
         t.assert_status(201);
         (id, t.body["secret"].as_str().expect("secret").to_string())
@@ -250,7 +312,9 @@ impl TestApp {
 
     /// A user with `role` in a new organisation of `kind`: (org id, token).
     pub async fn user_in_new_org(&self, role: &str, kind: &str) -> (String, String) {
-        let org = self.create_org(&format!("{kind} {}", uuid::Uuid::new_v4().simple()), kind).await;
+        let org = self
+            .create_org(&format!("{kind} {}", uuid::Uuid::new_v4().simple()), kind)
+            .await;
         let (_, token) = self.create_user(&org, role).await;
         (org, token)
     }
@@ -269,7 +333,13 @@ impl TestApp {
     }
 
     /// Registers `n` devices of `kind` in a donation; returns the devices.
-    pub async fn register_devices(&self, token: &str, donation: &str, kind: &str, n: usize) -> Vec<Value> {
+    pub async fn register_devices(
+        &self,
+        token: &str,
+        donation: &str,
+        kind: &str,
+        n: usize,
+    ) -> Vec<Value> {
         let items: Vec<Value> = (0..n)
             .map(|i| {
                 json!({
@@ -279,7 +349,13 @@ impl TestApp {
                 })
             })
             .collect();
-        let r = self.post(&format!("/donations/{donation}/devices"), token, Value::Array(items)).await;
+        let r = self
+            .post(
+                &format!("/donations/{donation}/devices"),
+                token,
+                Value::Array(items),
+            )
+            .await;
         r.assert_status(201);
         r.body["devices"].as_array().expect("devices").clone()
     }
@@ -317,7 +393,8 @@ pub fn table_names(conn: &mut DbConn) -> Vec<String> {
         DbConn::Sqlite(_) => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__diesel%' ORDER BY name",
         DbConn::Postgres(_) => "SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name NOT LIKE '__diesel%' ORDER BY table_name",
     };
-    let rows: Vec<Name> = digilend::on_backend!(conn, c => diesel::sql_query(sql).load(c)).expect("tables");
+    let rows: Vec<Name> =
+        digilend::on_backend!(conn, c => diesel::sql_query(sql).load(c)).expect("tables");
     rows.into_iter().map(|r| r.name).collect()
 }
 
@@ -329,7 +406,8 @@ pub fn column_names(conn: &mut DbConn, table: &str) -> Vec<String> {
             "SELECT column_name::text AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{table}' ORDER BY column_name"
         ),
     };
-    let rows: Vec<Name> = digilend::on_backend!(conn, c => diesel::sql_query(&sql).load(c)).expect("columns");
+    let rows: Vec<Name> =
+        digilend::on_backend!(conn, c => diesel::sql_query(&sql).load(c)).expect("columns");
     rows.into_iter().map(|r| r.name).collect()
 }
 
@@ -343,5 +421,10 @@ async fn into_resp(r: reqwest::Response) -> Resp {
         .to_string();
     let bytes = r.bytes().await.expect("body").to_vec();
     let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    Resp { status, content_type, body, bytes }
+    Resp {
+        status,
+        content_type,
+        body,
+        bytes,
+    }
 }
