@@ -1,10 +1,13 @@
 //! HTTP handlers: extract, validate, call the domain, map to response types.
 
 pub mod accounts;
+pub mod borrowers;
 pub mod devices;
 pub mod donations;
 pub mod health;
+pub mod loans;
 pub mod openapi;
+pub mod programmes;
 
 use actix_web::{error::JsonPayloadError, web, HttpRequest, HttpResponse};
 use base64::Engine;
@@ -118,4 +121,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     accounts::configure(cfg);
     donations::configure(cfg);
     devices::configure(cfg);
+    programmes::configure(cfg);
+    borrowers::configure(cfg);
+    loans::configure(cfg);
 }

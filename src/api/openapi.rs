@@ -19,6 +19,17 @@ use crate::api;
         api::devices::create_device, api::devices::list_devices, api::devices::get_device,
         api::devices::get_by_tag, api::devices::get_by_serial, api::devices::edit_device,
         api::devices::device_action, api::devices::device_history, api::devices::lifecycle_table,
+        api::programmes::create_programme, api::programmes::list_programmes, api::programmes::get_programme,
+        api::programmes::edit_programme,
+        api::borrowers::create_borrower, api::borrowers::list_borrowers, api::borrowers::search_borrowers,
+        api::borrowers::get_borrower, api::borrowers::edit_borrower, api::borrowers::export_borrower,
+        api::borrowers::anonymise_borrower,
+        api::loans::create_loan, api::loans::list_loans, api::loans::checkpoints_due,
+        api::loans::checkpoints_overdue, api::loans::loans_ending, api::loans::loans_overdue,
+        api::loans::get_loan, api::loans::sign_loan, api::loans::put_signed_scan,
+        api::loans::get_signed_scan, api::loans::record_checkpoint, api::loans::extend_loan,
+        api::loans::return_loan, api::loans::non_return, api::loans::purchase,
+        api::loans::agreement_pdf, api::loans::pay_charge, api::loans::waive_charge,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth),
@@ -26,6 +37,7 @@ use crate::api;
         (name = "operations", description = "Health and documentation"),
         (name = "accounts", description = "Organisations, users, API tokens"),
         (name = "inventory", description = "Donations, devices, lifecycle, history"),
+        (name = "loans", description = "Programmes, borrowers, loans to people, checkpoints, charges, agreements"),
     )
 )]
 pub struct ApiDoc;
