@@ -5,3 +5,4 @@ mod helpers;
 mod access;
 mod foundation;
 mod inventory;
+mod loans;
