@@ -235,7 +235,7 @@ pub struct EndingLoan {
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct WorklistParams {
-    /// Look this many days ahead, 0 to 366 (default 30). Ignored by the overdue lists.
+    /// Look this many days ahead, 0 to 731 (default 30). Ignored by the overdue lists.
     pub days: Option<i64>,
     /// Only this office (coordinators and admins; social workers always see their own).
     pub organisation_id: Option<uuid::Uuid>,
@@ -243,8 +243,8 @@ pub struct WorklistParams {
 
 fn horizon(days: Option<i64>) -> Result<NaiveDate, AppError> {
     let days = days.unwrap_or(30);
-    if !(0..=366).contains(&days) {
-        return Err(AppError::invalid("days", "must be between 0 and 366"));
+    if !(0..=731).contains(&days) {
+        return Err(AppError::invalid("days", "must be between 0 and 731"));
     }
     Ok(today() + chrono::Days::new(days.unsigned_abs()))
 }

@@ -393,6 +393,9 @@ fn list_office(caller: &Caller, asked: Option<uuid::Uuid>) -> Option<String> {
     }
 }
 
+/// A keyset position: (created_at, id) of the last row of a page.
+pub type Keyset = (NaiveDateTime, String);
+
 /// One page of borrowers (newest registration last), by office.
 pub fn list(
     conn: &mut DbConn,
@@ -400,7 +403,7 @@ pub fn list(
     organisation_id: Option<uuid::Uuid>,
     limit: i64,
     after: Option<(NaiveDateTime, String)>,
-) -> AppResult<(Vec<BorrowerRow>, Option<(NaiveDateTime, String)>)> {
+) -> AppResult<(Vec<BorrowerRow>, Option<Keyset>)> {
     caller.require(Perm::ReadLoans)?;
     let mut q = borrowers::table
         .select(BorrowerRow::as_select())

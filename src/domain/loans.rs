@@ -1335,7 +1335,7 @@ pub fn list(
     f: &LoanFilter,
     limit: i64,
     after: Option<(NaiveDateTime, String)>,
-) -> AppResult<(Vec<LoanRow>, Option<(NaiveDateTime, String)>)> {
+) -> AppResult<(Vec<LoanRow>, Option<crate::domain::borrowers::Keyset>)> {
     caller.require(Perm::ReadLoans)?;
     let mut q = loans::table
         .select(LoanRow::as_select())

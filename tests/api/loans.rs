@@ -10,31 +10,52 @@ use crate::dual_test;
 use crate::helpers::{spawn_app, Backend, TestApp};
 
 fn today() -> NaiveDate {
-    chrono::Utc::now().with_timezone(&chrono_tz::Europe::Brussels).date_naive()
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Brussels)
+        .date_naive()
 }
 
 fn s(v: &Value) -> String {
-    v.as_str().unwrap_or_else(|| panic!("not a string: {v}")).to_string()
+    v.as_str()
+        .unwrap_or_else(|| panic!("not a string: {v}"))
+        .to_string()
 }
 
 /// `n` devices of `kind` made ready (wiped, refurbished, released) by the admin.
 async fn ready_devices(app: &TestApp, kind: &str, n: usize) -> Vec<Value> {
     let donation = app.create_donation(&app.admin_token).await;
-    let devices = app.register_devices(&app.admin_token, &donation, kind, n).await;
+    let devices = app
+        .register_devices(&app.admin_token, &donation, kind, n)
+        .await;
     let mut out = Vec::new();
     for d in devices {
         let id = s(&d["id"]);
         for action in ["wipe", "refurbish", "release"] {
-            app.post(&format!("/devices/{id}/actions/{action}"), &app.admin_token, json!({})).await.assert_status(200);
+            app.post(
+                &format!("/devices/{id}/actions/{action}"),
+                &app.admin_token,
+                json!({}),
+            )
+            .await
+            .assert_status(200);
         }
-        out.push(app.get(&format!("/devices/{id}"), &app.admin_token).await.body);
+        out.push(
+            app.get(&format!("/devices/{id}"), &app.admin_token)
+                .await
+                .body,
+        );
     }
     out
 }
 
 /// A welfare office with a social worker: (office id, social worker id, token).
 async fn office(app: &TestApp) -> (String, String, String) {
-    let org = app.create_org(&format!("OCMW {}", uuid::Uuid::new_v4().simple()), "welfare_office").await;
+    let org = app
+        .create_org(
+            &format!("OCMW {}", uuid::Uuid::new_v4().simple()),
+            "welfare_office",
+        )
+        .await;
     let (user, token) = app.create_user(&org, "social_worker").await;
     (org, user, token)
 }
@@ -65,7 +86,10 @@ fn pdf_text(pdf: &[u8]) -> String {
     let doc = lopdf::Document::load_mem(pdf).expect("a valid PDF");
     let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
     let text = doc.extract_text(&pages).expect("text extracts");
-    text.replace('\u{a0}', " ").split_whitespace().collect::<Vec<_>>().join(" ")
+    text.replace('\u{a0}', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The issue's "done when": a social worker registers a borrower, issues a loan, downloads
@@ -97,7 +121,13 @@ async fn a_social_worker_lends_checks_and_collects_the_penalty(b: Backend) {
     hotspot_r.assert_status(201);
     let hotspot_id = s(&hotspot_r.body["id"]);
     for action in ["wipe", "refurbish", "release"] {
-        app.post(&format!("/devices/{hotspot_id}/actions/{action}"), &app.admin_token, json!({})).await.assert_status(200);
+        app.post(
+            &format!("/devices/{hotspot_id}/actions/{action}"),
+            &app.admin_token,
+            json!({}),
+        )
+        .await
+        .assert_status(200);
     }
     let laptop_id = s(&laptop["id"]);
     let tag = s(&laptop["asset_tag"]);
@@ -119,10 +149,21 @@ async fn a_social_worker_lends_checks_and_collects_the_penalty(b: Backend) {
         .iter()
         .map(|c| serde_json::from_value(c["due_on"].clone()).expect("date"))
         .collect();
-    let expected: Vec<NaiveDate> = (1..=4).map(|k| today().checked_add_months(Months::new(6 * k)).expect("date")).collect();
+    let expected: Vec<NaiveDate> = (1..=4)
+        .map(|k| {
+            today()
+                .checked_add_months(Months::new(6 * k))
+                .expect("date")
+        })
+        .collect();
     assert_eq!(checkpoints, expected, "every 6 months up to the end date");
     // Still ready: nothing is handed over before signing.
-    assert_eq!(app.get(&format!("/devices/{laptop_id}"), &app.admin_token).await.body["status"], "ready");
+    assert_eq!(
+        app.get(&format!("/devices/{laptop_id}"), &app.admin_token)
+            .await
+            .body["status"],
+        "ready"
+    );
 
     let r = app
         .post(&format!("/loans/{loan_id}/sign"), &sw, json!({ "borrower_signed": true, "social_worker_signed": true, "signed_on": today(), "place": "OCMW Gent, Onderbergen" }))
@@ -134,8 +175,16 @@ async fn a_social_worker_lends_checks_and_collects_the_penalty(b: Backend) {
         assert_eq!(d["device"]["status"], "on_loan");
         assert_eq!(d["device"]["holder_organisation_id"], json!(org));
     }
-    let history = app.get(&format!("/devices/{laptop_id}/history"), &app.admin_token).await.body;
-    let last = history.as_array().expect("history").last().expect("event").clone();
+    let history = app
+        .get(&format!("/devices/{laptop_id}/history"), &app.admin_token)
+        .await
+        .body;
+    let last = history
+        .as_array()
+        .expect("history")
+        .last()
+        .expect("event")
+        .clone();
     assert_eq!(last["action"], "lend");
     assert_eq!(last["detail"]["loan_id"], json!(loan_id));
     // Signing twice is a state conflict.
@@ -144,9 +193,13 @@ async fn a_social_worker_lends_checks_and_collects_the_penalty(b: Backend) {
         .assert_problem(409);
 
     // The programme changes after signing: the loan keeps what was signed.
-    app.patch(&format!("/programmes/{prog}"), &coordinator, json!({ "value_cents": 35000, "checkpoint_interval_months": 3 }))
-        .await
-        .assert_status(200);
+    app.patch(
+        &format!("/programmes/{prog}"),
+        &coordinator,
+        json!({ "value_cents": 35000, "checkpoint_interval_months": 3 }),
+    )
+    .await
+    .assert_status(200);
     let loan = app.get(&format!("/loans/{loan_id}"), &sw).await;
     loan.assert_status(200);
     assert_eq!(loan.body["value_cents"], 20000);
@@ -154,7 +207,9 @@ async fn a_social_worker_lends_checks_and_collects_the_penalty(b: Backend) {
     assert_eq!(loan.body["checkpoints"].as_array().expect("cps").len(), 4);
 
     // The Dutch agreement.
-    let pdf = app.get(&format!("/loans/{loan_id}/agreement.pdf"), &sw).await;
+    let pdf = app
+        .get(&format!("/loans/{loan_id}/agreement.pdf"), &sw)
+        .await;
     pdf.assert_status(200);
     assert_eq!(pdf.content_type, "application/pdf");
     let text = pdf_text(&pdf.bytes);
@@ -164,8 +219,14 @@ async fn a_social_worker_lends_checks_and_collects_the_penalty(b: Backend) {
         let nl = d.format("%d-%m-%Y").to_string();
         assert!(text.contains(&nl), "checkpoint {nl} in: {text}");
     }
-    assert!(text.contains("€ 200") || text.contains("€200"), "€ 200 in: {text}");
-    assert!(!text.contains("€ 350"), "the later programme value must not appear");
+    assert!(
+        text.contains("€ 200") || text.contains("€200"),
+        "€ 200 in: {text}"
+    );
+    assert!(
+        !text.contains("€ 350"),
+        "the later programme value must not appear"
+    );
 
     // The first checkpoint.
     let r = app
@@ -176,21 +237,34 @@ async fn a_social_worker_lends_checks_and_collects_the_penalty(b: Backend) {
     assert_eq!(r.body["held_on"], json!(today()));
     let due = app.get("/loans/checkpoints/due?days=400", &sw).await;
     due.assert_status(200);
-    let dues: Vec<String> = due.body.as_array().expect("list").iter().map(|c| s(&c["due_on"])).collect();
-    assert!(!dues.contains(&expected[0].to_string()) && dues.contains(&expected[1].to_string()), "{dues:?}");
+    let dues: Vec<String> = due
+        .body
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|c| s(&c["due_on"]))
+        .collect();
+    assert!(
+        !dues.contains(&expected[0].to_string()) && dues.contains(&expected[1].to_string()),
+        "{dues:?}"
+    );
 
     // A second loan, in the past, ends in non-return and a paid penalty.
+    // (A new loan of the changed programme would get the new terms; this one uses another.)
+    let prog2 = programme(&app, &coordinator, prog_end).await;
     let tablet = ready_devices(&app, "tablet", 1).await.remove(0);
     let tablet_id = s(&tablet["id"]);
     let start = NaiveDate::from_ymd_opt(today().year() - 1, 1, 10).expect("date");
     let end = start.checked_add_months(Months::new(7)).expect("date");
     let r = app
-        .post("/loans", &sw, json!({ "borrower_id": bor_id, "programme_id": prog, "device_ids": [tablet_id], "start_date": start, "end_date": end, "purpose": "school" }))
+        .post("/loans", &sw, json!({ "borrower_id": bor_id, "programme_id": prog2, "device_ids": [tablet_id], "start_date": start, "end_date": end, "purpose": "school" }))
         .await;
     r.assert_status(201);
     let loan2 = s(&r.body["id"]);
     // Non-return is only possible after the end: not on a draft.
-    app.post(&format!("/loans/{loan2}/non-return"), &sw, json!({})).await.assert_problem(409);
+    app.post(&format!("/loans/{loan2}/non-return"), &sw, json!({}))
+        .await
+        .assert_problem(409);
     app.post(&format!("/loans/{loan2}/sign"), &sw, json!({ "borrower_signed": true, "social_worker_signed": true, "signed_on": start, "place": "Gent" }))
         .await
         .assert_status(200);
@@ -201,11 +275,25 @@ async fn a_social_worker_lends_checks_and_collects_the_penalty(b: Backend) {
     assert_eq!(list[0]["loan_id"], json!(loan2));
     assert_eq!(list[0]["borrower_name"], "An De Smet");
     assert!(list[0]["days_overdue"].as_i64().expect("days") > 0);
-    assert_eq!(app.get(&format!("/loans/{loan2}"), &sw).await.body["overdue"], true);
+    assert_eq!(
+        app.get(&format!("/loans/{loan2}"), &sw).await.body["overdue"],
+        true
+    );
     let od_cps = app.get("/loans/checkpoints/overdue", &sw).await;
-    assert!(od_cps.body.as_array().expect("list").iter().any(|c| c["loan_id"] == json!(loan2)));
+    assert!(od_cps
+        .body
+        .as_array()
+        .expect("list")
+        .iter()
+        .any(|c| c["loan_id"] == json!(loan2)));
 
-    let r = app.post(&format!("/loans/{loan2}/non-return"), &sw, json!({ "note": "niet meer bereikbaar" })).await;
+    let r = app
+        .post(
+            &format!("/loans/{loan2}/non-return"),
+            &sw,
+            json!({ "note": "niet meer bereikbaar" }),
+        )
+        .await;
     r.assert_status(200);
     assert_eq!(r.body["status"], "closed");
     assert_eq!(r.body["devices"][0]["device"]["status"], "lost");
@@ -216,45 +304,106 @@ async fn a_social_worker_lends_checks_and_collects_the_penalty(b: Backend) {
     let charge_id = s(&charge["id"]);
 
     // An open claim blocks anonymisation.
-    app.post(&format!("/borrowers/{bor_id}/anonymise"), &coordinator, json!({})).await.assert_problem(409);
+    app.post(
+        &format!("/borrowers/{bor_id}/anonymise"),
+        &coordinator,
+        json!({}),
+    )
+    .await
+    .assert_problem(409);
 
     // Wrong amount, then the full penalty, paid: the lost tablet is bought (sold).
     let before = app.row_counts();
-    let r = app.post(&format!("/charges/{charge_id}/pay"), &sw, json!({ "paid_on": today(), "amount_cents": 5000, "method": "cash" })).await;
+    let r = app
+        .post(
+            &format!("/charges/{charge_id}/pay"),
+            &sw,
+            json!({ "paid_on": today(), "amount_cents": 5000, "method": "cash" }),
+        )
+        .await;
     r.assert_problem(422);
     assert_eq!(r.error_fields(), vec!["amount_cents"]);
     assert_eq!(app.row_counts(), before);
-    let r = app.post(&format!("/charges/{charge_id}/pay"), &sw, json!({ "paid_on": today(), "amount_cents": 20000, "method": "transfer" })).await;
+    let r = app
+        .post(
+            &format!("/charges/{charge_id}/pay"),
+            &sw,
+            json!({ "paid_on": today(), "amount_cents": 20000, "method": "transfer" }),
+        )
+        .await;
     r.assert_status(200);
     assert_eq!(r.body["status"], "paid");
     assert_eq!(r.body["method"], "transfer");
-    assert_eq!(app.get(&format!("/devices/{tablet_id}"), &app.admin_token).await.body["status"], "sold");
-    app.post(&format!("/charges/{charge_id}/waive"), &coordinator, json!({ "reason": "te laat" })).await.assert_problem(409);
-    assert!(app.get("/loans/overdue", &sw).await.body.as_array().expect("list").is_empty());
+    assert_eq!(
+        app.get(&format!("/devices/{tablet_id}"), &app.admin_token)
+            .await
+            .body["status"],
+        "sold"
+    );
+    app.post(
+        &format!("/charges/{charge_id}/waive"),
+        &coordinator,
+        json!({ "reason": "te laat" }),
+    )
+    .await
+    .assert_problem(409);
+    assert!(app
+        .get("/loans/overdue", &sw)
+        .await
+        .body
+        .as_array()
+        .expect("list")
+        .is_empty());
 
     // Another office's social worker sees none of it.
-    for path in [format!("/borrowers/{bor_id}"), format!("/loans/{loan_id}"), format!("/loans/{loan_id}/agreement.pdf"), format!("/loans/{loan2}")] {
+    for path in [
+        format!("/borrowers/{bor_id}"),
+        format!("/loans/{loan_id}"),
+        format!("/loans/{loan_id}/agreement.pdf"),
+        format!("/loans/{loan2}"),
+    ] {
         app.get(&path, &other_sw).await.assert_problem(404);
     }
     app.post(&format!("/loans/{loan_id}/checkpoints"), &other_sw, json!({ "held_on": today(), "device_present": true, "device_working": true, "still_needed": true }))
         .await
         .assert_problem(404);
-    app.post(&format!("/charges/{charge_id}/pay"), &other_sw, json!({ "paid_on": today(), "amount_cents": 20000, "method": "cash" }))
-        .await
-        .assert_problem(404);
+    app.post(
+        &format!("/charges/{charge_id}/pay"),
+        &other_sw,
+        json!({ "paid_on": today(), "amount_cents": 20000, "method": "cash" }),
+    )
+    .await
+    .assert_problem(404);
     for path in ["/borrowers", "/loans"] {
         let r = app.get(path, &other_sw).await;
         r.assert_status(200);
-        assert!(r.body["items"].as_array().expect("items").is_empty(), "{path}: {}", r.body);
+        assert!(
+            r.body["items"].as_array().expect("items").is_empty(),
+            "{path}: {}",
+            r.body
+        );
     }
-    for path in ["/loans/overdue", "/loans/checkpoints/due?days=400", "/loans/checkpoints/overdue", "/loans/ending?days=366"] {
+    for path in [
+        "/loans/overdue",
+        "/loans/checkpoints/due?days=400",
+        "/loans/checkpoints/overdue",
+        "/loans/ending?days=366",
+    ] {
         let r = app.get(path, &other_sw).await;
         r.assert_status(200);
-        assert!(r.body.as_array().expect("list").is_empty(), "{path}: {}", r.body);
+        assert!(
+            r.body.as_array().expect("list").is_empty(),
+            "{path}: {}",
+            r.body
+        );
     }
-    let r = app.post("/borrowers/search", &other_sw, json!({ "name": "de smet" })).await;
+    let r = app
+        .post("/borrowers/search", &other_sw, json!({ "name": "de smet" }))
+        .await;
     assert!(r.body.as_array().expect("list").is_empty());
-    let r = app.post("/borrowers/search", &sw, json!({ "name": "DE  SMET" })).await;
+    let r = app
+        .post("/borrowers/search", &sw, json!({ "name": "DE  SMET" }))
+        .await;
     assert_eq!(r.body.as_array().expect("list").len(), 2);
     // Another office cannot lend to this office's borrower.
     let spare = ready_devices(&app, "laptop", 1).await.remove(0);
@@ -265,15 +414,26 @@ async fn a_social_worker_lends_checks_and_collects_the_penalty(b: Backend) {
     assert_eq!(r.error_fields(), vec!["borrower_id"]);
 
     // The coordinator exports everything held on the person.
-    let r = app.get(&format!("/borrowers/{bor_id}/export"), &coordinator).await;
+    let r = app
+        .get(&format!("/borrowers/{bor_id}/export"), &coordinator)
+        .await;
     r.assert_status(200);
     assert_eq!(r.body["borrower"]["name"], "An De Smet");
     assert_eq!(r.body["loans"].as_array().expect("loans").len(), 2);
     assert_eq!(r.body["loans"][1]["charges"][0]["status"], "paid");
-    assert_eq!(r.body["loans"][0]["checkpoints"][0]["note"], "mailbox ingesteld");
+    assert_eq!(
+        r.body["loans"][0]["checkpoints"][0]["note"],
+        "mailbox ingesteld"
+    );
 
     // The first loan is still open: anonymisation refused; after the return it goes through.
-    app.post(&format!("/borrowers/{bor_id}/anonymise"), &coordinator, json!({})).await.assert_problem(409);
+    app.post(
+        &format!("/borrowers/{bor_id}/anonymise"),
+        &coordinator,
+        json!({}),
+    )
+    .await
+    .assert_problem(409);
     let r = app
         .post(
             &format!("/loans/{loan_id}/return"),
@@ -285,14 +445,28 @@ async fn a_social_worker_lends_checks_and_collects_the_penalty(b: Backend) {
     r.assert_status(200);
     assert_eq!(r.body["status"], "closed");
     assert_eq!(r.body["devices"][0]["device"]["status"], "returned");
-    let r = app.post(&format!("/borrowers/{bor_id}/anonymise"), &coordinator, json!({})).await;
+    let r = app
+        .post(
+            &format!("/borrowers/{bor_id}/anonymise"),
+            &coordinator,
+            json!({}),
+        )
+        .await;
     r.assert_status(200);
     assert_ne!(r.body["name"], "An De Smet");
     assert!(r.body["phone"].is_null() && r.body["address"].is_null());
     assert!(r.body["anonymised_at"].is_string());
-    let r = app.get(&format!("/loans?borrower_id={bor_id}"), &coordinator).await;
-    assert_eq!(r.body["items"].as_array().expect("items").len(), 2, "loans kept for statistics");
-    let export = app.get(&format!("/borrowers/{bor_id}/export"), &coordinator).await;
+    let r = app
+        .get(&format!("/loans?borrower_id={bor_id}"), &coordinator)
+        .await;
+    assert_eq!(
+        r.body["items"].as_array().expect("items").len(),
+        2,
+        "loans kept for statistics"
+    );
+    let export = app
+        .get(&format!("/borrowers/{bor_id}/export"), &coordinator)
+        .await;
     assert!(!export.body.to_string().contains("De Smet"));
     assert!(!export.body.to_string().contains("mailbox ingesteld"));
 }
@@ -303,23 +477,51 @@ async fn borrowers_are_validated(b: Backend) {
     let app = spawn_app(b).await;
     let (_, _, sw) = office(&app).await;
     let before = app.row_counts();
-    let minor = today().checked_sub_months(Months::new(17 * 12)).expect("date");
-    let r = app.post("/borrowers", &sw, json!({ "name": "Jonge Mens", "date_of_birth": minor, "language": "nl" })).await;
+    let minor = today()
+        .checked_sub_months(Months::new(17 * 12))
+        .expect("date");
+    let r = app
+        .post(
+            "/borrowers",
+            &sw,
+            json!({ "name": "Jonge Mens", "date_of_birth": minor, "language": "nl" }),
+        )
+        .await;
     r.assert_problem(422);
     assert_eq!(r.error_fields(), vec!["date_of_birth"]);
     let r = app
         .post("/borrowers", &sw, json!({ "name": "X", "date_of_birth": "1970-01-01", "language": "nl", "national_register_number": "70.01.01-123.45" }))
         .await;
     r.assert_problem(400);
-    let r = app.post("/borrowers", &sw, json!({ "name": "X", "date_of_birth": "1970-01-01", "language": "de" })).await;
+    let r = app
+        .post(
+            "/borrowers",
+            &sw,
+            json!({ "name": "X", "date_of_birth": "1970-01-01", "language": "de" }),
+        )
+        .await;
     r.assert_problem(400);
-    let r = app.post("/borrowers", &sw, json!({ "name": "", "date_of_birth": "1970-01-01", "language": "fr", "email": "nope" })).await;
+    let r = app
+        .post(
+            "/borrowers",
+            &sw,
+            json!({ "name": "", "date_of_birth": "1970-01-01", "language": "fr", "email": "nope" }),
+        )
+        .await;
     r.assert_problem(422);
     assert_eq!(r.error_fields(), vec!["email", "name"]);
     assert_eq!(app.row_counts(), before);
     // Exactly 18 today is old enough.
-    let adult = today().checked_sub_months(Months::new(18 * 12)).expect("date");
-    app.post("/borrowers", &sw, json!({ "name": "Net Achttien", "date_of_birth": adult, "language": "fr" })).await.assert_status(201);
+    let adult = today()
+        .checked_sub_months(Months::new(18 * 12))
+        .expect("date");
+    app.post(
+        "/borrowers",
+        &sw,
+        json!({ "name": "Net Achttien", "date_of_birth": adult, "language": "fr" }),
+    )
+    .await
+    .assert_status(201);
 }
 dual_test!(borrowers_are_validated);
 
@@ -339,9 +541,21 @@ async fn scans_extensions_and_returns(b: Backend) {
     r.assert_status(201);
     assert!(r.body["checkpoints"].as_array().expect("cps").is_empty());
     let loan = s(&r.body["id"]);
-    let png = [&[0x89u8, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A][..], &[0u8; 100][..]].concat();
+    let png = [
+        &[0x89u8, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A][..],
+        &[0u8; 100][..],
+    ]
+    .concat();
     // Not before signing.
-    app.send_raw(Method::PUT, &format!("/loans/{loan}/signed-scan"), Some(&sw), "image/png", png.clone()).await.assert_problem(409);
+    app.send_raw(
+        Method::PUT,
+        &format!("/loans/{loan}/signed-scan"),
+        Some(&sw),
+        "image/png",
+        png.clone(),
+    )
+    .await
+    .assert_problem(409);
     app.post(&format!("/loans/{loan}/sign"), &sw, json!({ "borrower_signed": true, "social_worker_signed": false, "signed_on": today(), "place": "Gent" }))
         .await
         .assert_problem(422);
@@ -349,12 +563,44 @@ async fn scans_extensions_and_returns(b: Backend) {
         .await
         .assert_status(200);
     let before = app.row_counts();
-    app.send_raw(Method::PUT, &format!("/loans/{loan}/signed-scan"), Some(&sw), "image/gif", b"GIF89a....".to_vec()).await.assert_problem(415);
-    let r = app.send_raw(Method::PUT, &format!("/loans/{loan}/signed-scan"), Some(&sw), "application/pdf", png.clone()).await;
+    app.send_raw(
+        Method::PUT,
+        &format!("/loans/{loan}/signed-scan"),
+        Some(&sw),
+        "image/gif",
+        b"GIF89a....".to_vec(),
+    )
+    .await
+    .assert_problem(415);
+    let r = app
+        .send_raw(
+            Method::PUT,
+            &format!("/loans/{loan}/signed-scan"),
+            Some(&sw),
+            "application/pdf",
+            png.clone(),
+        )
+        .await;
     r.assert_problem(422);
-    app.send_raw(Method::PUT, &format!("/loans/{loan}/signed-scan"), Some(&sw), "image/png", vec![0x89; 6 * 1024 * 1024]).await.assert_problem(413);
+    app.send_raw(
+        Method::PUT,
+        &format!("/loans/{loan}/signed-scan"),
+        Some(&sw),
+        "image/png",
+        vec![0x89; 6 * 1024 * 1024],
+    )
+    .await
+    .assert_problem(413);
     assert_eq!(app.row_counts(), before);
-    let r = app.send_raw(Method::PUT, &format!("/loans/{loan}/signed-scan"), Some(&sw), "image/png", png.clone()).await;
+    let r = app
+        .send_raw(
+            Method::PUT,
+            &format!("/loans/{loan}/signed-scan"),
+            Some(&sw),
+            "image/png",
+            png.clone(),
+        )
+        .await;
     r.assert_status(200);
     assert_eq!(r.body["size_bytes"], png.len());
     assert_eq!(r.body["sha256"].as_str().expect("sha").len(), 64);
@@ -364,18 +610,59 @@ async fn scans_extensions_and_returns(b: Backend) {
     assert_eq!(got.bytes, png);
 
     // Extend by one period: capped at the programme's end, adding the new checkpoints.
-    let r = app.post(&format!("/loans/{loan}/extend"), &sw, json!({ "end_date": prog_end.checked_add_months(Months::new(1)).expect("date") })).await;
+    let r = app
+        .post(
+            &format!("/loans/{loan}/extend"),
+            &sw,
+            json!({ "end_date": prog_end.checked_add_months(Months::new(1)).expect("date") }),
+        )
+        .await;
     r.assert_problem(422);
     assert_eq!(r.error_fields(), vec!["end_date"]);
-    let r = app.send(Method::POST, &format!("/loans/{loan}/extend"), Some(&sw), None).await;
+    let r = app
+        .send(
+            Method::POST,
+            &format!("/loans/{loan}/extend"),
+            Some(&sw),
+            None,
+        )
+        .await;
     r.assert_status(200);
-    assert_eq!(r.body["end_date"], json!(prog_end.min(first_end.checked_add_months(Months::new(6)).expect("date"))));
-    let cps: Vec<String> = r.body["checkpoints"].as_array().expect("cps").iter().map(|c| s(&c["due_on"])).collect();
-    assert_eq!(cps, vec![today().checked_add_months(Months::new(6)).expect("date").to_string()]);
+    assert_eq!(
+        r.body["end_date"],
+        json!(prog_end.min(first_end.checked_add_months(Months::new(6)).expect("date")))
+    );
+    let cps: Vec<String> = r.body["checkpoints"]
+        .as_array()
+        .expect("cps")
+        .iter()
+        .map(|c| s(&c["due_on"]))
+        .collect();
+    assert_eq!(
+        cps,
+        vec![today()
+            .checked_add_months(Months::new(6))
+            .expect("date")
+            .to_string()]
+    );
     if r.body["end_date"] != json!(prog_end) {
-        app.send(Method::POST, &format!("/loans/{loan}/extend"), Some(&sw), None).await.assert_status(200);
+        app.send(
+            Method::POST,
+            &format!("/loans/{loan}/extend"),
+            Some(&sw),
+            None,
+        )
+        .await
+        .assert_status(200);
     }
-    app.send(Method::POST, &format!("/loans/{loan}/extend"), Some(&sw), None).await.assert_problem(409);
+    app.send(
+        Method::POST,
+        &format!("/loans/{loan}/extend"),
+        Some(&sw),
+        None,
+    )
+    .await
+    .assert_problem(409);
 
     // Early purchase: the device is sold and a paid charge recorded at once.
     let r = app.post(&format!("/loans/{loan}/purchase"), &sw, json!({ "device_id": dev_id, "paid_on": today(), "amount_cents": 20000, "method": "card" })).await;
@@ -386,7 +673,13 @@ async fn scans_extensions_and_returns(b: Backend) {
     assert_eq!(r.body["charges"][0]["kind"], "purchase");
     assert_eq!(r.body["charges"][0]["status"], "paid");
     // Closed: no more returns.
-    app.post(&format!("/loans/{loan}/return"), &sw, json!({ "devices": [ { "device_id": dev_id, "condition": "ok" } ] })).await.assert_problem(409);
+    app.post(
+        &format!("/loans/{loan}/return"),
+        &sw,
+        json!({ "devices": [ { "device_id": dev_id, "condition": "ok" } ] }),
+    )
+    .await
+    .assert_problem(409);
 }
 dual_test!(scans_extensions_and_returns);
 
@@ -395,12 +688,19 @@ dual_test!(scans_extensions_and_returns);
 async fn one_device_is_never_in_two_open_loans(b: Backend) {
     let app = spawn_app(b).await;
     let (_, _, sw) = office(&app).await;
-    let prog = programme(&app, &app.admin_token, today().checked_add_months(Months::new(12)).expect("date")).await;
+    let prog = programme(
+        &app,
+        &app.admin_token,
+        today().checked_add_months(Months::new(12)).expect("date"),
+    )
+    .await;
     let bor = s(&borrower(&app, &sw, "Race Persoon").await["id"]);
     let dev = s(&ready_devices(&app, "laptop", 1).await.remove(0)["id"]);
+    // Two server instances on the same database (own pools, nothing shared in memory).
+    let second = crate::helpers::spawn_second(&app).await;
     let attempts = 24;
-    let tasks = (0..attempts).map(|_| {
-        let app = &app;
+    let tasks = (0..attempts).map(|i| {
+        let app = if i % 2 == 0 { &app } else { &second };
         let (sw, bor, prog, dev) = (sw.clone(), bor.clone(), prog.clone(), dev.clone());
         async move {
             let r = app
@@ -420,16 +720,42 @@ async fn one_device_is_never_in_two_open_loans(b: Backend) {
         }
     });
     let statuses = futures::future::join_all(tasks).await;
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), attempts - 1, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        attempts - 1,
+        "{statuses:?}"
+    );
     let active = app.get("/loans?status=active", &sw).await;
     assert_eq!(active.body["items"].as_array().expect("items").len(), 1);
-    let history = app.get(&format!("/devices/{dev}/history"), &app.admin_token).await.body;
-    assert_eq!(history.as_array().expect("history").iter().filter(|e| e["action"] == "lend").count(), 1);
+    let history = app
+        .get(&format!("/devices/{dev}/history"), &app.admin_token)
+        .await
+        .body;
+    assert_eq!(
+        history
+            .as_array()
+            .expect("history")
+            .iter()
+            .filter(|e| e["action"] == "lend")
+            .count(),
+        1
+    );
 }
 dual_test!(one_device_is_never_in_two_open_loans);
 
-const ROLES: [&str; 6] = ["admin", "coordinator", "lending_staff", "refurbisher", "social_worker", "requester"];
+const ROLES: [&str; 6] = [
+    "admin",
+    "coordinator",
+    "lending_staff",
+    "refurbisher",
+    "social_worker",
+    "requester",
+];
 const READERS: &[&str] = &["admin", "coordinator", "social_worker"];
 const MANAGERS: &[&str] = &["admin", "social_worker"];
 const PROGRAMME_MANAGERS: &[&str] = &["admin", "coordinator"];
@@ -441,7 +767,12 @@ const WAIVERS: &[&str] = &["admin", "coordinator"];
 async fn loan_endpoints_follow_the_role_rules(b: Backend) {
     let app = spawn_app(b).await;
     let (_, _, sw) = office(&app).await;
-    let prog = programme(&app, &app.admin_token, today().checked_add_months(Months::new(12)).expect("date")).await;
+    let prog = programme(
+        &app,
+        &app.admin_token,
+        today().checked_add_months(Months::new(12)).expect("date"),
+    )
+    .await;
     let bor = s(&borrower(&app, &sw, "Matrix Persoon").await["id"]);
     let dev = s(&ready_devices(&app, "laptop", 1).await.remove(0)["id"]);
     let loan = app
@@ -452,52 +783,168 @@ async fn loan_endpoints_follow_the_role_rules(b: Backend) {
     let charge = uuid::Uuid::new_v4();
     let t = today();
     let cases: Vec<(Method, String, Option<Value>, &[&str])> = vec![
-        (Method::POST, "/programmes".into(), Some(json!({ "name": "M", "end_date": "2030-01-01" })), PROGRAMME_MANAGERS),
+        (
+            Method::POST,
+            "/programmes".into(),
+            Some(json!({ "name": "M", "end_date": "2030-01-01" })),
+            PROGRAMME_MANAGERS,
+        ),
         (Method::GET, "/programmes".into(), None, READERS),
         (Method::GET, format!("/programmes/{prog}"), None, READERS),
-        (Method::PATCH, format!("/programmes/{prog}"), Some(json!({ "value_cents": 20000 })), PROGRAMME_MANAGERS),
-        (Method::POST, "/borrowers".into(), Some(json!({ "name": "P", "date_of_birth": "1970-01-01", "language": "en" })), MANAGERS),
+        (
+            Method::PATCH,
+            format!("/programmes/{prog}"),
+            Some(json!({ "value_cents": 20000 })),
+            PROGRAMME_MANAGERS,
+        ),
+        (
+            Method::POST,
+            "/borrowers".into(),
+            Some(json!({ "name": "P", "date_of_birth": "1970-01-01", "language": "en" })),
+            MANAGERS,
+        ),
         (Method::GET, "/borrowers".into(), None, READERS),
-        (Method::POST, "/borrowers/search".into(), Some(json!({ "name": "matrix" })), READERS),
+        (
+            Method::POST,
+            "/borrowers/search".into(),
+            Some(json!({ "name": "matrix" })),
+            READERS,
+        ),
         (Method::GET, format!("/borrowers/{bor}"), None, READERS),
-        (Method::PATCH, format!("/borrowers/{bor}"), Some(json!({ "note": "n" })), MANAGERS),
-        (Method::GET, format!("/borrowers/{bor}/export"), None, PERSONAL_DATA),
-        (Method::POST, format!("/borrowers/{bor}/anonymise"), Some(json!({})), PERSONAL_DATA),
-        (Method::POST, "/loans".into(), Some(json!({ "borrower_id": bor, "programme_id": prog, "device_ids": [dev], "start_date": t, "purpose": "other" })), MANAGERS),
+        (
+            Method::PATCH,
+            format!("/borrowers/{bor}"),
+            Some(json!({ "note": "n" })),
+            MANAGERS,
+        ),
+        (
+            Method::GET,
+            format!("/borrowers/{bor}/export"),
+            None,
+            PERSONAL_DATA,
+        ),
+        (
+            Method::POST,
+            format!("/borrowers/{bor}/anonymise"),
+            Some(json!({})),
+            PERSONAL_DATA,
+        ),
+        (
+            Method::POST,
+            "/loans".into(),
+            Some(
+                json!({ "borrower_id": bor, "programme_id": prog, "device_ids": [dev], "start_date": t, "purpose": "other" }),
+            ),
+            MANAGERS,
+        ),
         (Method::GET, "/loans".into(), None, READERS),
         (Method::GET, "/loans/checkpoints/due".into(), None, READERS),
-        (Method::GET, "/loans/checkpoints/overdue".into(), None, READERS),
+        (
+            Method::GET,
+            "/loans/checkpoints/overdue".into(),
+            None,
+            READERS,
+        ),
         (Method::GET, "/loans/ending".into(), None, READERS),
         (Method::GET, "/loans/overdue".into(), None, READERS),
         (Method::GET, format!("/loans/{loan}"), None, READERS),
-        (Method::GET, format!("/loans/{loan}/agreement.pdf"), None, READERS),
-        (Method::GET, format!("/loans/{loan}/signed-scan"), None, READERS),
-        (Method::POST, format!("/loans/{loan}/checkpoints"), Some(json!({ "held_on": t, "device_present": true, "device_working": true, "still_needed": true })), MANAGERS),
-        (Method::POST, format!("/loans/{loan}/extend"), Some(json!({})), MANAGERS),
-        (Method::POST, format!("/loans/{loan}/return"), Some(json!({ "devices": [ { "device_id": dev, "condition": "ok" } ] })), MANAGERS),
-        (Method::POST, format!("/loans/{loan}/non-return"), Some(json!({})), MANAGERS),
-        (Method::POST, format!("/loans/{loan}/purchase"), Some(json!({ "device_id": dev, "paid_on": t, "amount_cents": 20000, "method": "cash" })), MANAGERS),
-        (Method::POST, format!("/charges/{charge}/pay"), Some(json!({ "paid_on": t, "amount_cents": 20000, "method": "cash" })), MANAGERS),
-        (Method::POST, format!("/charges/{charge}/waive"), Some(json!({ "reason": "matrix" })), WAIVERS),
+        (
+            Method::GET,
+            format!("/loans/{loan}/agreement.pdf"),
+            None,
+            READERS,
+        ),
+        (
+            Method::GET,
+            format!("/loans/{loan}/signed-scan"),
+            None,
+            READERS,
+        ),
+        (
+            Method::POST,
+            format!("/loans/{loan}/checkpoints"),
+            Some(
+                json!({ "held_on": t, "device_present": true, "device_working": true, "still_needed": true }),
+            ),
+            MANAGERS,
+        ),
+        (
+            Method::POST,
+            format!("/loans/{loan}/extend"),
+            Some(json!({})),
+            MANAGERS,
+        ),
+        (
+            Method::POST,
+            format!("/loans/{loan}/return"),
+            Some(json!({ "devices": [ { "device_id": dev, "condition": "ok" } ] })),
+            MANAGERS,
+        ),
+        (
+            Method::POST,
+            format!("/loans/{loan}/non-return"),
+            Some(json!({})),
+            MANAGERS,
+        ),
+        (
+            Method::POST,
+            format!("/loans/{loan}/purchase"),
+            Some(
+                json!({ "device_id": dev, "paid_on": t, "amount_cents": 20000, "method": "cash" }),
+            ),
+            MANAGERS,
+        ),
+        (
+            Method::POST,
+            format!("/charges/{charge}/pay"),
+            Some(json!({ "paid_on": t, "amount_cents": 20000, "method": "cash" })),
+            MANAGERS,
+        ),
+        (
+            Method::POST,
+            format!("/charges/{charge}/waive"),
+            Some(json!({ "reason": "matrix" })),
+            WAIVERS,
+        ),
     ];
     let tokens = crate::access::tokens_per_role(&app).await;
     assert_eq!(tokens.len(), ROLES.len());
     for (method, path, body, allowed) in &cases {
         for (role, token) in &tokens {
-            let r = app.send(method.clone(), path, Some(token), body.clone()).await;
+            let r = app
+                .send(method.clone(), path, Some(token), body.clone())
+                .await;
             let status = r.status.as_u16();
             if allowed.contains(role) {
-                assert!(status != 403 && status != 401 && status < 500, "{role} should be allowed {method} {path} but got {status}: {}", r.body);
+                assert!(
+                    status != 403 && status != 401 && status < 500,
+                    "{role} should be allowed {method} {path} but got {status}: {}",
+                    r.body
+                );
             } else {
-                assert_eq!(status, 403, "{role} should be refused {method} {path}: {}", r.body);
+                assert_eq!(
+                    status, 403,
+                    "{role} should be refused {method} {path}: {}",
+                    r.body
+                );
                 r.assert_problem(403);
             }
         }
-        app.send(method.clone(), path, None, body.clone()).await.assert_problem(401);
+        app.send(method.clone(), path, None, body.clone())
+            .await
+            .assert_problem(401);
     }
     // The upload takes raw bytes.
     for (role, token) in &tokens {
-        let r = app.send_raw(Method::PUT, &format!("/loans/{loan}/signed-scan"), Some(token), "application/pdf", b"%PDF-1.4".to_vec()).await;
+        let r = app
+            .send_raw(
+                Method::PUT,
+                &format!("/loans/{loan}/signed-scan"),
+                Some(token),
+                "application/pdf",
+                b"%PDF-1.4".to_vec(),
+            )
+            .await;
         if MANAGERS.contains(role) {
             assert_ne!(r.status.as_u16(), 403, "{role}");
         } else {
