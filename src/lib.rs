@@ -2,7 +2,7 @@
 //!
 //! A library with a thin binary: `startup` builds the HTTP app from a `config` and a bound
 //! listener; `api` holds the handlers; `domain` the rules; `db` the storage for SQLite and
-//! PostgreSQL through one code path.
+//! PostgreSQL through one code path; `documents` and `labels` render PDFs and labels.
 
 pub mod api;
 pub mod auth;
@@ -11,5 +11,6 @@ pub mod db;
 pub mod documents;
 pub mod domain;
 pub mod error;
+pub mod labels;
 pub mod qr;
 pub mod startup;

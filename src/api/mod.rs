@@ -8,6 +8,7 @@ pub mod health;
 pub mod loans;
 pub mod openapi;
 pub mod programmes;
+pub mod refurbishment;
 
 use actix_web::{error::JsonPayloadError, web, HttpRequest, HttpResponse};
 use base64::Engine;
@@ -124,4 +125,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     programmes::configure(cfg);
     borrowers::configure(cfg);
     loans::configure(cfg);
+    refurbishment::configure(cfg);
 }

@@ -30,6 +30,11 @@ use crate::api;
         api::loans::get_signed_scan, api::loans::record_checkpoint, api::loans::extend_loan,
         api::loans::return_loan, api::loans::non_return, api::loans::purchase,
         api::loans::agreement_pdf, api::loans::pay_charge, api::loans::waive_charge,
+        api::refurbishment::assign_donation, api::refurbishment::assign_device,
+        api::refurbishment::list_drives, api::refurbishment::add_drive,
+        api::refurbishment::record_wipe, api::refurbishment::list_wipes,
+        api::refurbishment::record_refurbishment, api::refurbishment::list_refurbishments,
+        api::refurbishment::work_queue,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth),
@@ -38,6 +43,7 @@ use crate::api;
         (name = "accounts", description = "Organisations, users, API tokens"),
         (name = "inventory", description = "Donations, devices, lifecycle, history"),
         (name = "loans", description = "Programmes, borrowers, loans to people, checkpoints, charges, agreements"),
+        (name = "refurbishment", description = "Workshops: assignment, drives, wipe records (NIST SP 800-88), grading, work queue, certificates"),
     )
 )]
 pub struct ApiDoc;

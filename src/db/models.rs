@@ -222,3 +222,75 @@ pub struct ScanRow {
     pub uploaded_by: String,
     pub uploaded_at: NaiveDateTime,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = drives)]
+pub struct DriveRow {
+    pub id: String,
+    pub device_id: String,
+    /// 1, 2, ... in the order the drives were listed or added.
+    pub position: i32,
+    pub drive_type: crate::domain::devices::DriveType,
+    pub capacity_gb: i32,
+    pub serial: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = wipe_records)]
+pub struct WipeRow {
+    pub id: String,
+    pub device_id: String,
+    pub drive_id: Option<String>,
+    pub category: crate::domain::refurbishment::WipeCategory,
+    pub technique: crate::domain::refurbishment::WipeTechnique,
+    pub tool: String,
+    pub tool_version: String,
+    pub drive_serial: Option<String>,
+    pub drive_type: crate::domain::devices::DriveType,
+    pub capacity_gb: Option<i32>,
+    pub passes: i32,
+    pub verified: bool,
+    pub verification_method: crate::domain::refurbishment::Verification,
+    pub outcome: crate::domain::refurbishment::WipeOutcome,
+    pub technician_user_id: String,
+    pub technician_name: String,
+    pub workshop_id: String,
+    pub started_at: NaiveDateTime,
+    pub ended_at: NaiveDateTime,
+    pub report_file_name: Option<String>,
+    pub report_sha256: Option<String>,
+    pub note: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = refurbishments)]
+pub struct RefurbishmentRow {
+    pub id: String,
+    pub device_id: String,
+    pub checks: String,
+    pub battery_health_pct: Option<i32>,
+    pub parts_replaced: Option<String>,
+    pub os_installed: Option<String>,
+    pub os_version: Option<String>,
+    pub cosmetic_grade: crate::domain::refurbishment::Grade,
+    pub functional_pass: bool,
+    pub minutes_spent: i32,
+    pub technician_user_id: String,
+    pub technician_name: String,
+    pub workshop_id: String,
+    pub note: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = certificates)]
+pub struct CertificateRow {
+    pub id: String,
+    pub donation_id: String,
+    pub number: String,
+    pub issued_on: NaiveDate,
+    pub issued_by: String,
+    pub created_at: NaiveDateTime,
+}

@@ -106,6 +106,82 @@ diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(device_events -> devices (device_id));
 diesel::joinable!(devices -> donations (donation_id));
 
+diesel::table! {
+    drives (id) {
+        id -> Text,
+        device_id -> Text,
+        position -> Integer,
+        drive_type -> Text,
+        capacity_gb -> Integer,
+        serial -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    wipe_records (id) {
+        id -> Text,
+        device_id -> Text,
+        drive_id -> Nullable<Text>,
+        category -> Text,
+        technique -> Text,
+        tool -> Text,
+        tool_version -> Text,
+        drive_serial -> Nullable<Text>,
+        drive_type -> Text,
+        capacity_gb -> Nullable<Integer>,
+        passes -> Integer,
+        verified -> Bool,
+        verification_method -> Text,
+        outcome -> Text,
+        technician_user_id -> Text,
+        technician_name -> Text,
+        workshop_id -> Text,
+        started_at -> Timestamp,
+        ended_at -> Timestamp,
+        report_file_name -> Nullable<Text>,
+        report_sha256 -> Nullable<Text>,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refurbishments (id) {
+        id -> Text,
+        device_id -> Text,
+        checks -> Text,
+        battery_health_pct -> Nullable<Integer>,
+        parts_replaced -> Nullable<Text>,
+        os_installed -> Nullable<Text>,
+        os_version -> Nullable<Text>,
+        cosmetic_grade -> Text,
+        functional_pass -> Bool,
+        minutes_spent -> Integer,
+        technician_user_id -> Text,
+        technician_name -> Text,
+        workshop_id -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    certificates (id) {
+        id -> Text,
+        donation_id -> Text,
+        number -> Text,
+        issued_on -> Date,
+        issued_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(drives -> devices (device_id));
+diesel::joinable!(wipe_records -> devices (device_id));
+diesel::joinable!(refurbishments -> devices (device_id));
+diesel::joinable!(certificates -> donations (donation_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     users,
@@ -121,6 +197,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     loan_checkpoints,
     loan_charges,
     loan_scans,
+    drives,
+    wipe_records,
+    refurbishments,
+    certificates,
 );
 
 diesel::table! {

@@ -310,6 +310,7 @@ pub fn register(
     for chunk in events.chunks(1000) {
         crate::on_backend!(conn, c => diesel::insert_into(device_events::table).values(chunk).execute(c))?;
     }
+    crate::domain::refurbishment::insert_drives(conn, &rows)?;
     Ok(rows)
 }
 
@@ -407,6 +408,8 @@ pub struct DeviceFilter {
     pub cursor: Option<String>,
 }
 
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
 /// Upper bound for a prefix range: `p <= x < p + U+10FFFF`, which any btree index answers.
 fn prefix_end(prefix: &str) -> String {
     format!("{prefix}\u{10FFFF}")
@@ -487,18 +490,19 @@ pub fn list(
     }
     if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let escaped = text
+            .to_lowercase()
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
         let pattern = format!("%{escaped}%");
-        let upper = format!("%{}%", escaped.to_uppercase());
+        let upper = pattern.to_uppercase();
         q = q.filter(
             devices::asset_tag
                 .like(upper.clone())
                 .escape('\\')
                 .or(devices::serial_key.like(upper).escape('\\'))
-                .or(devices::brand.like(pattern.clone()).escape('\\'))
-                .or(devices::model.like(pattern).escape('\\')),
+                .or(lower(devices::brand).like(pattern.clone()).escape('\\'))
+                .or(lower(devices::model).like(pattern).escape('\\')),
         );
     }
     if let Some(after) = after {

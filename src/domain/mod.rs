@@ -10,3 +10,4 @@ pub mod intake;
 pub mod lifecycle;
 pub mod loans;
 pub mod programmes;
+pub mod refurbishment;

@@ -30,15 +30,7 @@ async fn ready_devices(app: &TestApp, kind: &str, n: usize) -> Vec<Value> {
     let mut out = Vec::new();
     for d in devices {
         let id = s(&d["id"]);
-        for action in ["wipe", "refurbish", "release"] {
-            app.post(
-                &format!("/devices/{id}/actions/{action}"),
-                &app.admin_token,
-                json!({}),
-            )
-            .await
-            .assert_status(200);
-        }
+        crate::refurbishment::make_ready(app, &app.admin_token, &id).await;
         out.push(
             app.get(&format!("/devices/{id}"), &app.admin_token)
                 .await
@@ -120,15 +112,7 @@ async fn a_social_worker_lends_checks_and_collects_the_penalty(b: Backend) {
         .await;
     hotspot_r.assert_status(201);
     let hotspot_id = s(&hotspot_r.body["id"]);
-    for action in ["wipe", "refurbish", "release"] {
-        app.post(
-            &format!("/devices/{hotspot_id}/actions/{action}"),
-            &app.admin_token,
-            json!({}),
-        )
-        .await
-        .assert_status(200);
-    }
+    crate::refurbishment::make_ready(&app, &app.admin_token, &hotspot_id).await;
     let laptop_id = s(&laptop["id"]);
     let tag = s(&laptop["asset_tag"]);
     let r = app

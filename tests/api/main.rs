@@ -6,3 +6,4 @@ mod access;
 mod foundation;
 mod inventory;
 mod loans;
+mod refurbishment;

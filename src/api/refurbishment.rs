@@ -1,0 +1,377 @@
+//! Refurbishment: assignment to workshops, drives, wipe records, refurbishment records, the
+//! work queue.
+
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::api::accounts::{utc, uuid_of};
+use crate::api::devices::Device;
+use crate::api::parse_id;
+use crate::auth::{Caller, Perm};
+use crate::db::models::{DriveRow, RefurbishmentRow, WipeRow};
+use crate::domain::devices::{self as dev, DriveType, Lookup};
+use crate::domain::refurbishment::{
+    self as refurb, Checks, Grade, NewRefurbishment, NewWipe, Verification, WipeCategory,
+    WipeOutcome, WipeTechnique, WorkQueue,
+};
+use crate::error::{AppError, Problem};
+use crate::startup::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    pub workshop_id: uuid::Uuid,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Assigned {
+    /// Devices whose assignment changed.
+    pub devices_assigned: usize,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct DriveOut {
+    pub id: uuid::Uuid,
+    #[serde(rename = "type")]
+    pub drive_type: DriveType,
+    pub capacity_gb: i32,
+    pub serial: Option<String>,
+}
+
+impl From<DriveRow> for DriveOut {
+    fn from(r: DriveRow) -> Self {
+        DriveOut {
+            id: uuid_of(&r.id),
+            drive_type: r.drive_type,
+            capacity_gb: r.capacity_gb,
+            serial: r.serial,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Wipe {
+    pub id: uuid::Uuid,
+    pub device_id: uuid::Uuid,
+    /// Absent for a device's built-in storage.
+    pub drive_id: Option<uuid::Uuid>,
+    pub category: WipeCategory,
+    pub technique: WipeTechnique,
+    pub tool: String,
+    pub tool_version: String,
+    pub drive_serial: Option<String>,
+    pub drive_type: DriveType,
+    pub capacity_gb: Option<i32>,
+    pub passes: i32,
+    pub verified: bool,
+    pub verification_method: Verification,
+    pub outcome: WipeOutcome,
+    pub technician_user_id: uuid::Uuid,
+    pub technician_name: String,
+    pub workshop_id: uuid::Uuid,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: DateTime<Utc>,
+    pub report_file_name: Option<String>,
+    pub report_sha256: Option<String>,
+    pub note: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl From<WipeRow> for Wipe {
+    fn from(r: WipeRow) -> Self {
+        Wipe {
+            id: uuid_of(&r.id),
+            device_id: uuid_of(&r.device_id),
+            drive_id: r.drive_id.as_deref().map(uuid_of),
+            category: r.category,
+            technique: r.technique,
+            tool: r.tool,
+            tool_version: r.tool_version,
+            drive_serial: r.drive_serial,
+            drive_type: r.drive_type,
+            capacity_gb: r.capacity_gb,
+            passes: r.passes,
+            verified: r.verified,
+            verification_method: r.verification_method,
+            outcome: r.outcome,
+            technician_user_id: uuid_of(&r.technician_user_id),
+            technician_name: r.technician_name,
+            workshop_id: uuid_of(&r.workshop_id),
+            started_at: utc(r.started_at),
+            ended_at: utc(r.ended_at),
+            report_file_name: r.report_file_name,
+            report_sha256: r.report_sha256,
+            note: r.note,
+            recorded_at: utc(r.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Refurbishment {
+    pub id: uuid::Uuid,
+    pub device_id: uuid::Uuid,
+    pub checks: Checks,
+    pub battery_health_pct: Option<i32>,
+    pub parts_replaced: Option<String>,
+    pub os_installed: Option<String>,
+    pub os_version: Option<String>,
+    pub cosmetic_grade: Grade,
+    pub functional_pass: bool,
+    pub minutes_spent: i32,
+    pub technician_user_id: uuid::Uuid,
+    pub technician_name: String,
+    pub workshop_id: uuid::Uuid,
+    pub note: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl TryFrom<RefurbishmentRow> for Refurbishment {
+    type Error = AppError;
+    fn try_from(r: RefurbishmentRow) -> Result<Self, AppError> {
+        Ok(Refurbishment {
+            id: uuid_of(&r.id),
+            device_id: uuid_of(&r.device_id),
+            checks: serde_json::from_str(&r.checks).map_err(AppError::internal)?,
+            battery_health_pct: r.battery_health_pct,
+            parts_replaced: r.parts_replaced,
+            os_installed: r.os_installed,
+            os_version: r.os_version,
+            cosmetic_grade: r.cosmetic_grade,
+            functional_pass: r.functional_pass,
+            minutes_spent: r.minutes_spent,
+            technician_user_id: uuid_of(&r.technician_user_id),
+            technician_name: r.technician_name,
+            workshop_id: uuid_of(&r.workshop_id),
+            note: r.note,
+            recorded_at: utc(r.created_at),
+        })
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct QueueParams {
+    /// Required for lending staff and admins; refurbishers always get their own workshop.
+    pub workshop_id: Option<uuid::Uuid>,
+}
+
+/// Assigns a donation batch and all its devices to a workshop.
+#[utoipa::path(tag = "refurbishment", request_body = Assignment, params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = Assigned), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/donations/{id}/assign")]
+pub async fn assign_donation(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<Assignment>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::AssignWork)?;
+    let id = parse_id(&id, "The donation")?;
+    let workshop = body.workshop_id.to_string();
+    let n = state
+        .db
+        .write(move |conn| refurb::assign_donation(conn, &caller, &id, &workshop))
+        .await?;
+    Ok(HttpResponse::Ok().json(Assigned {
+        devices_assigned: n,
+    }))
+}
+
+/// Assigns one device to a workshop.
+#[utoipa::path(tag = "refurbishment", request_body = Assignment, params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = Device), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/devices/{id}/assign")]
+pub async fn assign_device(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<Assignment>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::AssignWork)?;
+    let id = parse_id(&id, "The device")?;
+    let workshop = body.workshop_id.to_string();
+    let row = state
+        .db
+        .write(move |conn| refurb::assign_device(conn, &caller, &id, &workshop))
+        .await?;
+    Ok(HttpResponse::Ok().json(Device::from(row)))
+}
+
+/// The storage drives of a device.
+#[utoipa::path(tag = "refurbishment", params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = [DriveOut]), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/devices/{id}/drives")]
+pub async fn list_drives(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::ReadDevices)?;
+    let id = parse_id(&id, "The device")?;
+    let rows = state
+        .db
+        .read(move |conn| {
+            dev::find(conn, &caller, Lookup::Id(&id))?;
+            refurb::drives_of(conn, &id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(rows.into_iter().map(DriveOut::from).collect::<Vec<_>>()))
+}
+
+/// Adds a storage drive found in a device.
+#[utoipa::path(tag = "refurbishment", request_body = dev::Drive, params(("id" = uuid::Uuid, Path)),
+    responses((status = 201, body = DriveOut), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/devices/{id}/drives")]
+pub async fn add_drive(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<dev::Drive>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::RecordRefurbishment)?;
+    let id = parse_id(&id, "The device")?;
+    let drive = body.into_inner();
+    let row = state
+        .db
+        .write(move |conn| refurb::add_drive(conn, &caller, &id, drive))
+        .await?;
+    Ok(HttpResponse::Created().json(DriveOut::from(row)))
+}
+
+/// Records the wipe of one drive (or of built-in storage).
+#[utoipa::path(tag = "refurbishment", request_body = NewWipe, params(("id" = uuid::Uuid, Path)),
+    responses((status = 201, body = Wipe), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/devices/{id}/wipes")]
+pub async fn record_wipe(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<NewWipe>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::RecordRefurbishment)?;
+    let id = parse_id(&id, "The device")?;
+    let wipe = body.into_inner();
+    let row = state
+        .db
+        .write(move |conn| refurb::record_wipe(conn, &caller, &id, wipe))
+        .await?;
+    Ok(HttpResponse::Created().json(Wipe::from(row)))
+}
+
+/// Every wipe recorded for a device, oldest first.
+#[utoipa::path(tag = "refurbishment", params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = [Wipe]), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/devices/{id}/wipes")]
+pub async fn list_wipes(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::ReadDevices)?;
+    let id = parse_id(&id, "The device")?;
+    let rows = state
+        .db
+        .read(move |conn| {
+            dev::find(conn, &caller, Lookup::Id(&id))?;
+            refurb::wipes_of(conn, &id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(rows.into_iter().map(Wipe::from).collect::<Vec<_>>()))
+}
+
+/// Records a refurbishment and grading.
+#[utoipa::path(tag = "refurbishment", request_body = NewRefurbishment, params(("id" = uuid::Uuid, Path)),
+    responses((status = 201, body = Refurbishment), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/devices/{id}/refurbishments")]
+pub async fn record_refurbishment(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<NewRefurbishment>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::RecordRefurbishment)?;
+    let id = parse_id(&id, "The device")?;
+    let r = body.into_inner();
+    let row = state
+        .db
+        .write(move |conn| refurb::record_refurbishment(conn, &caller, &id, r))
+        .await?;
+    Ok(HttpResponse::Created().json(Refurbishment::try_from(row)?))
+}
+
+/// Every refurbishment recorded for a device, oldest first.
+#[utoipa::path(tag = "refurbishment", params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = [Refurbishment]), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/devices/{id}/refurbishments")]
+pub async fn list_refurbishments(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::ReadDevices)?;
+    let id = parse_id(&id, "The device")?;
+    let rows = state
+        .db
+        .read(move |conn| {
+            dev::find(conn, &caller, Lookup::Id(&id))?;
+            refurb::refurbishments_of(conn, &id)
+        })
+        .await?;
+    let out = rows
+        .into_iter()
+        .map(Refurbishment::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// A workshop's work queue: waiting for a wipe, waiting for refurbishment, failed; oldest first.
+#[utoipa::path(tag = "refurbishment", params(QueueParams),
+    responses((status = 200, body = WorkQueue), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/workshop/queue")]
+pub async fn work_queue(
+    caller: Caller,
+    state: web::Data<AppState>,
+    q: web::Query<QueueParams>,
+) -> Result<HttpResponse, AppError> {
+    if !caller.can(Perm::RecordRefurbishment) && !caller.can(Perm::AssignWork) {
+        return Err(AppError::Forbidden(format!(
+            "The role {} may not do this.",
+            caller.role
+        )));
+    }
+    let workshop = q.workshop_id.map(|w| w.to_string());
+    let queue = state
+        .db
+        .read(move |conn| refurb::work_queue(conn, &caller, workshop))
+        .await?;
+    Ok(HttpResponse::Ok().json(queue))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(assign_donation)
+        .service(assign_device)
+        .service(list_drives)
+        .service(add_drive)
+        .service(record_wipe)
+        .service(list_wipes)
+        .service(record_refurbishment)
+        .service(list_refurbishments)
+        .service(work_queue);
+}

@@ -1,0 +1,779 @@
+//! Refurbishment: work assignment to workshops, storage drives, wipe records (NIST SP 800-88),
+//! refurbishment and grading records, the work queue, and the data behind a donation's
+//! certificate of sanitisation.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::auth::{Caller, Perm};
+use crate::db::models::{DeviceRow, DonationRow, DriveRow, RefurbishmentRow, WipeRow};
+use crate::db::schema::{
+    device_events, devices, donations, drives, organisations, refurbishments, users, wipe_records,
+};
+use crate::db::{now, DbConn};
+use crate::domain::accounts::{new_id, OrgKind, Role};
+use crate::domain::devices::{self as dev, append_event, DriveType};
+use crate::domain::lifecycle::Status;
+use crate::error::{AppError, AppResult, FieldError};
+
+crate::text_enum!(
+    /// NIST SP 800-88 sanitisation category.
+    WipeCategory {
+        /// Logical overwrite of all user-addressable locations.
+        Clear => "clear",
+        /// Makes laboratory recovery infeasible (sanitize, block erase, cryptographic erase).
+        Purge => "purge",
+        /// The medium can no longer store data.
+        Destroy => "destroy",
+    }
+);
+
+crate::text_enum!(
+    /// The technique used.
+    WipeTechnique {
+        Overwrite => "overwrite",
+        BlockErase => "block_erase",
+        CryptoErase => "crypto_erase",
+        FirmwareSecureErase => "firmware_secure_erase",
+        /// Tablets and phones; with encryption on it is a cryptographic erase.
+        FactoryReset => "factory_reset",
+        PhysicalDestruction => "physical_destruction",
+    }
+);
+
+crate::text_enum!(
+    /// How the result was verified.
+    Verification {
+        None => "none",
+        Sample => "sample",
+        Full => "full",
+    }
+);
+
+crate::text_enum!(
+    WipeOutcome {
+        Passed => "passed",
+        Failed => "failed",
+    }
+);
+
+crate::text_enum!(
+    /// Cosmetic grade: A like new, B light wear, C visible wear.
+    Grade {
+        A => "A",
+        B => "B",
+        C => "C",
+    }
+);
+
+/// The categories a technique may be recorded under (NIST SP 800-88; REFERENCE.md).
+pub fn categories_for(t: WipeTechnique) -> &'static [WipeCategory] {
+    use WipeCategory::*;
+    match t {
+        WipeTechnique::Overwrite => &[Clear, Purge],
+        WipeTechnique::BlockErase
+        | WipeTechnique::CryptoErase
+        | WipeTechnique::FirmwareSecureErase => &[Purge],
+        WipeTechnique::FactoryReset => &[Clear, Purge],
+        WipeTechnique::PhysicalDestruction => &[Destroy],
+    }
+}
+
+fn is_flash(t: DriveType) -> bool {
+    matches!(
+        t,
+        DriveType::Ssd | DriveType::Nvme | DriveType::Emmc | DriveType::Flash
+    )
+}
+
+/// A wipe of one drive, or of the device's built-in storage when `drive_id` is absent.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewWipe {
+    /// The drive wiped; leave out for built-in storage of a device that lists no drives.
+    pub drive_id: Option<uuid::Uuid>,
+    pub category: WipeCategory,
+    pub technique: WipeTechnique,
+    #[validate(length(min = 1, max = 100, message = "is required (1 to 100 characters)"))]
+    pub tool: String,
+    #[validate(length(min = 1, max = 50, message = "is required (1 to 50 characters)"))]
+    pub tool_version: String,
+    /// Type of the medium; taken from the drive when `drive_id` is given.
+    pub drive_type: Option<DriveType>,
+    #[validate(length(max = 100))]
+    pub drive_serial: Option<String>,
+    #[validate(range(min = 1, max = 1_000_000))]
+    pub capacity_gb: Option<i32>,
+    #[validate(range(min = 0, max = 100))]
+    #[serde(default = "one")]
+    pub passes: i32,
+    pub verified: bool,
+    pub verification_method: Verification,
+    pub outcome: WipeOutcome,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: DateTime<Utc>,
+    /// File name of the tool's own report (nwipe log, Blancco report).
+    #[validate(length(min = 1, max = 255))]
+    pub report_file_name: Option<String>,
+    /// SHA-256 of that report, 64 hexadecimal characters.
+    pub report_sha256: Option<String>,
+    #[validate(length(max = 2000))]
+    pub note: Option<String>,
+}
+
+fn one() -> i32 {
+    1
+}
+
+/// The checks of a refurbishment.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Checks {
+    pub boots: bool,
+    pub screen: bool,
+    pub keyboard: Option<bool>,
+    pub touchpad: Option<bool>,
+    pub ports: Option<bool>,
+    pub camera: Option<bool>,
+    pub wifi: bool,
+    pub charger_present: bool,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRefurbishment {
+    pub checks: Checks,
+    /// Full-charge capacity ÷ design capacity, in percent.
+    #[validate(range(min = 0, max = 100))]
+    pub battery_health_pct: Option<i32>,
+    #[validate(length(max = 1000))]
+    pub parts_replaced: Option<String>,
+    #[validate(length(min = 1, max = 100))]
+    pub os_installed: Option<String>,
+    #[validate(length(min = 1, max = 50))]
+    pub os_version: Option<String>,
+    pub cosmetic_grade: Grade,
+    pub functional_pass: bool,
+    #[validate(range(min = 0, max = 10_000))]
+    pub minutes_spent: i32,
+    #[validate(length(max = 2000))]
+    pub note: Option<String>,
+}
+
+fn technician_name(conn: &mut DbConn, user_id: &str) -> AppResult<String> {
+    Ok(users::table.find(user_id).select(users::name).first(conn)?)
+}
+
+fn require_workshop(conn: &mut DbConn, workshop_id: &str) -> AppResult<()> {
+    let kind: Option<OrgKind> = organisations::table
+        .find(workshop_id)
+        .select(organisations::kind)
+        .first(conn)
+        .optional()?;
+    match kind {
+        Some(OrgKind::Workshop) => Ok(()),
+        Some(other) => Err(AppError::invalid(
+            "workshop_id",
+            format!("this organisation is a {other}, not a workshop"),
+        )),
+        None => Err(AppError::invalid(
+            "workshop_id",
+            "no organisation has this id",
+        )),
+    }
+}
+
+/// Statuses in which a device is in the workshop's hands and may be wiped or refurbished.
+const ON_THE_BENCH: &[Status] = &[
+    Status::Received,
+    Status::Returned,
+    Status::InRepair,
+    Status::Wiped,
+    Status::Refurbished,
+];
+
+fn on_the_bench(d: &DeviceRow, what: &str) -> AppResult<()> {
+    if ON_THE_BENCH.contains(&d.status) {
+        Ok(())
+    } else {
+        Err(AppError::conflict_with(
+            format!("Device {} is {}; {what} can only be recorded while it is received, returned, in repair, wiped or refurbished.", d.asset_tag, d.status),
+            json!({ "current_status": d.status, "allowed_actions": crate::domain::lifecycle::allowed_actions(d.status) }),
+        ))
+    }
+}
+
+/// The organisation a record is filed under: the refurbisher's own workshop; for an admin
+/// working on a device, the workshop it is assigned to, or else the admin's own organisation
+/// (the lending service wiping in house).
+fn workshop_for(caller: &Caller, d: &DeviceRow) -> AppResult<String> {
+    if caller.role == Role::Refurbisher {
+        return Ok(caller.organisation_id.clone());
+    }
+    Ok(d.workshop_id
+        .clone()
+        .unwrap_or_else(|| caller.organisation_id.clone()))
+}
+
+/// Assigns a whole donation batch (and each of its devices) to a workshop.
+pub fn assign_donation(
+    conn: &mut DbConn,
+    caller: &Caller,
+    donation_id: &str,
+    workshop_id: &str,
+) -> AppResult<usize> {
+    caller.require(Perm::AssignWork)?;
+    let donation: DonationRow = donations::table
+        .find(donation_id)
+        .select(DonationRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("The donation"))?;
+    require_workshop(conn, workshop_id)?;
+    diesel::update(donations::table.find(&donation.id))
+        .set(donations::workshop_id.eq(workshop_id))
+        .execute(conn)?;
+    let ids: Vec<String> = devices::table
+        .filter(devices::donation_id.eq(&donation.id))
+        .order(devices::seq.asc())
+        .select(devices::id)
+        .load(conn)?;
+    let mut n = 0;
+    for id in ids {
+        let mut d = dev::lock(conn, caller, &id)?;
+        if assign_locked(conn, caller, &mut d, workshop_id)? {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Assigns one device to a workshop.
+pub fn assign_device(
+    conn: &mut DbConn,
+    caller: &Caller,
+    device_id: &str,
+    workshop_id: &str,
+) -> AppResult<DeviceRow> {
+    caller.require(Perm::AssignWork)?;
+    let mut d = dev::lock(conn, caller, device_id)?;
+    require_workshop(conn, workshop_id)?;
+    assign_locked(conn, caller, &mut d, workshop_id)?;
+    Ok(d)
+}
+
+/// Devices out with a person or an organisation, or at the end of their life, keep their
+/// holder; the others move to the workshop.
+fn assign_locked(
+    conn: &mut DbConn,
+    caller: &Caller,
+    d: &mut DeviceRow,
+    workshop_id: &str,
+) -> AppResult<bool> {
+    if d.workshop_id.as_deref() == Some(workshop_id) {
+        return Ok(false);
+    }
+    if !ON_THE_BENCH.contains(&d.status) && d.status != Status::Ready {
+        return Err(AppError::conflict_with(
+            format!(
+                "Device {} is {}; it cannot be assigned to a workshop now.",
+                d.asset_tag, d.status
+            ),
+            json!({ "current_status": d.status, "device": d.asset_tag }),
+        ));
+    }
+    let at = now();
+    d.workshop_id = Some(workshop_id.to_string());
+    d.holder_organisation_id = Some(workshop_id.to_string());
+    d.updated_at = at;
+    d.version += 1;
+    diesel::update(devices::table.find(&d.id))
+        .set((
+            devices::workshop_id.eq(&d.workshop_id),
+            devices::holder_organisation_id.eq(&d.holder_organisation_id),
+            devices::updated_at.eq(at),
+            devices::version.eq(d.version),
+        ))
+        .execute(conn)?;
+    append_event(
+        conn,
+        &d.id,
+        Some(&caller.user_id),
+        "assigned",
+        Some(d.status),
+        d.status,
+        json!({ "workshop_id": workshop_id }),
+        at,
+    )?;
+    Ok(true)
+}
+
+/// Creates the drive rows for devices registered with `specs.drives`.
+pub fn insert_drives(conn: &mut DbConn, registered: &[DeviceRow]) -> AppResult<()> {
+    let rows: Vec<DriveRow> = registered
+        .iter()
+        .flat_map(|device| {
+            dev::parse_specs(device)
+                .drives
+                .into_iter()
+                .enumerate()
+                .map(move |(i, d)| DriveRow {
+                    id: new_id(),
+                    device_id: device.id.clone(),
+                    position: i32::try_from(i + 1).unwrap_or(i32::MAX),
+                    drive_type: d.drive_type,
+                    capacity_gb: i32::try_from(d.size_gb).unwrap_or(i32::MAX),
+                    serial: d.serial,
+                    created_at: device.created_at,
+                })
+        })
+        .collect();
+    for chunk in rows.chunks(1000) {
+        crate::on_backend!(conn, c => diesel::insert_into(drives::table).values(chunk).execute(c))?;
+    }
+    Ok(())
+}
+
+pub fn drives_of(conn: &mut DbConn, device_id: &str) -> AppResult<Vec<DriveRow>> {
+    Ok(drives::table
+        .filter(drives::device_id.eq(device_id))
+        .order(drives::position.asc())
+        .select(DriveRow::as_select())
+        .load(conn)?)
+}
+
+/// Adds a drive found in a device (a second disk, a replacement).
+pub fn add_drive(
+    conn: &mut DbConn,
+    caller: &Caller,
+    device_id: &str,
+    drive: dev::Drive,
+) -> AppResult<DriveRow> {
+    caller.require(Perm::RecordRefurbishment)?;
+    drive.validate()?;
+    let d = dev::lock(conn, caller, device_id)?;
+    on_the_bench(&d, "a drive")?;
+    let at = now();
+    let last: Option<i32> = drives::table
+        .filter(drives::device_id.eq(&d.id))
+        .select(diesel::dsl::max(drives::position))
+        .first(conn)?;
+    let row = DriveRow {
+        id: new_id(),
+        device_id: d.id.clone(),
+        position: last.unwrap_or(0) + 1,
+        drive_type: drive.drive_type,
+        capacity_gb: i32::try_from(drive.size_gb).unwrap_or(i32::MAX),
+        serial: drive.serial,
+        created_at: at,
+    };
+    diesel::insert_into(drives::table)
+        .values(&row)
+        .execute(conn)?;
+    append_event(
+        conn,
+        &d.id,
+        Some(&caller.user_id),
+        "drive_added",
+        Some(d.status),
+        d.status,
+        json!({ "drive_id": row.id, "type": row.drive_type, "capacity_gb": row.capacity_gb }),
+        at,
+    )?;
+    Ok(row)
+}
+
+fn naive(t: DateTime<Utc>) -> NaiveDateTime {
+    use chrono::SubsecRound;
+    t.naive_utc().trunc_subsecs(6)
+}
+
+/// Records one wipe.
+pub fn record_wipe(
+    conn: &mut DbConn,
+    caller: &Caller,
+    device_id: &str,
+    w: NewWipe,
+) -> AppResult<WipeRow> {
+    caller.require(Perm::RecordRefurbishment)?;
+    let mut errors: Vec<FieldError> = match w.validate() {
+        Ok(()) => Vec::new(),
+        Err(e) => crate::error::flatten_validation("", &e),
+    };
+    let d = dev::lock(conn, caller, device_id)?;
+    on_the_bench(&d, "a wipe")?;
+    let device_drives = drives_of(conn, &d.id)?;
+    let drive = match w.drive_id {
+        Some(id) => {
+            let id = id.to_string();
+            match device_drives.iter().find(|x| x.id == id) {
+                Some(x) => Some(x.clone()),
+                None => {
+                    errors.push(FieldError::new("drive_id", "is not a drive of this device"));
+                    None
+                }
+            }
+        }
+        None => {
+            if !device_drives.is_empty() {
+                errors.push(FieldError::new(
+                    "drive_id",
+                    format!(
+                        "this device has {} drive(s); say which one was wiped",
+                        device_drives.len()
+                    ),
+                ));
+            }
+            None
+        }
+    };
+    let drive_type = drive.as_ref().map(|x| x.drive_type).or(w.drive_type);
+    if drive_type.is_none() && drive.is_none() && w.drive_id.is_none() {
+        errors.push(FieldError::new(
+            "drive_type",
+            "is required for built-in storage (emmc, flash, ssd, ...)",
+        ));
+    }
+    if !categories_for(w.technique).contains(&w.category) {
+        errors.push(FieldError::new(
+            "category",
+            format!(
+                "{} cannot be recorded as {} (NIST SP 800-88)",
+                w.technique, w.category
+            ),
+        ));
+    }
+    if let Some(t) = drive_type {
+        if w.technique == WipeTechnique::Overwrite
+            && w.category == WipeCategory::Purge
+            && is_flash(t)
+        {
+            errors.push(FieldError::new(
+                "category",
+                "overwriting flash storage from the host is only clear, not purge",
+            ));
+        }
+    }
+    if w.technique == WipeTechnique::Overwrite && w.passes < 1 {
+        errors.push(FieldError::new(
+            "passes",
+            "an overwrite needs at least one pass",
+        ));
+    }
+    if w.ended_at < w.started_at {
+        errors.push(FieldError::new("ended_at", "is before started_at"));
+    }
+    if w.ended_at > Utc::now() + chrono::Duration::minutes(5) {
+        errors.push(FieldError::new("ended_at", "is in the future"));
+    }
+    if w.verified == (w.verification_method == Verification::None) {
+        errors.push(FieldError::new(
+            "verification_method",
+            "must be sample or full when verified, none when not",
+        ));
+    }
+    if let Some(h) = &w.report_sha256 {
+        if h.len() != 64 || !h.chars().all(|c| c.is_ascii_hexdigit()) {
+            errors.push(FieldError::new(
+                "report_sha256",
+                "must be 64 hexadecimal characters",
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::invalid_fields(errors));
+    }
+    let workshop = workshop_for(caller, &d)?;
+    let at = now();
+    let row = WipeRow {
+        id: new_id(),
+        device_id: d.id.clone(),
+        drive_id: drive.as_ref().map(|x| x.id.clone()),
+        category: w.category,
+        technique: w.technique,
+        tool: w.tool.trim().to_string(),
+        tool_version: w.tool_version.trim().to_string(),
+        drive_serial: w
+            .drive_serial
+            .or_else(|| drive.as_ref().and_then(|x| x.serial.clone())),
+        drive_type: drive_type.unwrap_or(DriveType::Other),
+        capacity_gb: w.capacity_gb.or(drive.as_ref().map(|x| x.capacity_gb)),
+        passes: w.passes,
+        verified: w.verified,
+        verification_method: w.verification_method,
+        outcome: w.outcome,
+        technician_user_id: caller.user_id.clone(),
+        technician_name: technician_name(conn, &caller.user_id)?,
+        workshop_id: workshop,
+        started_at: naive(w.started_at),
+        ended_at: naive(w.ended_at),
+        report_file_name: w.report_file_name,
+        report_sha256: w.report_sha256.map(|h| h.to_lowercase()),
+        note: w.note,
+        created_at: at,
+    };
+    diesel::insert_into(wipe_records::table)
+        .values(&row)
+        .execute(conn)?;
+    append_event(
+        conn,
+        &d.id,
+        Some(&caller.user_id),
+        "wipe_recorded",
+        Some(d.status),
+        d.status,
+        json!({ "wipe_id": row.id, "drive_id": row.drive_id, "technique": row.technique, "outcome": row.outcome }),
+        at,
+    )?;
+    Ok(row)
+}
+
+pub fn wipes_of(conn: &mut DbConn, device_id: &str) -> AppResult<Vec<WipeRow>> {
+    Ok(wipe_records::table
+        .filter(wipe_records::device_id.eq(device_id))
+        .order((wipe_records::created_at.asc(), wipe_records::id.asc()))
+        .select(WipeRow::as_select())
+        .load(conn)?)
+}
+
+/// Records a refurbishment; a failing one tells the caller to send the device to repair or
+/// retirement.
+pub fn record_refurbishment(
+    conn: &mut DbConn,
+    caller: &Caller,
+    device_id: &str,
+    r: NewRefurbishment,
+) -> AppResult<RefurbishmentRow> {
+    caller.require(Perm::RecordRefurbishment)?;
+    r.validate()?;
+    let d = dev::lock(conn, caller, device_id)?;
+    on_the_bench(&d, "a refurbishment")?;
+    let workshop = workshop_for(caller, &d)?;
+    let at = now();
+    let row = RefurbishmentRow {
+        id: new_id(),
+        device_id: d.id.clone(),
+        checks: serde_json::to_string(&r.checks).map_err(AppError::internal)?,
+        battery_health_pct: r.battery_health_pct,
+        parts_replaced: r.parts_replaced,
+        os_installed: r.os_installed,
+        os_version: r.os_version,
+        cosmetic_grade: r.cosmetic_grade,
+        functional_pass: r.functional_pass,
+        minutes_spent: r.minutes_spent,
+        technician_user_id: caller.user_id.clone(),
+        technician_name: technician_name(conn, &caller.user_id)?,
+        workshop_id: workshop,
+        note: r.note,
+        created_at: at,
+    };
+    diesel::insert_into(refurbishments::table)
+        .values(&row)
+        .execute(conn)?;
+    append_event(
+        conn,
+        &d.id,
+        Some(&caller.user_id),
+        "refurbishment_recorded",
+        Some(d.status),
+        d.status,
+        json!({ "refurbishment_id": row.id, "grade": row.cosmetic_grade, "functional_pass": row.functional_pass }),
+        at,
+    )?;
+    Ok(row)
+}
+
+pub fn refurbishments_of(conn: &mut DbConn, device_id: &str) -> AppResult<Vec<RefurbishmentRow>> {
+    Ok(refurbishments::table
+        .filter(refurbishments::device_id.eq(device_id))
+        .order((refurbishments::created_at.asc(), refurbishments::id.asc()))
+        .select(RefurbishmentRow::as_select())
+        .load(conn)?)
+}
+
+/// The last time the device came back into our hands from someone else: its registration
+/// (donation), a check-in from a loan or booking, or being found after loss.
+pub fn last_handback(conn: &mut DbConn, device_id: &str) -> AppResult<NaiveDateTime> {
+    let at: Option<NaiveDateTime> = device_events::table
+        .filter(device_events::device_id.eq(device_id))
+        .filter(device_events::action.eq_any(["registered", "check_in", "found"]))
+        .select(diesel::dsl::max(device_events::at))
+        .first(conn)?;
+    at.ok_or_else(|| AppError::internal("device without a registration event"))
+}
+
+/// The last event among `actions`, if any.
+pub fn last_event(
+    conn: &mut DbConn,
+    device_id: &str,
+    actions: &[&str],
+) -> AppResult<Option<(String, NaiveDateTime)>> {
+    Ok(device_events::table
+        .filter(device_events::device_id.eq(device_id))
+        .filter(device_events::action.eq_any(actions))
+        .order(device_events::seq.desc())
+        .select((device_events::action, device_events::at))
+        .first(conn)
+        .optional()?)
+}
+
+/// Why the device's storage is not covered by passed wipes newer than `since`, one line per
+/// drive; empty when it is covered. A drive's latest record counts: a failed wipe after a
+/// passed one uncovers it again.
+pub fn uncovered_storage(
+    conn: &mut DbConn,
+    device_id: &str,
+    since: NaiveDateTime,
+) -> AppResult<Vec<String>> {
+    let device_drives = drives_of(conn, device_id)?;
+    let wipes: Vec<WipeRow> = wipes_of(conn, device_id)?
+        .into_iter()
+        .filter(|w| w.created_at > since)
+        .collect();
+    let latest = |drive: Option<&str>| wipes.iter().rev().find(|w| w.drive_id.as_deref() == drive);
+    let mut problems = Vec::new();
+    if device_drives.is_empty() {
+        match latest(None) {
+            None => {
+                problems.push("built-in storage has no wipe since the device came in".to_string())
+            }
+            Some(w) if w.outcome == WipeOutcome::Failed => {
+                problems.push("the latest wipe of the built-in storage failed".to_string())
+            }
+            Some(_) => {}
+        }
+    }
+    for d in &device_drives {
+        let name = format!(
+            "drive {} ({}, {} GB{})",
+            d.id,
+            d.drive_type,
+            d.capacity_gb,
+            d.serial
+                .as_deref()
+                .map(|s| format!(", serial {s}"))
+                .unwrap_or_default()
+        );
+        match latest(Some(&d.id)) {
+            None => problems.push(format!("{name} has no wipe since the device came in")),
+            Some(w) if w.outcome == WipeOutcome::Failed => {
+                problems.push(format!("the latest wipe of {name} failed"))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(problems)
+}
+
+/// One device in a work queue.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct QueueItem {
+    pub device_id: uuid::Uuid,
+    pub asset_tag: String,
+    pub kind: dev::DeviceKind,
+    pub brand: String,
+    pub model: String,
+    pub status: Status,
+    /// Why it is in this list (for failed: which wipe or check failed).
+    pub reason: String,
+    pub since: DateTime<Utc>,
+}
+
+/// A workshop's work queue, oldest first in each list.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct WorkQueue {
+    pub workshop_id: uuid::Uuid,
+    pub waiting_for_wipe: Vec<QueueItem>,
+    pub waiting_for_refurbishment: Vec<QueueItem>,
+    pub failed: Vec<QueueItem>,
+}
+
+/// Most devices shown per list of the queue.
+const QUEUE_LIMIT: i64 = 500;
+
+pub fn work_queue(
+    conn: &mut DbConn,
+    caller: &Caller,
+    workshop_id: Option<String>,
+) -> AppResult<WorkQueue> {
+    caller
+        .require(Perm::RecordRefurbishment)
+        .or_else(|_| caller.require(Perm::AssignWork))?;
+    let workshop = match (caller.role, workshop_id) {
+        (Role::Refurbisher, _) => caller.organisation_id.clone(),
+        (_, Some(w)) => w,
+        (_, None) => {
+            return Err(AppError::invalid(
+                "workshop_id",
+                "say which workshop's queue to show",
+            ))
+        }
+    };
+    let candidates: Vec<DeviceRow> = devices::table
+        .filter(devices::workshop_id.eq(&workshop))
+        .filter(devices::status.eq_any([
+            Status::Received,
+            Status::Returned,
+            Status::InRepair,
+            Status::Wiped,
+        ]))
+        .order(devices::updated_at.asc())
+        .limit(QUEUE_LIMIT * 3)
+        .select(DeviceRow::as_select())
+        .load(conn)?;
+    let mut queue = WorkQueue {
+        workshop_id: uuid::Uuid::parse_str(&workshop).unwrap_or_default(),
+        waiting_for_wipe: Vec::new(),
+        waiting_for_refurbishment: Vec::new(),
+        failed: Vec::new(),
+    };
+    for d in candidates {
+        let since = last_handback(conn, &d.id)?;
+        let item = |reason: String| QueueItem {
+            device_id: uuid::Uuid::parse_str(&d.id).unwrap_or_default(),
+            asset_tag: d.asset_tag.clone(),
+            kind: d.kind,
+            brand: d.brand.clone(),
+            model: d.model.clone(),
+            status: d.status,
+            reason,
+            since: DateTime::from_naive_utc_and_offset(d.updated_at, Utc),
+        };
+        let last_refurb = refurbishments_of(conn, &d.id)?.into_iter().last();
+        match d.status {
+            Status::Wiped => match last_refurb {
+                Some(r) if !r.functional_pass && r.created_at > since => queue.failed.push(item(
+                    "the latest refurbishment check failed: repair or retire".into(),
+                )),
+                _ => queue
+                    .waiting_for_refurbishment
+                    .push(item("wiped; needs refurbishment and grading".into())),
+            },
+            _ => {
+                let problems = uncovered_storage(conn, &d.id, since)?;
+                if let Some(p) = problems.iter().find(|p| p.contains("failed")) {
+                    queue.failed.push(item(p.clone()));
+                } else {
+                    queue.waiting_for_wipe.push(item(
+                        problems
+                            .first()
+                            .cloned()
+                            .unwrap_or_else(|| "all storage wiped; ready for the wipe step".into()),
+                    ));
+                }
+            }
+        }
+    }
+    for list in [
+        &mut queue.waiting_for_wipe,
+        &mut queue.waiting_for_refurbishment,
+        &mut queue.failed,
+    ] {
+        list.truncate(QUEUE_LIMIT as usize);
+    }
+    Ok(queue)
+}
