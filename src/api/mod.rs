@@ -6,7 +6,10 @@ pub mod devices;
 pub mod donations;
 pub mod health;
 pub mod labels;
+pub mod borrowers;
+pub mod loans;
 pub mod openapi;
+pub mod programmes;
 pub mod refurbishment;
 
 use actix_web::{error::JsonPayloadError, web, HttpRequest, HttpResponse};
@@ -121,6 +124,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     accounts::configure(cfg);
     donations::configure(cfg);
     devices::configure(cfg);
+    programmes::configure(cfg);
+    borrowers::configure(cfg);
+    loans::configure(cfg);
     refurbishment::configure(cfg);
     bookings::configure(cfg);
     // `/d/{asset_tag}` (the scan landing) is public: no Caller.

@@ -101,6 +101,129 @@ pub struct DeviceEventRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = programmes)]
+pub struct ProgrammeRow {
+    pub id: String,
+    pub name: String,
+    pub end_date: NaiveDate,
+    pub checkpoint_interval_months: i32,
+    pub value_cents: i64,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = borrowers)]
+pub struct BorrowerRow {
+    pub id: String,
+    pub organisation_id: String,
+    pub name: String,
+    pub name_key: String,
+    pub date_of_birth: NaiveDate,
+    pub language: crate::domain::borrowers::Language,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub social_worker_id: String,
+    pub note: Option<String>,
+    pub anonymised_at: Option<NaiveDateTime>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = loans)]
+pub struct LoanRow {
+    pub id: String,
+    pub number: String,
+    pub organisation_id: String,
+    pub borrower_id: String,
+    pub programme_id: String,
+    pub social_worker_id: String,
+    pub status: crate::domain::loans::LoanStatus,
+    pub purpose: crate::domain::loans::Purpose,
+    pub accessories: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub programme_end_date: NaiveDate,
+    pub checkpoint_interval_months: i32,
+    pub value_cents: i64,
+    pub signed_on: Option<NaiveDate>,
+    pub signed_place: Option<String>,
+    pub signed_by_borrower: bool,
+    pub signed_by_social_worker: bool,
+    pub signed_recorded_by: Option<String>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = loan_devices)]
+pub struct LoanDeviceRow {
+    pub id: String,
+    pub loan_id: String,
+    pub device_id: String,
+    pub status: crate::domain::loans::LoanDeviceStatus,
+    pub open_device_id: Option<String>,
+    pub returned_on: Option<NaiveDate>,
+    pub return_condition: Option<String>,
+    pub accessories_back: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = loan_checkpoints)]
+pub struct CheckpointRow {
+    pub id: String,
+    pub loan_id: String,
+    pub due_on: NaiveDate,
+    pub held_on: Option<NaiveDate>,
+    pub device_present: Option<bool>,
+    pub device_working: Option<bool>,
+    pub condition: Option<String>,
+    pub still_needed: Option<bool>,
+    pub note: Option<String>,
+    pub recorded_by: Option<String>,
+    pub recorded_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = loan_charges)]
+pub struct ChargeRow {
+    pub id: String,
+    pub loan_id: String,
+    pub device_id: String,
+    pub kind: crate::domain::loans::ChargeKind,
+    pub amount_cents: i64,
+    pub status: crate::domain::loans::ChargeStatus,
+    pub raised_on: NaiveDate,
+    pub paid_on: Option<NaiveDate>,
+    pub paid_amount_cents: Option<i64>,
+    pub method: Option<crate::domain::loans::PaymentMethod>,
+    pub waived_reason: Option<String>,
+    pub settled_by: Option<String>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = loan_scans)]
+pub struct ScanRow {
+    pub loan_id: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub data: Vec<u8>,
+    pub uploaded_by: String,
+    pub uploaded_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = drives)]
 pub struct DriveRow {
     pub id: String,

@@ -194,6 +194,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     wipe_records,
     refurbishments,
     certificates,
+    programmes,
+    borrowers,
+    loans,
+    loan_devices,
+    loan_checkpoints,
+    loan_charges,
+    loan_scans,
 );
 
 diesel::table! {
@@ -264,3 +271,136 @@ diesel::allow_tables_to_appear_in_same_query!(bookings, users);
 diesel::allow_tables_to_appear_in_same_query!(bookings, devices);
 diesel::allow_tables_to_appear_in_same_query!(booking_lines, devices);
 diesel::allow_tables_to_appear_in_same_query!(booking_devices, devices);
+
+diesel::table! {
+    programmes (id) {
+        id -> Text,
+        name -> Text,
+        end_date -> Date,
+        checkpoint_interval_months -> Integer,
+        value_cents -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    borrowers (id) {
+        id -> Text,
+        organisation_id -> Text,
+        name -> Text,
+        name_key -> Text,
+        date_of_birth -> Date,
+        language -> Text,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        address -> Nullable<Text>,
+        social_worker_id -> Text,
+        note -> Nullable<Text>,
+        anonymised_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    loans (id) {
+        id -> Text,
+        number -> Text,
+        organisation_id -> Text,
+        borrower_id -> Text,
+        programme_id -> Text,
+        social_worker_id -> Text,
+        status -> Text,
+        purpose -> Text,
+        accessories -> Text,
+        start_date -> Date,
+        end_date -> Date,
+        programme_end_date -> Date,
+        checkpoint_interval_months -> Integer,
+        value_cents -> BigInt,
+        signed_on -> Nullable<Date>,
+        signed_place -> Nullable<Text>,
+        signed_by_borrower -> Bool,
+        signed_by_social_worker -> Bool,
+        signed_recorded_by -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    loan_devices (id) {
+        id -> Text,
+        loan_id -> Text,
+        device_id -> Text,
+        status -> Text,
+        open_device_id -> Nullable<Text>,
+        returned_on -> Nullable<Date>,
+        return_condition -> Nullable<Text>,
+        accessories_back -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    loan_checkpoints (id) {
+        id -> Text,
+        loan_id -> Text,
+        due_on -> Date,
+        held_on -> Nullable<Date>,
+        device_present -> Nullable<Bool>,
+        device_working -> Nullable<Bool>,
+        condition -> Nullable<Text>,
+        still_needed -> Nullable<Bool>,
+        note -> Nullable<Text>,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    loan_charges (id) {
+        id -> Text,
+        loan_id -> Text,
+        device_id -> Text,
+        kind -> Text,
+        amount_cents -> BigInt,
+        status -> Text,
+        raised_on -> Date,
+        paid_on -> Nullable<Date>,
+        paid_amount_cents -> Nullable<BigInt>,
+        method -> Nullable<Text>,
+        waived_reason -> Nullable<Text>,
+        settled_by -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    loan_scans (loan_id) {
+        loan_id -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        data -> Binary,
+        uploaded_by -> Text,
+        uploaded_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(borrowers -> organisations (organisation_id));
+diesel::joinable!(loans -> borrowers (borrower_id));
+diesel::joinable!(loans -> programmes (programme_id));
+diesel::joinable!(loan_devices -> loans (loan_id));
+diesel::joinable!(loan_devices -> devices (device_id));
+diesel::joinable!(loan_checkpoints -> loans (loan_id));
+diesel::joinable!(loan_charges -> loans (loan_id));
+diesel::joinable!(loan_scans -> loans (loan_id));
+

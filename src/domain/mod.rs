@@ -4,10 +4,13 @@
 pub mod accounts;
 pub mod availability;
 pub mod bookings;
+pub mod borrowers;
 pub mod devices;
 pub mod donations;
 pub mod guards;
 pub mod intake;
 pub mod labels;
 pub mod lifecycle;
+pub mod loans;
+pub mod programmes;
 pub mod refurbishment;

@@ -7,4 +7,5 @@ mod bookings;
 mod foundation;
 mod inventory;
 mod labels;
+mod loans;
 mod refurbishment;

@@ -1,0 +1,272 @@
+//! Borrowers: registration, look-up per office, search by a body (names never travel in URLs,
+//! so they never reach a log), GDPR export and anonymisation.
+
+use actix_web::{get, patch, post, web, HttpResponse};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::api::accounts::{utc, uuid_of};
+use crate::api::loans::Loan;
+use crate::api::{clamp_limit, decode_cursor, encode_cursor, parse_id, Page};
+use crate::auth::{Caller, Perm};
+use crate::db::models::BorrowerRow;
+use crate::domain::borrowers::{
+    self, BorrowerPatch, BorrowerSearch, Language, NewBorrower, Warning,
+};
+use crate::domain::loans;
+use crate::error::{AppError, Problem};
+use crate::startup::AppState;
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Borrower {
+    pub id: uuid::Uuid,
+    pub organisation_id: uuid::Uuid,
+    pub name: String,
+    pub date_of_birth: NaiveDate,
+    pub language: Language,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub social_worker_id: uuid::Uuid,
+    pub note: Option<String>,
+    /// When the person's data was replaced by neutral values (GDPR art. 17).
+    pub anonymised_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Hints that do not block the request, e.g. `possible_duplicate`.
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
+}
+
+impl Borrower {
+    pub fn with_warnings(r: BorrowerRow, warnings: Vec<Warning>) -> Self {
+        Borrower {
+            id: uuid_of(&r.id),
+            organisation_id: uuid_of(&r.organisation_id),
+            name: r.name,
+            date_of_birth: r.date_of_birth,
+            language: r.language,
+            phone: r.phone,
+            email: r.email,
+            address: r.address,
+            social_worker_id: uuid_of(&r.social_worker_id),
+            note: r.note,
+            anonymised_at: r.anonymised_at.map(utc),
+            created_at: utc(r.created_at),
+            updated_at: utc(r.updated_at),
+            warnings,
+        }
+    }
+}
+
+impl From<BorrowerRow> for Borrower {
+    fn from(r: BorrowerRow) -> Self {
+        Borrower::with_warnings(r, Vec::new())
+    }
+}
+
+/// Everything held on one person (GDPR art. 15).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct BorrowerExport {
+    pub exported_at: DateTime<Utc>,
+    pub borrower: Borrower,
+    /// Each loan with its devices, checkpoints, charges and the signed scan's description
+    /// (the scan itself: `GET /loans/{id}/signed-scan`).
+    pub loans: Vec<Loan>,
+}
+
+/// Borrowers of an office.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct BorrowerListParams {
+    /// Only this office (coordinators and admins; social workers always see their own).
+    pub organisation_id: Option<uuid::Uuid>,
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A keyset cursor of (created_at, id).
+pub fn encode_time_cursor(at: NaiveDateTime, id: &str) -> String {
+    encode_cursor(&format!("{}|{id}", at.and_utc().timestamp_micros()))
+}
+
+pub fn decode_time_cursor(c: &str) -> Result<(NaiveDateTime, String), AppError> {
+    let raw = decode_cursor(c)?;
+    let bad = || AppError::invalid("cursor", "is not a cursor returned by this list");
+    let (micros, id) = raw.split_once('|').ok_or_else(bad)?;
+    let micros: i64 = micros.parse().map_err(|_| bad())?;
+    let at = DateTime::from_timestamp_micros(micros).ok_or_else(bad)?;
+    Ok((at.naive_utc(), id.to_string()))
+}
+
+/// Registers a borrower for a welfare office. A possible duplicate (same name and date of
+/// birth in the office) is reported in `warnings`, not refused.
+#[utoipa::path(tag = "loans", request_body = NewBorrower,
+    responses((status = 201, body = Borrower), (status = 400, body = Problem), (status = 401, body = Problem),
+              (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/borrowers")]
+pub async fn create_borrower(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: web::Json<NewBorrower>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::ManageLoans)?;
+    let body = body.into_inner();
+    let (row, warnings) = state
+        .db
+        .write(move |conn| borrowers::create(conn, &caller, body))
+        .await?;
+    Ok(HttpResponse::Created().json(Borrower::with_warnings(row, warnings)))
+}
+
+/// Lists the borrowers of an office, oldest registration first.
+#[utoipa::path(tag = "loans", params(BorrowerListParams),
+    responses((status = 200, body = Page<Borrower>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/borrowers")]
+pub async fn list_borrowers(
+    caller: Caller,
+    state: web::Data<AppState>,
+    params: web::Query<BorrowerListParams>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::ReadLoans)?;
+    let p = params.into_inner();
+    let limit = clamp_limit(p.limit);
+    let after = p.cursor.as_deref().map(decode_time_cursor).transpose()?;
+    let (rows, next) = state
+        .db
+        .read(move |conn| borrowers::list(conn, &caller, p.organisation_id, limit, after))
+        .await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items: rows.into_iter().map(Borrower::from).collect::<Vec<_>>(),
+        next_cursor: next.map(|(at, id)| encode_time_cursor(at, &id)),
+        limit,
+    }))
+}
+
+/// Finds borrowers by name (and date of birth), sent in the body so that names stay out of
+/// URLs and logs. At most 50 results.
+#[utoipa::path(tag = "loans", request_body = BorrowerSearch,
+    responses((status = 200, body = [Borrower]), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/borrowers/search")]
+pub async fn search_borrowers(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: web::Json<BorrowerSearch>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::ReadLoans)?;
+    let body = body.into_inner();
+    let rows = state
+        .db
+        .read(move |conn| borrowers::search(conn, &caller, body))
+        .await?;
+    Ok(HttpResponse::Ok().json(rows.into_iter().map(Borrower::from).collect::<Vec<_>>()))
+}
+
+/// One borrower (staff of their office, coordinators, admins; others get 404).
+#[utoipa::path(tag = "loans", params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = Borrower), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/borrowers/{id}")]
+pub async fn get_borrower(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::ReadLoans)?;
+    let id = parse_id(&id, "The borrower")?;
+    let row = state
+        .db
+        .read(move |conn| borrowers::get(conn, &caller, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(Borrower::from(row)))
+}
+
+/// Changes a borrower's data.
+#[utoipa::path(tag = "loans", request_body = BorrowerPatch, params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = Borrower), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[patch("/borrowers/{id}")]
+pub async fn edit_borrower(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<BorrowerPatch>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::ManageLoans)?;
+    let id = parse_id(&id, "The borrower")?;
+    let body = body.into_inner();
+    let (row, warnings) = state
+        .db
+        .write(move |conn| borrowers::update(conn, &caller, &id, body))
+        .await?;
+    Ok(HttpResponse::Ok().json(Borrower::with_warnings(row, warnings)))
+}
+
+/// Everything held on a person: their data, loans, checkpoints and charges (GDPR art. 15;
+/// coordinators and admins).
+#[utoipa::path(tag = "loans", params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = BorrowerExport), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/borrowers/{id}/export")]
+pub async fn export_borrower(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::ManagePersonalData)?;
+    let id = parse_id(&id, "The borrower")?;
+    let (row, details) = state
+        .db
+        .read(move |conn| {
+            let row = borrowers::get(conn, &caller, &id)?;
+            let details = loans::of_borrower(conn, &row.id)?;
+            Ok((row, details))
+        })
+        .await?;
+    let body = BorrowerExport {
+        exported_at: utc(crate::db::now()),
+        borrower: Borrower::from(row),
+        loans: details.into_iter().map(Loan::from).collect(),
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(body))
+}
+
+/// Replaces the person's data with neutral values and keeps the loans for statistics (GDPR
+/// art. 17). Refused with 409 while a loan is open or a charge unpaid.
+#[utoipa::path(tag = "loans", params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = Borrower), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/borrowers/{id}/anonymise")]
+pub async fn anonymise_borrower(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::ManagePersonalData)?;
+    let id = parse_id(&id, "The borrower")?;
+    let row = state
+        .db
+        .write(move |conn| borrowers::anonymise(conn, &caller, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(Borrower::from(row)))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(create_borrower)
+        .service(list_borrowers)
+        .service(search_borrowers)
+        .service(get_borrower)
+        .service(edit_borrower)
+        .service(export_borrower)
+        .service(anonymise_borrower);
+}
