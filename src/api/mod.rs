@@ -2,11 +2,11 @@
 
 pub mod accounts;
 pub mod bookings;
+pub mod borrowers;
 pub mod devices;
 pub mod donations;
 pub mod health;
 pub mod labels;
-pub mod borrowers;
 pub mod loans;
 pub mod openapi;
 pub mod programmes;

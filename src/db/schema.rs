@@ -403,4 +403,3 @@ diesel::joinable!(loan_devices -> devices (device_id));
 diesel::joinable!(loan_checkpoints -> loans (loan_id));
 diesel::joinable!(loan_charges -> loans (loan_id));
 diesel::joinable!(loan_scans -> loans (loan_id));
-
