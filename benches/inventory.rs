@@ -42,7 +42,7 @@ fn fill(db: &Db, size: usize, owner: &str) {
     let mut conn = db.conn().expect("connection");
     let at = now();
     let mut seq = 0i64;
-    let chunk = 500;
+    let chunk = 10_000;
     while (seq as usize) < size {
         let n = chunk.min(size - seq as usize);
         let mut rows = Vec::with_capacity(n);
@@ -88,8 +88,12 @@ fn fill(db: &Db, size: usize, owner: &str) {
             });
         }
         digilend::db::write_transaction(&mut conn, |c: &mut DbConn| {
-            digilend::on_backend!(c, x => diesel::insert_into(devices::table).values(&rows).execute(x))?;
-            digilend::on_backend!(c, x => diesel::insert_into(device_events::table).values(&events).execute(x))?;
+            for part in rows.chunks(500) {
+                digilend::on_backend!(c, x => diesel::insert_into(devices::table).values(part).execute(x))?;
+            }
+            for part in events.chunks(1000) {
+                digilend::on_backend!(c, x => diesel::insert_into(device_events::table).values(part).execute(x))?;
+            }
             Ok(())
         })
         .expect("insert");
@@ -117,7 +121,17 @@ struct Figures {
     action: (f64, f64),
 }
 
-async fn measure(url: &str, size: usize, samples: usize) -> Figures {
+/// A filled database with its server running.
+struct Target {
+    base: String,
+    token: String,
+    size: usize,
+    list: Vec<Duration>,
+    tag: Vec<Duration>,
+    action: Vec<Duration>,
+}
+
+async fn prepare(url: &str, size: usize) -> Target {
     let config = Config {
         database_url: url.to_string(),
         port: 0,
@@ -139,77 +153,110 @@ async fn measure(url: &str, size: usize, samples: usize) -> Figures {
     let app = Application::with(config, db, listener).expect("app");
     let base = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run_until_stopped());
+    Target {
+        base,
+        token,
+        size,
+        list: Vec::new(),
+        tag: Vec::new(),
+        action: Vec::new(),
+    }
+}
+
+async fn timed_get(client: &reqwest::Client, t: &Target, path: &str) -> Duration {
+    let started = Instant::now();
+    let r = client
+        .get(format!("{}{path}", t.base))
+        .bearer_auth(&t.token)
+        .send()
+        .await
+        .expect("send");
+    assert!(r.status().is_success(), "{}", r.status());
+    r.bytes().await.expect("body");
+    started.elapsed()
+}
+
+/// One sample of each read on one target.
+async fn sample_reads(client: &reqwest::Client, t: &mut Target, i: usize) {
+    // Deep pages too: keyset pagination must not slow down with the position.
+    let cursor = base64_url(&((i * 7919) % t.size.max(1)).to_string());
+    let d = timed_get(
+        client,
+        t,
+        &format!("/devices?status=ready&kind=tablet&limit=50&cursor={cursor}"),
+    )
+    .await;
+    t.list.push(d);
+    let n = 1 + (i * 104_729) % t.size;
+    let d = timed_get(
+        client,
+        t,
+        &format!("/devices/by-tag/{}", format_tag("GNT", n as i64)),
+    )
+    .await;
+    t.tag.push(d);
+}
+
+/// One lifecycle action: send_to_repair on a distinct `received` device (seq ≡ 2 mod 6).
+async fn sample_action(client: &reqwest::Client, t: &mut Target, i: usize) {
+    let n = 2 + 6 * ((i * 31) % (t.size / 6).max(1));
+    let r = client
+        .get(format!(
+            "{}/devices/by-tag/{}",
+            t.base,
+            format_tag("GNT", n as i64)
+        ))
+        .bearer_auth(&t.token)
+        .send()
+        .await
+        .expect("send");
+    let body: serde_json::Value = r.json().await.expect("json");
+    let id = body["id"].as_str().expect("id").to_string();
+    let started = Instant::now();
+    let r = client
+        .post(format!("{}/devices/{id}/actions/send_to_repair", t.base))
+        .bearer_auth(&t.token)
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .expect("send");
+    let status = r.status().as_u16();
+    r.bytes().await.expect("body");
+    t.action.push(started.elapsed());
+    assert!(status == 200 || status == 409, "action status {status}");
+}
+
+/// Samples every target in turn, so that the machine's background load falls on all sizes
+/// alike and the ratio between sizes compares like with like.
+async fn measure(targets: &mut [Target], samples: usize) -> Vec<Figures> {
     let client = reqwest::Client::new();
-    let get = |path: String| {
-        let client = client.clone();
-        let url = format!("{base}{path}");
-        let token = token.clone();
-        async move {
-            let t = Instant::now();
-            let r = client
-                .get(url)
-                .bearer_auth(token)
-                .send()
-                .await
-                .expect("send");
-            assert!(r.status().is_success(), "{}", r.status());
-            r.bytes().await.expect("body");
-            t.elapsed()
+    for i in 0..20 {
+        for t in targets.iter_mut() {
+            sample_reads(&client, t, i).await;
         }
-    };
-    // Warm up.
-    for _ in 0..20 {
-        get("/devices?status=ready&kind=tablet&limit=50".into()).await;
     }
-    let mut list = Vec::new();
-    let mut tag = Vec::new();
-    let mut action = Vec::new();
+    for t in targets.iter_mut() {
+        t.list.clear();
+        t.tag.clear();
+    }
     for i in 0..samples {
-        // Deep pages too: keyset pagination must not slow down with the offset.
-        let cursor_seq = (i * 7919) % size.max(1);
-        let cursor = base64_url(&cursor_seq.to_string());
-        list.push(
-            get(format!(
-                "/devices?status=ready&kind=tablet&limit=50&cursor={cursor}"
-            ))
-            .await,
-        );
-        let n = 1 + (i * 104_729) % size;
-        tag.push(get(format!("/devices/by-tag/{}", format_tag("GNT", n as i64))).await);
+        for t in targets.iter_mut() {
+            sample_reads(&client, t, i).await;
+            sample_action(&client, t, i).await;
+        }
     }
-    // Lifecycle action: send_to_repair on distinct `received` devices (seq ≡ 2 mod 6).
-    for i in 0..samples {
-        let n = 2 + 6 * ((i * 31) % (size / 6).max(1));
-        let r = client
-            .get(format!(
-                "{base}/devices/by-tag/{}",
-                format_tag("GNT", n as i64)
-            ))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("send");
-        let body: serde_json::Value = r.json().await.expect("json");
-        let id = body["id"].as_str().expect("id").to_string();
-        let t = Instant::now();
-        let r = client
-            .post(format!("{base}/devices/{id}/actions/send_to_repair"))
-            .bearer_auth(&token)
-            .header("content-type", "application/json")
-            .body("{}")
-            .send()
-            .await
-            .expect("send");
-        let ok = r.status().as_u16();
-        r.bytes().await.expect("body");
-        action.push(t.elapsed());
-        assert!(ok == 200 || ok == 409, "action status {ok}");
-    }
-    Figures {
-        list: (percentile(&mut list, 0.5), percentile(&mut list, 0.95)),
-        tag: (percentile(&mut tag, 0.5), percentile(&mut tag, 0.95)),
-        action: (percentile(&mut action, 0.5), percentile(&mut action, 0.95)),
-    }
+    targets
+        .iter_mut()
+        .map(|t| Figures {
+            list: (percentile(&mut t.list, 0.5), percentile(&mut t.list, 0.95)),
+            tag: (percentile(&mut t.tag, 0.5), percentile(&mut t.tag, 0.95)),
+            action: (
+                percentile(&mut t.action, 0.5),
+                percentile(&mut t.action, 0.95),
+            ),
+        })
+        .collect()
 }
 
 fn base64_url(s: &str) -> String {
@@ -230,26 +277,38 @@ fn main() {
         .ok()
         .filter(|s| !s.is_empty());
     actix_web::rt::System::new().block_on(async move {
-        let mut results = Vec::new();
+        let mut guards: Vec<Box<dyn std::any::Any>> = Vec::new();
+        let mut targets = Vec::new();
+        let label = if pg.is_some() { "postgres" } else { "sqlite" };
         for &size in &sizes {
-            let (label, url, _guard): (&str, String, Box<dyn std::any::Any>) = match &pg {
+            let url = match &pg {
                 None => {
                     let dir = tempfile::tempdir().expect("temp dir");
                     let url = format!("sqlite://{}", dir.path().join("bench.sqlite3").display());
-                    ("sqlite", url, Box::new(dir))
+                    guards.push(Box::new(dir));
+                    url
                 }
                 Some(base) => {
                     let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
                     let mut c = PgConnection::establish(base).expect("postgres");
-                    diesel::sql_query(format!("CREATE SCHEMA {schema}")).execute(&mut c).expect("schema");
+                    diesel::sql_query(format!("CREATE SCHEMA {schema}"))
+                        .execute(&mut c)
+                        .expect("schema");
                     let sep = if base.contains('?') { '&' } else { '?' };
-                    ("postgres", format!("{base}{sep}options=-csearch_path%3D{schema}"), Box::new(DropSchema(base.clone(), schema)))
+                    guards.push(Box::new(DropSchema(base.clone(), schema.clone())));
+                    format!("{base}{sep}options=-csearch_path%3D{schema}")
                 }
             };
             eprintln!("{label}, {size} devices:");
-            let f = measure(&url, size, samples).await;
-            results.push((label, size, f));
+            targets.push(prepare(&url, size).await);
         }
+        let figures = measure(&mut targets, samples).await;
+        let results: Vec<(&str, usize, Figures)> = targets
+            .iter()
+            .map(|t| t.size)
+            .zip(figures)
+            .map(|(size, f)| (label, size, f))
+            .collect();
         println!("\n| backend | devices | list p50 / p95 (ms) | by tag p50 / p95 (ms) | action p50 / p95 (ms) |");
         println!("| --- | --- | --- | --- | --- |");
         for (label, size, f) in &results {
