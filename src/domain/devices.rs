@@ -713,6 +713,15 @@ pub fn act(
             json!({ "current_status": d.status, "allowed_actions": lifecycle::allowed_actions(d.status) }),
         ));
     }
+    if matches!(d.status, Status::OnLoan | Status::BookedOut) {
+        return Err(AppError::conflict_with(
+            format!(
+                "Device {} is {}; record its return, loss or sale through its loan or booking.",
+                d.asset_tag, d.status
+            ),
+            json!({ "current_status": d.status, "allowed_actions": lifecycle::allowed_actions(d.status) }),
+        ));
+    }
     if caller.role == Role::Refurbisher
         && !matches!(
             action,

@@ -937,3 +937,73 @@ async fn loan_endpoints_follow_the_role_rules(b: Backend) {
     }
 }
 dual_test!(loan_endpoints_follow_the_role_rules);
+
+/// The data-safety rule at the desk: a device that has not been wiped and certified ready
+/// cannot be lent, and once lent only its loan can close it.
+async fn only_wiped_ready_devices_are_lent(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_org, _sw_id, sw) = office(&app).await;
+    let prog = programme(
+        &app,
+        &app.admin_token,
+        today() + chrono::Duration::days(400),
+    )
+    .await;
+    let bor = borrower(&app, &sw, "Mira Peeters").await;
+    let donation = app.create_donation(&app.admin_token).await;
+    let unwiped = app
+        .register_devices(&app.admin_token, &donation, "laptop", 1)
+        .await;
+    let unwiped_id = s(&unwiped[0]["id"]);
+    // A wiped drive but a failed one too: still not lendable.
+    let drives = app
+        .get(&format!("/devices/{unwiped_id}/drives"), &app.admin_token)
+        .await;
+    let drive = s(&drives.body[0]["id"]);
+    app.post(
+        &format!("/devices/{unwiped_id}/wipes"),
+        &app.admin_token,
+        crate::refurbishment::wipe_body(Some(&drive), "failed"),
+    )
+    .await
+    .assert_status(201);
+    let before = app.row_counts();
+    let body = |ids: Vec<String>| {
+        json!({ "borrower_id": s(&bor["id"]), "programme_id": prog, "device_ids": ids,
+                "start_date": today(), "accessories": [], "purpose": "school" })
+    };
+    let r = app
+        .post("/loans", &sw, body(vec![unwiped_id.clone()]))
+        .await;
+    assert!(matches!(r.status.as_u16(), 409 | 422), "{}", r.body);
+    assert!(r.content_type.starts_with("application/problem+json"));
+    assert_eq!(app.row_counts(), before, "nothing stored");
+    assert_eq!(
+        app.get(&format!("/devices/{unwiped_id}"), &app.admin_token)
+            .await
+            .body["status"],
+        "received"
+    );
+
+    // A ready device is lent; the generic action endpoint cannot then write it off.
+    let ready = ready_devices(&app, "tablet", 1).await;
+    let ready_id = s(&ready[0]["id"]);
+    let r = app.post("/loans", &sw, body(vec![ready_id.clone()])).await;
+    r.assert_status(201);
+    let loan = s(&r.body["id"]);
+    app.post(&format!("/loans/{loan}/sign"), &sw, json!({ "borrower_signed": true, "social_worker_signed": true, "signed_on": today(), "place": "Gent" }))
+        .await
+        .assert_status(200);
+    for action in ["mark_lost", "retire", "send_to_repair"] {
+        let r = app
+            .post(
+                &format!("/devices/{ready_id}/actions/{action}"),
+                &app.admin_token,
+                json!({}),
+            )
+            .await;
+        r.assert_problem(409);
+        assert_eq!(r.body["current_status"], "on_loan");
+    }
+}
+dual_test!(only_wiped_ready_devices_are_lent);
