@@ -206,7 +206,7 @@ async fn sample_action(client: &reqwest::Client, t: &mut Target, i: usize) {
     let ready_count = (t.size / 6).max(2);
     let n = 6 * (1 + (i * 31) % (ready_count - 1));
     let visits = t.visits.entry(n).or_insert(0);
-    let action = if *visits % 2 == 0 {
+    let action = if (*visits).is_multiple_of(2) {
         "mark_lost"
     } else {
         "found"
