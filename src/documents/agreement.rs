@@ -614,16 +614,4 @@ mod tests {
         let pdf = loan_agreement_pdf(&sample(Lang::Nl, 2, 12)).expect("pdf");
         assert!(pdf.len() < 100_000, "{} bytes", pdf.len());
     }
-
-    /// Writes sample agreements to the temp directory for a visual check:
-    /// `cargo test --lib write_agreement_samples -- --ignored`.
-    #[test]
-    #[ignore]
-    fn write_agreement_samples() {
-        for (lang, devices) in [(Lang::Nl, 3), (Lang::Fr, 2), (Lang::En, 1)] {
-            let pdf = loan_agreement_pdf(&sample(lang, devices, 12)).expect("pdf");
-            let path = std::env::temp_dir().join(format!("agreement.{}.pdf", lang.code()));
-            std::fs::write(&path, pdf).expect("write");
-        }
-    }
 }

@@ -506,21 +506,4 @@ mod tests {
             Err(DocumentError::Invalid(_))
         ));
     }
-
-    /// `cargo test --lib write_booking_samples -- --ignored`
-    #[test]
-    #[ignore]
-    fn write_booking_samples() {
-        let dir = std::env::temp_dir();
-        std::fs::write(
-            dir.join("picklist.pdf"),
-            pick_list_pdf(&pick_list(30)).expect("pdf"),
-        )
-        .expect("write");
-        std::fs::write(
-            dir.join("confirmation.pdf"),
-            booking_confirmation_pdf(&confirmation(Lang::Nl)).expect("pdf"),
-        )
-        .expect("write");
-    }
 }

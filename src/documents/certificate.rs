@@ -506,12 +506,4 @@ mod tests {
         }
         assert!(records[0][12].starts_with("'="), "formula defused");
     }
-
-    /// `cargo test --lib write_certificate_sample -- --ignored`
-    #[test]
-    #[ignore]
-    fn write_certificate_sample() {
-        let pdf = sanitisation_certificate_pdf(&batch(20, Lang::Nl)).expect("pdf");
-        std::fs::write(std::env::temp_dir().join("certificate.nl.pdf"), pdf).expect("write");
-    }
 }
