@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::accounts::{utc, uuid_of};
-use crate::api::{clamp_limit, decode_cursor, encode_cursor, parse_id, Page};
+use crate::api::{clamp_limit, decode_cursor, encode_cursor, lang_of, parse_id, LangParam, Page};
 use crate::auth::{Caller, Perm};
 use crate::db::models::BookingRow;
 use crate::documents::{
@@ -475,22 +475,6 @@ pub async fn availability_calendar(
     Ok(HttpResponse::Ok().json(c))
 }
 
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct LangQuery {
-    /// nl (default), fr or en.
-    pub lang: Option<String>,
-}
-
-fn lang_of(q: &LangQuery) -> Result<Lang, AppError> {
-    match q.lang.as_deref() {
-        None => Ok(Lang::Nl),
-        Some(l) => l
-            .parse()
-            .map_err(|_| AppError::invalid("lang", "must be one of: nl, fr, en")),
-    }
-}
-
 /// The name of a kind of device in a document's language (peripherals by their subtype).
 fn kind_text(kind: DeviceKind, subtype: Option<&str>, lang: Lang) -> String {
     if let (DeviceKind::Peripheral, Some(s)) = (kind, subtype) {
@@ -528,7 +512,7 @@ fn document_error(e: DocumentError) -> AppError {
 
 /// The pick list for staff: the devices to gather, their tags and shelf locations, with QR
 /// codes (Dutch by default; `?lang=fr|en`).
-#[utoipa::path(tag = "bookings", params(("id" = uuid::Uuid, Path), LangQuery),
+#[utoipa::path(tag = "bookings", params(("id" = uuid::Uuid, Path), LangParam),
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401, body = Problem),
               (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
               (status = 422, body = Problem)),
@@ -538,7 +522,7 @@ pub async fn pick_list(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    query: web::Query<LangQuery>,
+    query: web::Query<LangParam>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(Perm::ManageBookings)?;
     let id = parse_id(&id, "The booking")?;
@@ -585,7 +569,7 @@ pub async fn pick_list(
 
 /// The booking confirmation for the school or organisation (Dutch by default;
 /// `?lang=fr|en`). Available once the booking is confirmed.
-#[utoipa::path(tag = "bookings", params(("id" = uuid::Uuid, Path), LangQuery),
+#[utoipa::path(tag = "bookings", params(("id" = uuid::Uuid, Path), LangParam),
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401, body = Problem),
               (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
               (status = 422, body = Problem)),
@@ -595,7 +579,7 @@ pub async fn confirmation(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    query: web::Query<LangQuery>,
+    query: web::Query<LangParam>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(Perm::ReadBookings)?;
     let id = parse_id(&id, "The booking")?;

@@ -105,6 +105,24 @@ pub fn payload_error_to_app(err: actix_web::error::PayloadError) -> AppError {
     }
 }
 
+/// `?lang=` of the endpoints that render documents.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct LangParam {
+    /// `nl` (default), `fr` or `en`.
+    pub lang: Option<String>,
+}
+
+/// The document language asked for; Dutch when none is given.
+pub fn lang_of(p: &LangParam) -> Result<crate::documents::Lang, AppError> {
+    match p.lang.as_deref() {
+        None => Ok(crate::documents::Lang::Nl),
+        Some(l) => l
+            .parse()
+            .map_err(|_| AppError::invalid("lang", "must be one of: nl, fr, en")),
+    }
+}
+
 /// Parses an optional JSON body: an empty body gives the default value.
 pub fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> Result<T, AppError> {
     if body.iter().all(|b| b.is_ascii_whitespace()) {

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use crate::api::accounts::{utc, uuid_of};
 use crate::api::devices::Device;
-use crate::api::parse_id;
+use crate::api::{lang_of, parse_id, LangParam};
 use crate::auth::{Caller, Perm};
 use crate::db::models::{DriveRow, RefurbishmentRow, WipeRow};
 use crate::domain::devices::{self as dev, DriveType, Lookup};
@@ -362,22 +362,6 @@ pub async fn work_queue(
         .read(move |conn| refurb::work_queue(conn, &caller, workshop))
         .await?;
     Ok(HttpResponse::Ok().json(queue))
-}
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct LangParam {
-    /// `nl` (default), `fr` or `en`.
-    pub lang: Option<String>,
-}
-
-fn lang_of(p: &LangParam) -> Result<crate::documents::Lang, AppError> {
-    match p.lang.as_deref() {
-        None => Ok(crate::documents::Lang::Nl),
-        Some(l) => l
-            .parse()
-            .map_err(|_| AppError::invalid("lang", "must be nl, fr or en")),
-    }
 }
 
 /// Gathers (and on first request issues) a donation's certificate for either format.

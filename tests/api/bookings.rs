@@ -7,11 +7,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::dual_test;
-use crate::helpers::{spawn_app, spawn_second, Backend, TestApp};
-
-fn today() -> NaiveDate {
-    digilend::db::today()
-}
+use crate::helpers::{pdf_text, spawn_app, spawn_second, today, Backend, TestApp};
 
 /// The Monday of next week (1 to 7 days from today).
 fn next_monday() -> NaiveDate {
@@ -22,14 +18,6 @@ fn next_monday() -> NaiveDate {
 /// The Monday `weeks` weeks after next Monday.
 fn monday_in(weeks: i64) -> NaiveDate {
     next_monday() + Duration::weeks(weeks)
-}
-
-/// All text of a PDF, with runs of white space collapsed.
-fn pdf_text(pdf: &[u8]) -> String {
-    let doc = lopdf::Document::load_mem(pdf).expect("a PDF");
-    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
-    let text = doc.extract_text(&pages).expect("text");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn tags_of(devices: &[(String, String)]) -> Vec<String> {

@@ -452,5 +452,13 @@ pub fn pdf_text(pdf: &[u8]) -> String {
     let doc = lopdf::Document::load_mem(pdf).expect("a readable PDF");
     let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
     let text = doc.extract_text(&pages).expect("text");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.replace('\u{a0}', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Today in Brussels, as the service counts it.
+pub fn today() -> chrono::NaiveDate {
+    digilend::db::today()
 }

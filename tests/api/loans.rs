@@ -7,13 +7,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::dual_test;
-use crate::helpers::{spawn_app, Backend, TestApp};
-
-fn today() -> NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Brussels)
-        .date_naive()
-}
+use crate::helpers::{pdf_text, spawn_app, today, Backend, TestApp};
 
 fn s(v: &Value) -> String {
     v.as_str()
@@ -72,16 +66,6 @@ async fn borrower(app: &TestApp, token: &str, name: &str) -> Value {
         .await;
     r.assert_status(201);
     r.body
-}
-
-fn pdf_text(pdf: &[u8]) -> String {
-    let doc = lopdf::Document::load_mem(pdf).expect("a valid PDF");
-    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
-    let text = doc.extract_text(&pages).expect("text extracts");
-    text.replace('\u{a0}', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// The issue's "done when": a social worker registers a borrower, issues a loan, downloads
