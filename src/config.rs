@@ -7,7 +7,7 @@ pub const ENV_HELP: &[(&str, &str, &str)] = &[
     (
         "DATABASE_URL",
         "sqlite://data/digilend.sqlite3",
-        "postgres://… for PostgreSQL, sqlite://path (or a plain path) for SQLite",
+        "postgres://… or postgresql://… for PostgreSQL, sqlite://path or sqlite:path for SQLite",
     ),
     ("HOST", "127.0.0.1", "address to listen on"),
     ("PORT", "8080", "port to listen on"),
@@ -26,7 +26,11 @@ pub const ENV_HELP: &[(&str, &str, &str)] = &[
         "GNT",
         "prefix of asset tags (letters and digits, 1 to 6)",
     ),
-    ("LABELS_DIR", "labels", "folder of label-stock templates"),
+    (
+        "LABELS_DIR",
+        "none",
+        "folder of label-stock templates that add to or replace (same id) the built-in ones",
+    ),
     ("BOOKING_MAX_DAYS", "42", "longest booking, in days"),
     (
         "BOOKING_TURNAROUND_DAYS",
@@ -39,7 +43,17 @@ pub const ENV_HELP: &[(&str, &str, &str)] = &[
         "largest accepted request body (CSV uploads, scans)",
     ),
     ("WORKERS", "number of cores", "HTTP worker threads"),
-    ("RUST_LOG", "info", "log filter (env_logger syntax)"),
+    (
+        "RUST_LOG",
+        "info",
+        "log filter (tracing env-filter syntax, e.g. info,digilend=debug)",
+    ),
+    (
+        "METRICS_TOKEN",
+        "none",
+        "bearer token that may read GET /metrics (admins and coordinators always may)",
+    ),
+    ("LOG_FORMAT", "text", "text (one line per event) or json"),
 ];
 
 #[derive(Debug, Clone)]
@@ -50,11 +64,16 @@ pub struct Config {
     pub pool_size: u32,
     pub public_base_url: String,
     pub asset_tag_prefix: String,
-    pub labels_dir: PathBuf,
+    /// Label stocks that add to or replace the built-in ones; none by default.
+    pub labels_dir: Option<PathBuf>,
     pub booking_max_days: i64,
     pub booking_turnaround_days: i64,
     pub max_body_bytes: usize,
     pub workers: Option<usize>,
+    /// A secret that lets a scraper read `/metrics` without a user's API token.
+    pub metrics_token: Option<String>,
+    /// `text` or `json` log lines.
+    pub log_format: String,
 }
 
 impl Default for Config {
@@ -66,11 +85,13 @@ impl Default for Config {
             pool_size: 10,
             public_base_url: "http://127.0.0.1:8080".into(),
             asset_tag_prefix: "GNT".into(),
-            labels_dir: PathBuf::from("labels"),
+            labels_dir: None,
             booking_max_days: 42,
             booking_turnaround_days: 1,
             max_body_bytes: 2 * 1024 * 1024,
             workers: None,
+            metrics_token: None,
+            log_format: "text".into(),
         }
     }
 }
@@ -103,7 +124,7 @@ impl Config {
                 .trim_end_matches('/')
                 .to_string(),
             asset_tag_prefix: var("ASSET_TAG_PREFIX").unwrap_or(d.asset_tag_prefix),
-            labels_dir: var("LABELS_DIR").map(PathBuf::from).unwrap_or(d.labels_dir),
+            labels_dir: var("LABELS_DIR").map(PathBuf::from).or(d.labels_dir),
             booking_max_days: parse("BOOKING_MAX_DAYS", d.booking_max_days)?,
             booking_turnaround_days: parse("BOOKING_TURNAROUND_DAYS", d.booking_turnaround_days)?,
             max_body_bytes: parse("MAX_BODY_BYTES", d.max_body_bytes)?,
@@ -111,6 +132,8 @@ impl Config {
                 None => None,
                 Some(_) => Some(parse("WORKERS", 1usize)?),
             },
+            metrics_token: var("METRICS_TOKEN").or(d.metrics_token),
+            log_format: var("LOG_FORMAT").unwrap_or(d.log_format),
         };
         cfg.check()?;
         Ok(cfg)
@@ -129,20 +152,28 @@ impl Config {
         if self.booking_max_days < 1 || self.booking_turnaround_days < 0 {
             return Err("BOOKING_MAX_DAYS must be ≥ 1 and BOOKING_TURNAROUND_DAYS ≥ 0".into());
         }
-        Ok(())
-    }
-
-    /// The text printed by `--help`.
-    pub fn help_text() -> String {
-        let mut s = String::from(
-            "digilend: lending refurbished devices for digital inclusion\n\n\
-             USAGE:\n  digilend                      run the server\n  \
-             digilend create-admin NAME [ORGANISATION]\n                                create an admin (and its organisation) and print a token\n  \
-             digilend --help               this text\n\nENVIRONMENT (name, default, meaning):\n",
-        );
-        for (name, default, meaning) in ENV_HELP {
-            s.push_str(&format!("  {name:<26} {default:<32} {meaning}\n"));
+        // A typo in the scheme would otherwise open (and create) an SQLite file of that name.
+        let known = ["postgres://", "postgresql://", "sqlite://", "sqlite:"];
+        if !known.iter().any(|k| self.database_url.starts_with(k)) {
+            let scheme = self.database_url.split(':').next().unwrap_or("");
+            return Err(format!(
+                "DATABASE_URL must start with postgres://, postgresql://, sqlite:// or sqlite: \
+                 (the scheme {scheme:?} is not known)"
+            ));
         }
-        s
+        if self
+            .metrics_token
+            .as_ref()
+            .is_some_and(|t| t.trim().len() < 16)
+        {
+            return Err("METRICS_TOKEN must be at least 16 characters".into());
+        }
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            return Err(format!(
+                "LOG_FORMAT={:?} must be text or json",
+                self.log_format
+            ));
+        }
+        Ok(())
     }
 }

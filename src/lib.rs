@@ -12,5 +12,6 @@ pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod labels;
+pub mod observability;
 pub mod qr;
 pub mod startup;

@@ -1,48 +1,49 @@
-//! The server binary: configuration from the environment, then `startup`.
+//! The binary: parses the command line, reads the configuration from the environment, sets up
+//! logging and runs the command (`serve` by default).
 
+mod cli;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
 use digilend::config::Config;
 use digilend::db::Db;
 use digilend::domain::accounts;
 use digilend::startup::Application;
 
-fn fail(message: String) -> std::io::Error {
-    std::io::Error::other(message)
-}
-
-#[actix_web::main]
-async fn main() -> std::io::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "--help" || a == "-h") {
-        print!("{}", Config::help_text());
-        return Ok(());
-    }
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
-    let config = Config::from_env().map_err(fail)?;
-    match args.first().map(String::as_str) {
-        None => serve(config).await,
-        Some("create-admin") => {
-            let name = args
-                .get(1)
-                .cloned()
-                .unwrap_or_else(|| "Administrator".into());
-            let org = args
-                .get(2)
-                .cloned()
-                .unwrap_or_else(|| "Digitale Uitleendienst".into());
-            let db = Db::connect(&config.database_url, 1).map_err(fail)?;
-            let (user, token) = db
-                .write_blocking(|conn| accounts::bootstrap_admin(conn, &name, &org))
-                .map_err(|e| fail(e.to_string()))?;
-            println!("Created admin {} ({}) in {org}.", user.name, user.id);
-            println!("API token (shown once, keep it safe): {token}");
-            Ok(())
+fn main() -> std::process::ExitCode {
+    let args = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(message) => {
+            eprintln!("digilend: configuration error: {message}");
+            return std::process::ExitCode::from(2);
         }
-        Some(other) => Err(fail(format!("unknown command {other:?}; see --help"))),
+    };
+    digilend::observability::init_logging(config.log_format == "json");
+    let result = match args.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config),
+        Command::CreateAdmin { name, organisation } => {
+            cli::create_admin(&config, &name, &organisation)
+        }
+        Command::Backup { path } => cli::backup(&config, &path),
+        Command::CheckConfig => cli::check_config(&config),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("digilend: {message}");
+            std::process::ExitCode::FAILURE
+        }
     }
 }
 
-async fn serve(config: Config) -> std::io::Result<()> {
-    let db = Db::connect(&config.database_url, config.pool_size).map_err(fail)?;
+fn serve(config: Config) -> Result<(), String> {
+    actix_web::rt::System::new().block_on(run_server(config))
+}
+
+async fn run_server(config: Config) -> Result<(), String> {
+    let db = Db::connect(&config.database_url, config.pool_size)?;
     let first = db
         .write_blocking(|conn| {
             if accounts::no_users(conn)? {
@@ -51,19 +52,16 @@ async fn serve(config: Config) -> std::io::Result<()> {
                 Ok(None)
             }
         })
-        .map_err(|e| fail(e.to_string()))?;
+        .map_err(|e| e.to_string())?;
     if let Some((user, token)) = first {
         println!("First start: created admin {} ({}).", user.name, user.id);
         println!("Admin API token (shown once, keep it safe): {token}");
     }
-    let listener =
-        std::net::TcpListener::bind((config.host.as_str(), config.port)).map_err(|e| {
-            fail(format!(
-                "cannot listen on {}:{}: {e}",
-                config.host, config.port
-            ))
-        })?;
+    let listener = std::net::TcpListener::bind((config.host.as_str(), config.port))
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", config.host, config.port))?;
     log::info!("listening on http://{}:{}", config.host, config.port);
-    let app = Application::with(config, db, listener).map_err(fail)?;
-    app.run_until_stopped().await
+    let app = Application::with(config, db, listener)?;
+    app.run_until_stopped()
+        .await
+        .map_err(|e| format!("the server stopped: {e}"))
 }

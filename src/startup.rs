@@ -7,7 +7,7 @@ use std::time::Duration;
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{Server, ServiceResponse};
 use actix_web::http::header;
-use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Logger};
+use actix_web::middleware::{from_fn, ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{web, App, HttpServer};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
@@ -17,12 +17,13 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::labels::LabelCatalog;
+use crate::observability::{self, Metrics};
 
 /// What every handler can reach.
 pub struct AppState {
     pub db: Db,
     pub config: Config,
-    /// Label stocks loaded from `config.labels_dir` at start-up.
+    /// The built-in label stocks, with those of `config.labels_dir` added at start-up.
     pub labels: LabelCatalog,
 }
 
@@ -104,15 +105,15 @@ fn ensure_problem<B: MessageBody + 'static>(
 /// Loads the label stocks; a template that cannot be used is logged and skipped, and the
 /// server starts with the others.
 fn load_labels(config: &Config) -> LabelCatalog {
-    let (labels, warnings) = LabelCatalog::load_dir(&config.labels_dir);
+    let (labels, warnings) = LabelCatalog::load(config.labels_dir.as_deref());
     for warning in &warnings {
         log::warn!("label stocks: {warning}");
     }
-    log::info!(
-        "label stocks: {} loaded from {}",
-        labels.len(),
-        config.labels_dir.display()
-    );
+    let from = match &config.labels_dir {
+        Some(dir) => format!("built in and from {}", dir.display()),
+        None => "built in".into(),
+    };
+    log::info!("label stocks: {} loaded, {from}", labels.len());
     labels
 }
 
@@ -121,17 +122,16 @@ pub fn run(listener: TcpListener, db: Db, config: Config) -> std::io::Result<Ser
     let limit = config.max_body_bytes;
     let labels = load_labels(&config);
     let state = web::Data::new(AppState { db, config, labels });
+    let metrics = web::Data::new(Metrics::default());
     let openapi = api::openapi::ApiDoc::openapi();
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(ErrorHandlers::new().default_handler(ensure_problem))
-            // Method, path without query string, status, duration: never headers, tokens or
-            // query strings, which can carry personal data.
-            .wrap(
-                Logger::new("%{method}xi %U %s %Dms")
-                    .custom_request_replace("method", |req| req.method().to_string()),
-            )
+            // Request id, one log line per request (route pattern, status, duration: never
+            // headers, tokens, query strings or bodies) and request metrics.
+            .wrap(from_fn(observability::observe))
             .app_data(state.clone())
+            .app_data(metrics.clone())
             .app_data(
                 web::JsonConfig::default()
                     .limit(limit)
@@ -141,6 +141,7 @@ pub fn run(listener: TcpListener, db: Db, config: Config) -> std::io::Result<Ser
             .app_data(web::QueryConfig::default().error_handler(api::query_error))
             .app_data(web::PathConfig::default().error_handler(api::path_error))
             .configure(api::configure)
+            .service(observability::get_metrics)
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
             .default_service(web::to(api::not_found_fallback))
     })

@@ -11,6 +11,7 @@ use crate::api;
     info(title = "Digilend", description = "Lending refurbished devices for digital inclusion: inventory, data wiping, loans to people, bookings by organisations, labels."),
     paths(
         api::health::health,
+        crate::observability::get_metrics,
         api::accounts::create_organisation, api::accounts::list_organisations, api::accounts::get_organisation,
         api::accounts::create_user, api::accounts::list_users, api::accounts::me,
         api::accounts::create_token, api::accounts::list_tokens, api::accounts::revoke_token,
@@ -47,7 +48,7 @@ use crate::api;
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth),
     tags(
-        (name = "operations", description = "Health and documentation"),
+        (name = "operations", description = "Health, metrics and documentation"),
         (name = "accounts", description = "Organisations, users, API tokens"),
         (name = "inventory", description = "Donations, devices, lifecycle, history"),
         (name = "loans", description = "Programmes, borrowers, loans to people, checkpoints, charges, agreements"),

@@ -72,12 +72,16 @@ pub struct Db {
     sqlite_writer: Arc<Mutex<()>>,
 }
 
+/// The file of an SQLite URL (`sqlite://path`, `sqlite:path`), as SQLite expects it.
+pub fn sqlite_file(url: &str) -> &str {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url)
+}
+
 /// Turns `sqlite://path` into the path SQLite expects and makes sure its folder exists.
 fn sqlite_path(url: &str) -> Result<String, String> {
-    let path = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .unwrap_or(url);
+    let path = sqlite_file(url);
     if path != ":memory:" {
         if let Some(parent) = std::path::Path::new(path).parent() {
             if !parent.as_os_str().is_empty() {
@@ -132,6 +136,16 @@ impl Db {
         self.backend
     }
 
+    /// Connections of the pool: (open, idle, maximum).
+    pub fn pool_state(&self) -> (u32, u32, u32) {
+        let state = self.pool.state();
+        (
+            state.connections,
+            state.idle_connections,
+            self.pool.max_size(),
+        )
+    }
+
     /// A pooled connection, for synchronous callers (CLI, benchmarks, tests).
     pub fn conn(
         &self,
@@ -146,7 +160,9 @@ impl Db {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        let span = tracing::info_span!("db", op = "read");
         actix_web::web::block(move || {
+            let _entered = span.enter();
             let mut conn = pool.get()?;
             conn.transaction(|c| f(c))
         })
@@ -160,7 +176,8 @@ impl Db {
         T: Send + 'static,
     {
         let this = self.clone();
-        actix_web::web::block(move || this.write_blocking(f)).await?
+        let span = tracing::info_span!("db", op = "write");
+        actix_web::web::block(move || span.in_scope(|| this.write_blocking(f))).await?
     }
 
     /// The synchronous form of [`Db::write`].

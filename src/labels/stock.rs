@@ -1,4 +1,5 @@
-//! Label stocks: the TOML template files under `labels/`, their validation and the catalogue.
+//! Label stocks: the TOML template files under `labels/` (built into the binary), their
+//! validation and the catalogue.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -327,13 +328,67 @@ impl LabelStock {
     }
 }
 
-/// All label stocks found in a directory, keyed by id.
+/// The templates of `labels/`, compiled into the binary so that a server started anywhere has
+/// them. A file added to `labels/` must be added here too (a unit test checks it).
+pub const BUILT_IN: &[(&str, &str)] = &[
+    (
+        "avery-l7160.toml",
+        include_str!("../../labels/avery-l7160.toml"),
+    ),
+    (
+        "avery-l7163.toml",
+        include_str!("../../labels/avery-l7163.toml"),
+    ),
+    (
+        "avery-l7651.toml",
+        include_str!("../../labels/avery-l7651.toml"),
+    ),
+    (
+        "brother-dk-11209.toml",
+        include_str!("../../labels/brother-dk-11209.toml"),
+    ),
+    (
+        "brother-dk-22205.toml",
+        include_str!("../../labels/brother-dk-22205.toml"),
+    ),
+    (
+        "dymo-99012.toml",
+        include_str!("../../labels/dymo-99012.toml"),
+    ),
+    (
+        "herma-4608.toml",
+        include_str!("../../labels/herma-4608.toml"),
+    ),
+];
+
+/// Label stocks keyed by id: the built-in ones, or those found in a directory.
 #[derive(Debug, Clone, Default)]
 pub struct LabelCatalog {
     stocks: BTreeMap<String, LabelStock>,
 }
 
 impl LabelCatalog {
+    /// The built-in stocks, then those of `dir` (if any), which add to them or replace the
+    /// built-in stock with the same id. Warnings as for [`LabelCatalog::load_dir`].
+    pub fn load(dir: Option<&Path>) -> (LabelCatalog, Vec<String>) {
+        let mut catalog = LabelCatalog::default();
+        let mut warnings = Vec::new();
+        for (file, text) in BUILT_IN {
+            match LabelStock::from_toml_str(text) {
+                Ok(stock) => {
+                    catalog.stocks.insert(stock.id.clone(), stock);
+                }
+                Err(e) => warnings.push(format!("built-in {file}: skipped, {e}")),
+            }
+        }
+        if let Some(dir) = dir {
+            let (extra, more) = LabelCatalog::load_dir(dir);
+            warnings.extend(more);
+            catalog.stocks.extend(extra.stocks);
+        }
+        (catalog, warnings)
+    }
+
     /// Loads every `*.toml` file in `dir`.
     ///
     /// Files that cannot be read, do not parse, have impossible geometry or repeat an id that
@@ -411,5 +466,27 @@ impl LabelCatalog {
         stock.validate()?;
         self.stocks.insert(stock.id.clone(), stock);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod built_in_tests {
+    use super::*;
+
+    #[test]
+    fn every_template_file_is_built_in_and_loads() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("labels");
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .expect("labels dir")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".toml"))
+            .collect();
+        files.sort();
+        let built_in: Vec<String> = BUILT_IN.iter().map(|(f, _)| f.to_string()).collect();
+        assert_eq!(built_in, files, "labels/*.toml and BUILT_IN differ");
+        let (catalog, warnings) = LabelCatalog::load(None);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(catalog.len(), BUILT_IN.len());
     }
 }

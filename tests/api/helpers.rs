@@ -116,7 +116,7 @@ pub fn test_config(url: &str) -> Config {
         pool_size: 8,
         public_base_url: "https://uitleen.example.be".into(),
         workers: Some(2),
-        labels_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("labels"),
+        labels_dir: None,
         ..Config::default()
     }
 }
@@ -461,4 +461,28 @@ pub fn pdf_text(pdf: &[u8]) -> String {
 /// Today in Brussels, as the service counts it.
 pub fn today() -> chrono::NaiveDate {
     digilend::db::today()
+}
+
+// ---- Running the service (ops): a server on a database the test made itself ----
+
+impl TestDatabase {
+    /// A database at `url` that the test created itself (a restored backup); nothing is
+    /// removed when the test ends, the test's own temporary folder is.
+    pub fn at(url: &str) -> TestDatabase {
+        TestDatabase {
+            url: url.to_string(),
+            _dir: None,
+            pg_schema: None,
+        }
+    }
+}
+
+/// Starts another server on the database at `url`, reusing `first`'s admin and its token.
+pub async fn spawn_at(first: &TestApp, url: &str) -> TestApp {
+    spawn_on(
+        first.backend,
+        std::sync::Arc::new(TestDatabase::at(url)),
+        Some((first.admin_token.clone(), first.admin_org.clone())),
+    )
+    .await
 }

@@ -8,4 +8,5 @@ mod foundation;
 mod inventory;
 mod labels;
 mod loans;
+mod ops;
 mod refurbishment;
