@@ -407,3 +407,60 @@ async fn label_stocks_are_built_in_and_can_be_overridden(b: Backend) {
         .starts_with("Our own L7160"));
 }
 dual_test!(label_stocks_are_built_in_and_can_be_overridden);
+
+/// The binary's log lines (JSON here) carry the request id returned to the client, the route
+/// pattern and the status, and never the query string.
+#[actix_web::test]
+async fn log_lines_carry_the_request_id_and_no_query_string() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_digilend"))
+        .env_clear()
+        .current_dir(dir.path())
+        .envs([
+            ("DATABASE_URL", "sqlite://digilend.sqlite3"),
+            ("PORT", &port.to_string()),
+            ("LOG_FORMAT", "json"),
+            ("WORKERS", "1"),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the server starts");
+    let client = reqwest::Client::new();
+    let url = format!("http://127.0.0.1:{port}/health?name=Jan%20Peeters");
+    let mut answer = None;
+    for _ in 0..300 {
+        if let Ok(r) = client.get(&url).send().await {
+            answer = Some(r);
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let r = answer.expect("the server answers");
+    assert_eq!(r.status().as_u16(), 200);
+    let id = r.headers()["x-request-id"]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    child.kill().expect("stopped");
+    let out = child.wait_with_output().expect("ended");
+    let logs = text(&out.stderr);
+    assert!(!logs.contains("Jan") && !logs.contains("name="), "{logs}");
+    let lines: Vec<Value> = logs
+        .lines()
+        .filter(|l| l.contains(&id))
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert!(!lines.is_empty(), "no line names {id}:\n{logs}");
+    for line in &lines {
+        let span = &line["spans"][0];
+        assert_eq!(span["name"], "request");
+        assert_eq!(span["id"], json!(id));
+        assert_eq!(span["route"], "/health");
+    }
+    assert!(lines.iter().any(|l| l["status"] == 200));
+}
