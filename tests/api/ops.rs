@@ -464,3 +464,36 @@ async fn log_lines_carry_the_request_id_and_no_query_string() {
     }
     assert!(lines.iter().any(|l| l["status"] == 200));
 }
+
+/// `create-admin NAME ORG` makes an admin whose printed token works on the running server.
+async fn create_admin_prints_a_working_token(b: Backend) {
+    let app = spawn_app(b).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = run(
+        &["create-admin", "Ops Admin", "Werkplaats Noord"],
+        &[("DATABASE_URL", &app.database.url)],
+        dir.path(),
+    );
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    let token = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("API token (shown once, keep it safe): "))
+        .expect("a token line")
+        .trim()
+        .to_string();
+    let me = app.get("/me", &token).await;
+    me.assert_status(200);
+    assert_eq!(me.body["name"], "Ops Admin");
+    assert_eq!(me.body["role"], "admin");
+    assert_ne!(me.body["organisation_id"], json!(app.admin_org));
+    // Without a name it is refused with the usage.
+    let out = run(
+        &["create-admin"],
+        &[("DATABASE_URL", &app.database.url)],
+        dir.path(),
+    );
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("NAME"));
+}
+dual_test!(create_admin_prints_a_working_token);
