@@ -446,7 +446,11 @@ mod tests {
             text.matches("Plaats in de kast").count() >= 2,
             "header repeated"
         );
-        assert_eq!(text.matches("lader, hoes").count(), 15, "accessories per device");
+        assert_eq!(
+            text.matches("lader, hoes").count(),
+            15,
+            "accessories per device"
+        );
         assert!(text.contains("Toebehoren"));
     }
 

@@ -13,11 +13,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::format::{format_date, non_empty};
-use crate::domain::devices::DriveType;
-use crate::domain::refurbishment::{WipeCategory, WipeTechnique};
 use super::render::{Align, Layout, Style, Table, CONTENT_W, MARGIN_X, MM};
 use super::texts::{self, Texts};
 use super::{DocumentError, Lang};
+use crate::domain::devices::DriveType;
+use crate::domain::refurbishment::{WipeCategory, WipeTechnique};
 
 /// Every placeholder the certificate texts may use.
 #[cfg(test)]
@@ -663,7 +663,9 @@ mod tests {
         data.rows[0].technician = "=HYPERLINK(\"x\")".into();
         data.rows[1].tool = "nwipe; 0.36".into();
         let csv = sanitisation_certificate_csv(&data);
-        let body = csv.strip_prefix('\u{feff}').expect("a UTF-8 byte order mark");
+        let body = csv
+            .strip_prefix('\u{feff}')
+            .expect("a UTF-8 byte order mark");
         assert!(body.starts_with("certificate_number;donor;workshop;asset_tag;"));
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(b';')
@@ -685,6 +687,9 @@ mod tests {
         }
         assert_eq!(&records[0][col("verified_by")], "Jan Peeters");
         assert_eq!(&records[1][col("tool")], "nwipe; 0.36", "a `;` is quoted");
-        assert!(records[0][col("technician")].starts_with("'="), "formula defused");
+        assert!(
+            records[0][col("technician")].starts_with("'="),
+            "formula defused"
+        );
     }
 }

@@ -103,9 +103,7 @@ pub fn agreement(
     let mut devices = Vec::with_capacity(facts.detail.devices.len());
     for (_, d) in &facts.detail.devices {
         devices.push(AgreementDevice {
-            kind: words
-                .kind(d.kind, d.subtype.as_deref())
-                .map_err(internal)?,
+            kind: words.kind(d.kind, d.subtype.as_deref()).map_err(internal)?,
             brand: d.brand.clone(),
             model: d.model.clone(),
             serial: d.serial_number.clone(),

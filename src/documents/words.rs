@@ -80,9 +80,6 @@ mod tests {
             "3d printer pen"
         );
         assert_eq!(nl.kind(peripheral, None).expect("w"), "randapparaat");
-        assert_eq!(
-            fr.anonymised_person().expect("w"),
-            "Emprunteur anonymisé"
-        );
+        assert_eq!(fr.anonymised_person().expect("w"), "Emprunteur anonymisé");
     }
 }

@@ -5,6 +5,7 @@ mod helpers;
 mod access;
 mod admin;
 mod bookings;
+mod documents;
 mod foundation;
 mod inventory;
 mod labels;
