@@ -1,6 +1,6 @@
 //! Organisations, users and API tokens (administered by admins).
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -12,7 +12,7 @@ use crate::auth::{Caller, Perm};
 use crate::db::models::{OrganisationRow, TokenRow, UserRow};
 use crate::db::now;
 use crate::db::schema::{api_tokens, organisations, users};
-use crate::domain::accounts::{self, OrgKind, Role};
+use crate::domain::accounts::{self, OrgKind, OrganisationPatch, Role, UserPatch};
 use crate::error::{AppError, Problem};
 use crate::startup::AppState;
 
@@ -27,6 +27,12 @@ pub struct NewOrganisation {
     pub kind: OrgKind,
     #[validate(length(max = 300))]
     pub address: Option<String>,
+    /// When devices can be picked up and returned (printed on booking confirmations).
+    #[validate(length(max = 500))]
+    pub opening_hours: Option<String>,
+    /// How and where to bring devices back (printed on booking confirmations).
+    #[validate(length(max = 1000))]
+    pub return_instructions: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -36,6 +42,8 @@ pub struct Organisation {
     pub short_name: String,
     pub kind: OrgKind,
     pub address: Option<String>,
+    pub opening_hours: Option<String>,
+    pub return_instructions: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -55,6 +63,8 @@ impl From<OrganisationRow> for Organisation {
             short_name: r.short_name,
             kind: r.kind,
             address: r.address,
+            opening_hours: r.opening_hours,
+            return_instructions: r.return_instructions,
             created_at: utc(r.created_at),
         }
     }
@@ -159,12 +169,26 @@ pub async fn create_organisation(
                 .short_name
                 .clone()
                 .unwrap_or_else(|| accounts::short_name_of(&body.name));
-            accounts::insert_organisation(
+            let row = accounts::insert_organisation(
                 conn,
                 body.name.trim(),
                 short.trim(),
                 body.kind,
                 body.address,
+            )?;
+            if body.opening_hours.is_none() && body.return_instructions.is_none() {
+                return Ok(row);
+            }
+            let id = row.id.clone();
+            accounts::update_organisation(
+                conn,
+                &caller,
+                &id,
+                OrganisationPatch {
+                    opening_hours: body.opening_hours,
+                    return_instructions: body.return_instructions,
+                    ..OrganisationPatch::default()
+                },
             )
         })
         .await?;
@@ -355,6 +379,7 @@ pub async fn create_token(
             if n == 0 {
                 return Err(AppError::not_found("The user"));
             }
+            accounts::require_active_user(conn, &id)?;
             let expires = body.expires_at.map(|e| {
                 use chrono::SubsecRound;
                 e.naive_utc().trunc_subsecs(6)
@@ -429,11 +454,61 @@ pub async fn revoke_token(
     Ok(HttpResponse::Ok().json(Token::from(row)))
 }
 
+/// Changes an organisation (admins): name, short name printed on labels, address, opening
+/// hours and return instructions. An empty text clears an optional field.
+#[utoipa::path(tag = "accounts", request_body = OrganisationPatch, params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = Organisation), (status = 400, body = Problem), (status = 401, body = Problem),
+              (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[patch("/organisations/{id}")]
+pub async fn update_organisation(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<OrganisationPatch>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::ManageAccounts)?;
+    let id = parse_id(&id, "The organisation")?;
+    let patch = body.into_inner();
+    let row = state
+        .db
+        .write(move |conn| accounts::update_organisation(conn, &caller, &id, patch))
+        .await?;
+    Ok(HttpResponse::Ok().json(Organisation::from(row)))
+}
+
+/// Changes a user (admins): name, e-mail, role, or `active: false` to disable them (their
+/// tokens are refused at once). The last active admin cannot be disabled or demoted (409).
+#[utoipa::path(tag = "accounts", request_body = UserPatch, params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = User), (status = 400, body = Problem), (status = 401, body = Problem),
+              (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[patch("/users/{id}")]
+pub async fn update_user(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<UserPatch>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::ManageAccounts)?;
+    let id = parse_id(&id, "The user")?;
+    let patch = body.into_inner();
+    let row = state
+        .db
+        .write(move |conn| accounts::update_user(conn, &caller, &id, patch))
+        .await?;
+    Ok(HttpResponse::Ok().json(User::from(row)))
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(create_organisation)
         .service(list_organisations)
         .service(get_organisation)
+        .service(update_organisation)
         .service(create_user)
+        .service(update_user)
         .service(list_users)
         .service(me)
         .service(create_token)

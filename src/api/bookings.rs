@@ -9,10 +9,7 @@ use crate::api::accounts::{utc, uuid_of};
 use crate::api::{clamp_limit, decode_cursor, encode_cursor, lang_of, parse_id, LangParam, Page};
 use crate::auth::{Caller, Perm};
 use crate::db::models::BookingRow;
-use crate::documents::{
-    self, BookingConfirmationData, BookingLine as DocLine, DocumentError, Lang, PickListData,
-    PickListItem,
-};
+use crate::documents::{self, DocumentError};
 use crate::domain::availability::{self, Availability, AvailabilityQuery, MonthCalendar, Rules};
 use crate::domain::bookings::{
     self, AllocationState, BookingDetail, BookingFilter, BookingPatch, BookingStatus, Contact,
@@ -476,21 +473,6 @@ pub async fn availability_calendar(
 }
 
 /// The name of a kind of device in a document's language (peripherals by their subtype).
-fn kind_text(kind: DeviceKind, subtype: Option<&str>, lang: Lang) -> String {
-    if let (DeviceKind::Peripheral, Some(s)) = (kind, subtype) {
-        return s.replace('_', " ");
-    }
-    let text = match (lang, kind) {
-        (Lang::Nl, DeviceKind::Peripheral) => "randapparaat",
-        (Lang::Fr, DeviceKind::Laptop) => "ordinateur portable",
-        (Lang::Fr, DeviceKind::Tablet) => "tablette",
-        (Lang::Fr, DeviceKind::Desktop) => "ordinateur fixe",
-        (Lang::Fr, DeviceKind::Peripheral) => "périphérique",
-        (_, k) => k.as_str(),
-    };
-    text.to_string()
-}
-
 fn pdf_response(bytes: Vec<u8>, name: &str) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/pdf")
@@ -533,17 +515,8 @@ pub async fn pick_list(
         .db
         .read(move |conn| bookings::get(conn, &caller, &rules, &id))
         .await?;
-    let items: Vec<PickListItem> = bookings::devices_to_pick(&d)
-        .into_iter()
-        .map(|dev| PickListItem {
-            asset_tag: dev.asset_tag.clone(),
-            kind: kind_text(dev.kind, dev.subtype.as_deref(), lang),
-            model: format!("{} {}", dev.brand, dev.model),
-            shelf: dev.shelf_location.clone(),
-            qr_url: format!("{base}/d/{}", dev.asset_tag),
-        })
-        .collect();
-    if items.is_empty() {
+    let data = documents::facts::pick_list(&d, lang, &base)?;
+    if data.items.is_empty() {
         return Err(AppError::conflict_with(
             format!(
                 "Booking {} is {} and holds no devices; confirm it first.",
@@ -552,14 +525,6 @@ pub async fn pick_list(
             serde_json::json!({ "current_status": d.booking.status }),
         ));
     }
-    let data = PickListData {
-        lang,
-        booking_reference: d.booking.reference.clone(),
-        organisation: d.organisation_name.clone(),
-        pickup_on: d.booking.pickup_on,
-        return_on: d.booking.return_on,
-        items,
-    };
     let name = format!("{}-pick-list.pdf", d.booking.reference);
     let bytes = web::block(move || documents::pick_list_pdf(&data))
         .await?
@@ -585,12 +550,12 @@ pub async fn confirmation(
     let id = parse_id(&id, "The booking")?;
     let lang = lang_of(&query)?;
     let rules = rules(&state);
-    let (d, lender) = state
+    let (d, data) = state
         .db
         .read(move |conn| {
             let d = bookings::get(conn, &caller, &rules, &id)?;
-            let lender = bookings::lender_name(conn, &d.booking)?;
-            Ok((d, lender))
+            let data = documents::facts::booking_confirmation(conn, &d, lang)?;
+            Ok((d, data))
         })
         .await?;
     if matches!(
@@ -605,38 +570,6 @@ pub async fn confirmation(
             serde_json::json!({ "current_status": d.booking.status }),
         ));
     }
-    // What the organisation gets: the devices held or out, counted per kind.
-    let mut counts: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
-    for dev in bookings::devices_to_pick(&d) {
-        *counts
-            .entry(kind_text(dev.kind, dev.subtype.as_deref(), lang))
-            .or_default() += 1;
-    }
-    if counts.is_empty() {
-        for (a, dev) in &d.devices {
-            if a.state == AllocationState::Returned {
-                *counts
-                    .entry(kind_text(dev.kind, dev.subtype.as_deref(), lang))
-                    .or_default() += 1;
-            }
-        }
-    }
-    let data = BookingConfirmationData {
-        lang,
-        booking_reference: d.booking.reference.clone(),
-        lender_name: lender,
-        organisation: d.organisation_name.clone(),
-        contact_name: d.booking.contact_name.clone(),
-        contact_email: d.booking.contact_email.clone(),
-        pickup_on: d.booking.pickup_on,
-        return_on: d.booking.return_on,
-        pickup_place: None,
-        purpose: d.booking.purpose.clone(),
-        lines: counts
-            .into_iter()
-            .map(|(kind, quantity)| DocLine { kind, quantity })
-            .collect(),
-    };
     let name = format!("{}-confirmation.pdf", d.booking.reference);
     let bytes = web::block(move || documents::booking_confirmation_pdf(&data))
         .await?

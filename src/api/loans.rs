@@ -14,7 +14,6 @@ use crate::api::{clamp_limit, parse_id, Page};
 use crate::auth::{Caller, Perm};
 use crate::db::models::{ChargeRow, CheckpointRow, LoanRow};
 use crate::db::today;
-use crate::domain::borrowers::Language;
 use crate::domain::loans::{
     self, ChargeKind, ChargeStatus, ExtendLoan, LoanDetail, LoanDeviceStatus, LoanFilter,
     LoanStatus, NewLoan, NonReturn, Payment, PaymentMethod, Purchase, Purpose, RecordCheckpoint,
@@ -687,55 +686,6 @@ pub async fn waive_charge(
     Ok(HttpResponse::Ok().json(Charge::from(row)))
 }
 
-/// The language of a borrower as a document language.
-pub fn doc_lang(l: Language) -> crate::documents::Lang {
-    match l {
-        Language::Nl => crate::documents::Lang::Nl,
-        Language::Fr => crate::documents::Lang::Fr,
-        Language::En => crate::documents::Lang::En,
-    }
-}
-
-fn purpose_text(p: Purpose, l: Language) -> &'static str {
-    use Language::*;
-    use Purpose::*;
-    match (p, l) {
-        (JobSearch, Nl) => "werk zoeken",
-        (JobSearch, Fr) => "recherche d'emploi",
-        (JobSearch, En) => "looking for work",
-        (School, Nl) => "school en opleiding",
-        (School, Fr) => "école et formation",
-        (School, En) => "school and training",
-        (Administration, Nl) => "administratie en contact met diensten",
-        (Administration, Fr) => "démarches administratives",
-        (Administration, En) => "paperwork and public services",
-        (SocialContact, Nl) => "contact met familie en vrienden",
-        (SocialContact, Fr) => "contact avec la famille et les amis",
-        (SocialContact, En) => "keeping in touch with family and friends",
-        (Other, Nl) => "persoonlijk gebruik",
-        (Other, Fr) => "usage personnel",
-        (Other, En) => "personal use",
-    }
-}
-
-fn kind_text(d: &crate::db::models::DeviceRow, l: Language) -> String {
-    use crate::domain::devices::DeviceKind::*;
-    use Language::{Fr, Nl};
-    match (d.kind, l) {
-        (Peripheral, _) => d
-            .subtype
-            .clone()
-            .unwrap_or_else(|| "accessoire".into())
-            .replace('_', " "),
-        (Robot, Nl) => "robot".into(),
-        (Desktop, Nl) => "desktopcomputer".into(),
-        (Desktop, Fr) => "ordinateur de bureau".into(),
-        (Laptop, Fr) => "ordinateur portable".into(),
-        (Tablet, Fr) => "tablette".into(),
-        (k, _) => k.as_str().into(),
-    }
-}
-
 /// The loan agreement as a PDF in the borrower's language, with the terms copied onto the
 /// loan at signing.
 #[utoipa::path(tag = "loans", params(("id" = uuid::Uuid, Path)),
@@ -747,53 +697,15 @@ pub async fn agreement_pdf(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    use crate::documents::{loan_agreement_pdf, AgreementData, AgreementDevice, Party};
+    use crate::documents::{facts, loan_agreement_pdf};
     caller.require(Perm::ReadLoans)?;
     let id = parse_id(&id, "The loan")?;
-    let facts = state
+    let base = state.config.public_base_url.clone();
+    let data = state
         .db
-        .read(move |conn| loans::agreement_facts(conn, &caller, &id))
+        .read(move |conn| facts::agreement(conn, &caller, &id, &base))
         .await?;
-    let base = state
-        .config
-        .public_base_url
-        .trim_end_matches('/')
-        .to_string();
-    let lang = facts.borrower.language;
-    let loan = &facts.detail.loan;
-    let data = AgreementData {
-        lang: doc_lang(lang),
-        agreement_number: loan.number.clone(),
-        lender: Party {
-            name: facts.office.name.clone(),
-            address: facts.office.address.clone(),
-        },
-        borrower_name: facts.borrower.name.clone(),
-        borrower_address: facts.borrower.address.clone(),
-        social_worker_name: facts.social_worker_name.clone(),
-        devices: facts
-            .detail
-            .devices
-            .iter()
-            .map(|(_, d)| AgreementDevice {
-                kind: kind_text(d, lang),
-                brand: d.brand.clone(),
-                model: d.model.clone(),
-                serial: d.serial_number.clone(),
-                asset_tag: d.asset_tag.clone(),
-                qr_url: format!("{base}/d/{}", d.asset_tag),
-                value_cents: loan.value_cents,
-            })
-            .collect(),
-        accessories: loans::parse_list(&loan.accessories),
-        purpose: purpose_text(loan.purpose, lang).to_string(),
-        start: loan.start_date,
-        end: loan.end_date,
-        checkpoints: facts.detail.checkpoints.iter().map(|c| c.due_on).collect(),
-        place: loan.signed_place.clone(),
-        signed_on: loan.signed_on,
-    };
-    let number = loan.number.clone();
+    let number = data.agreement_number.clone();
     let pdf = web::block(move || loan_agreement_pdf(&data))
         .await?
         .map_err(|e| AppError::internal(format!("agreement PDF: {e}")))?;

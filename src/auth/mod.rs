@@ -87,7 +87,8 @@ impl FromRequest for Caller {
             match resolve(&req).await? {
                 Some(caller) => Ok(caller),
                 None if has_header => Err(AppError::Unauthorized(
-                    "The bearer token is unknown, revoked or expired.".into(),
+                    "The bearer token is unknown, revoked or expired, or its user is disabled."
+                        .into(),
                 )),
                 None => Err(AppError::Unauthorized(
                     "Send an API token in the header `Authorization: Bearer <token>`.".into(),

@@ -17,6 +17,8 @@ pub struct OrganisationRow {
     pub kind: OrgKind,
     pub address: Option<String>,
     pub created_at: NaiveDateTime,
+    pub opening_hours: Option<String>,
+    pub return_instructions: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

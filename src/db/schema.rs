@@ -10,6 +10,8 @@ diesel::table! {
         kind -> Text,
         address -> Nullable<Text>,
         created_at -> Timestamp,
+        opening_hours -> Nullable<Text>,
+        return_instructions -> Nullable<Text>,
     }
 }
 
@@ -143,6 +145,7 @@ diesel::table! {
         report_sha256 -> Nullable<Text>,
         note -> Nullable<Text>,
         created_at -> Timestamp,
+        verified_by -> Nullable<Text>,
     }
 }
 

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::format::format_date;
+use super::format::{format_date, non_empty};
 use super::render::{Align, Layout, Style, Table, CONTENT_W, MARGIN_X, MM};
 use super::texts::{self, Texts};
 use super::{DocumentError, Lang};
@@ -34,6 +34,9 @@ pub struct PickListItem {
     pub model: String,
     /// Where the device is stored, e.g. "Kast B, plank 3".
     pub shelf: Option<String>,
+    /// The accessories that go with the device, e.g. "lader, hoes".
+    #[serde(default)]
+    pub accessories: Option<String>,
     /// URL encoded in the small QR code (usually the device page, to scan it out).
     pub qr_url: String,
 }
@@ -87,6 +90,12 @@ pub struct BookingConfirmationData {
     pub return_on: NaiveDate,
     /// Where to pick up and return, if it should be printed.
     pub pickup_place: Option<String>,
+    /// When the lending service is open for pick-up and return, if known.
+    #[serde(default)]
+    pub opening_hours: Option<String>,
+    /// How and where to bring the devices back, if the lending service wrote it down.
+    #[serde(default)]
+    pub return_instructions: Option<String>,
     /// What the devices are for (workshop, class, project).
     pub purpose: String,
     /// What is booked, one line per kind.
@@ -180,12 +189,13 @@ pub fn pick_list_pdf(data: &PickListData) -> Result<Vec<u8>, DocumentError> {
 
     let table = Table {
         columns: vec![
-            (t.get("pick_list.col_check")?.to_string(), 12.0 * MM),
+            (t.get("pick_list.col_check")?.to_string(), 11.0 * MM),
             (t.get("pick_list.col_code")?.to_string(), 20.0 * MM),
-            (t.get("pick_list.col_asset_tag")?.to_string(), 36.0 * MM),
-            (t.get("pick_list.col_kind")?.to_string(), 30.0 * MM),
-            (t.get("pick_list.col_model")?.to_string(), 44.0 * MM),
-            (t.get("pick_list.col_shelf")?.to_string(), 38.0 * MM),
+            (t.get("pick_list.col_asset_tag")?.to_string(), 31.0 * MM),
+            (t.get("pick_list.col_kind")?.to_string(), 26.0 * MM),
+            (t.get("pick_list.col_model")?.to_string(), 32.0 * MM),
+            (t.get("pick_list.col_accessories")?.to_string(), 32.0 * MM),
+            (t.get("pick_list.col_shelf")?.to_string(), 28.0 * MM),
         ],
         style: BODY,
         header_style: Style::bold(9.5),
@@ -204,6 +214,7 @@ pub fn pick_list_pdf(data: &PickListData) -> Result<Vec<u8>, DocumentError> {
             ))
     });
     let no_shelf = t.get("pick_list.no_shelf")?;
+    let no_accessories = t.get("pick_list.no_accessories")?;
     for (i, item) in items.iter().enumerate() {
         let cells = [
             String::new(),
@@ -211,6 +222,12 @@ pub fn pick_list_pdf(data: &PickListData) -> Result<Vec<u8>, DocumentError> {
             item.asset_tag.clone(),
             item.kind.clone(),
             item.model.clone(),
+            item.accessories
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .unwrap_or(no_accessories)
+                .to_string(),
             item.shelf
                 .as_deref()
                 .map(str::trim)
@@ -221,7 +238,7 @@ pub fn pick_list_pdf(data: &PickListData) -> Result<Vec<u8>, DocumentError> {
         let (top, h) = table.row(&mut l, &cells, QR_SIZE + 4.0, i % 2 == 1)?;
         let box_size = 5.0 * MM;
         l.stroke_rect(
-            table.column_x(0) + (12.0 * MM - box_size) / 2.0,
+            table.column_x(0) + (11.0 * MM - box_size) / 2.0,
             top - h / 2.0 - box_size / 2.0,
             box_size,
             box_size,
@@ -300,20 +317,23 @@ pub fn booking_confirmation_pdf(data: &BookingConfirmationData) -> Result<Vec<u8
         }
         _ => pickup_date.clone(),
     };
-    facts(
-        &mut l,
-        &[
-            (
-                t.get("confirmation.organisation")?,
-                data.organisation.clone(),
-            ),
-            (t.get("confirmation.contact")?, contact),
-            (t.get("confirmation.pickup")?, pickup),
-            (t.get("confirmation.return")?, return_date.clone()),
-            (t.get("confirmation.purpose")?, data.purpose.clone()),
-        ],
-        50.0 * MM,
-    )?;
+    let mut rows = vec![
+        (
+            t.get("confirmation.organisation")?,
+            data.organisation.clone(),
+        ),
+        (t.get("confirmation.contact")?, contact),
+        (t.get("confirmation.pickup")?, pickup),
+    ];
+    if let Some(hours) = non_empty(data.opening_hours.as_deref()) {
+        rows.push((t.get("confirmation.opening_hours")?, hours.to_string()));
+    }
+    rows.push((t.get("confirmation.return")?, return_date.clone()));
+    if let Some(how) = non_empty(data.return_instructions.as_deref()) {
+        rows.push((t.get("confirmation.return_how")?, how.to_string()));
+    }
+    rows.push((t.get("confirmation.purpose")?, data.purpose.clone()));
+    facts(&mut l, &rows, 50.0 * MM)?;
     l.gap(8.0);
 
     let table = Table {
@@ -402,6 +422,7 @@ mod tests {
                         ))
                     },
                     qr_url: format!("https://uitleen.gent.be/d/GNT-T{i:05}"),
+                    accessories: (i % 2 == 0).then(|| "lader, hoes".to_string()),
                 })
                 .collect(),
         }
@@ -425,6 +446,12 @@ mod tests {
             text.matches("Plaats in de kast").count() >= 2,
             "header repeated"
         );
+        assert_eq!(
+            text.matches("lader, hoes").count(),
+            15,
+            "accessories per device"
+        );
+        assert!(text.contains("Toebehoren"));
     }
 
     fn confirmation(lang: Lang) -> BookingConfirmationData {
@@ -438,6 +465,8 @@ mod tests {
             pickup_on: d(4, 20),
             return_on: d(4, 24),
             pickup_place: Some("Bibliotheek De Krook".into()),
+            opening_hours: Some("ma–vr 9–16 u".into()),
+            return_instructions: Some("Aan de uitleenbalie, gelijkvloers.".into()),
             purpose: "programmeerles met robots in het 5de leerjaar".into(),
             lines: vec![
                 BookingLine {
@@ -465,7 +494,9 @@ mod tests {
             "Bevestiging van uw reservatie",
             "Basisschool De Knipoog",
             "Loïc Verhaeghe",
-            "20-04-2026 in Bibliotheek De Krook",
+            "20-04-2026 bij Bibliotheek De Krook",
+            "Openingsuren ma–vr 9–16 u",
+            "Hoe terugbrengen Aan de uitleenbalie, gelijkvloers.",
             "24-04-2026",
             "programmeerles met robots",
             "robot (Bee-Bot)",

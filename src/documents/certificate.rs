@@ -2,18 +2,22 @@
 //! and as CSV.
 //!
 //! One row per storage medium (a device with two drives has two rows), with what NIST SP
-//! 800-88 asks a certificate to record: the asset tag, the serials, the method category and
-//! technique, the tool and its version, the verification, the outcome, date and technician.
+//! 800-88's sample certificate asks to record: the asset tag, the serials, the media type,
+//! the method category and technique, the tool and its version, the verification and who
+//! verified, the outcome, the destination after sanitisation, date and technician. Every
+//! word is in the document's language (`texts/certificate.*.toml`).
 
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::format::format_date;
+use super::format::{format_date, non_empty};
 use super::render::{Align, Layout, Style, Table, CONTENT_W, MARGIN_X, MM};
 use super::texts::{self, Texts};
 use super::{DocumentError, Lang};
+use crate::domain::devices::DriveType;
+use crate::domain::refurbishment::{WipeCategory, WipeTechnique};
 
 /// Every placeholder the certificate texts may use.
 #[cfg(test)]
@@ -24,6 +28,10 @@ pub(crate) const PLACEHOLDERS: &[&str] = &[
     "donor_name",
     "workshop_name",
     "count",
+    "name",
+    "passes",
+    "category",
+    "technique",
 ];
 
 /// How the result of a wipe was verified (NIST SP 800-88: full or sample).
@@ -73,6 +81,27 @@ impl Outcome {
     }
 }
 
+/// Where the device goes after sanitisation (NIST SP 800-88's "destination").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Destination {
+    /// The device is lent or given again.
+    #[default]
+    Reuse,
+    /// The device is retired and goes to recycling.
+    Recycling,
+}
+
+impl Destination {
+    /// The code used in the CSV export: `reuse` or `recycling`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Destination::Reuse => "reuse",
+            Destination::Recycling => "recycling",
+        }
+    }
+}
+
 /// One storage medium of one device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertificateRow {
@@ -82,16 +111,24 @@ pub struct CertificateRow {
     pub device_serial: Option<String>,
     /// Serial number of the drive, if known (often unknown for soldered eMMC).
     pub drive_serial: Option<String>,
-    /// Kind of medium, e.g. "NVMe SSD", "SATA HDD", "eMMC".
-    pub drive_type: Option<String>,
-    /// Category and technique, e.g. "purge / cryptographic erase".
-    pub method: String,
+    /// Kind of medium, if known.
+    pub drive_type: Option<DriveType>,
+    /// NIST SP 800-88 category: clear, purge or destroy.
+    pub category: WipeCategory,
+    /// The technique used.
+    pub technique: WipeTechnique,
+    /// Number of passes (printed for overwrites).
+    pub passes: i32,
     /// Tool name and version, e.g. "nwipe 0.36".
     pub tool: String,
     /// How the result was verified.
     pub verification: Verification,
+    /// Name of the person who verified, if recorded.
+    pub verified_by: Option<String>,
     /// The result.
     pub outcome: Outcome,
+    /// Where the device goes after sanitisation.
+    pub destination: Destination,
     /// Date of the wipe.
     pub date: NaiveDate,
     /// Name of the technician.
@@ -106,8 +143,9 @@ pub struct CertificateData {
     pub lang: Lang,
     /// The certificate's number, e.g. "CERT-2026-007".
     pub certificate_number: String,
-    /// The company or service that donated the batch.
-    pub donor_name: String,
+    /// The company or person that donated the batch; `None` for an anonymous donor (printed
+    /// as "anonymous donor" in the document's language).
+    pub donor_name: Option<String>,
     /// The refurbishment partner that wiped the media.
     pub workshop_name: String,
     /// Date of issue.
@@ -171,9 +209,13 @@ pub fn sanitisation_certificate_pdf(data: &CertificateData) -> Result<Vec<u8>, D
     let t = texts::certificate(data.lang)?;
     let lang = data.lang;
     let number = data.certificate_number.as_str();
+    let donor_name = match non_empty(data.donor_name.as_deref()) {
+        Some(name) => name,
+        None => t.get("values.anonymous_donor")?,
+    };
     let vars = [
         ("certificate_number", number),
-        ("donor_name", data.donor_name.as_str()),
+        ("donor_name", donor_name),
         ("workshop_name", data.workshop_name.as_str()),
     ];
     let title = t.get("document.title")?;
@@ -182,7 +224,7 @@ pub fn sanitisation_certificate_pdf(data: &CertificateData) -> Result<Vec<u8>, D
     l.title(title, &t.fill("document.number", &vars)?, None);
     let issued = format_date(data.issued_on, lang);
     for (label, value) in [
-        (t.get("document.donor")?, data.donor_name.as_str()),
+        (t.get("document.donor")?, donor_name),
         (t.get("document.workshop")?, data.workshop_name.as_str()),
         (t.get("document.issued")?, issued.as_str()),
     ] {
@@ -198,12 +240,12 @@ pub fn sanitisation_certificate_pdf(data: &CertificateData) -> Result<Vec<u8>, D
 
     let table = Table {
         columns: vec![
-            (t.get("columns.device")?.to_string(), 31.0 * MM),
-            (t.get("columns.drive")?.to_string(), 34.0 * MM),
-            (t.get("columns.method")?.to_string(), 44.0 * MM),
-            (t.get("columns.verification")?.to_string(), 22.0 * MM),
-            (t.get("columns.outcome")?.to_string(), 20.0 * MM),
-            (t.get("columns.date")?.to_string(), 29.0 * MM),
+            (t.get("columns.device")?.to_string(), 29.0 * MM),
+            (t.get("columns.drive")?.to_string(), 29.0 * MM),
+            (t.get("columns.method")?.to_string(), 40.0 * MM),
+            (t.get("columns.verification")?.to_string(), 27.0 * MM),
+            (t.get("columns.outcome")?.to_string(), 25.0 * MM),
+            (t.get("columns.date")?.to_string(), 30.0 * MM),
         ],
         style: CELL,
         header_style: CELL_BOLD,
@@ -220,12 +262,19 @@ pub fn sanitisation_certificate_pdf(data: &CertificateData) -> Result<Vec<u8>, D
             ),
             format!(
                 "{}\n{}",
-                non_empty(row.drive_type.as_deref()).unwrap_or(unknown),
+                match row.drive_type {
+                    Some(d) => t.get(&format!("drive_types.{}", d.as_str()))?,
+                    None => unknown,
+                },
                 non_empty(row.drive_serial.as_deref()).unwrap_or(unknown)
             ),
-            format!("{}\n{}", row.method, row.tool),
-            verification_text(&t, row.verification)?.to_string(),
-            outcome_text(&t, row.outcome)?.to_string(),
+            format!("{}\n{}", method_text(&t, row)?, row.tool),
+            verification_cell(&t, row)?,
+            format!(
+                "{}\n{}",
+                outcome_text(&t, row.outcome)?,
+                destination_text(&t, row.destination)?
+            ),
             format!("{}\n{}", format_date(row.date, lang), row.technician),
         ];
         table.row(&mut l, &cells, 0.0, i % 2 == 1)?;
@@ -249,7 +298,7 @@ pub fn sanitisation_certificate_pdf(data: &CertificateData) -> Result<Vec<u8>, D
     } else {
         Vec::new()
     };
-    let signature_h = 5.0 * BODY.leading() + 12.0 * MM;
+    let signature_h = 6.0 * BODY.leading() + 16.0 * MM;
     let needed = 10.0
         + BODY.leading() * (2.0 + statement.len() as f32 + failed_note.len() as f32)
         + 12.0
@@ -288,7 +337,12 @@ pub fn sanitisation_certificate_pdf(data: &CertificateData) -> Result<Vec<u8>, D
         BODY_BOLD,
     );
     let mut y = top - BODY.leading() - 6.0;
-    for key in ["signature.name", "signature.date", "signature.signature"] {
+    for key in [
+        "signature.name",
+        "signature.place",
+        "signature.date",
+        "signature.signature",
+    ] {
         let label = t.get(key)?;
         l.text_at(MARGIN_X, y - BODY.size, label, BODY, Align::Left);
         l.line(
@@ -313,11 +367,15 @@ pub fn sanitisation_certificate_pdf(data: &CertificateData) -> Result<Vec<u8>, D
     })
 }
 
-/// The same rows as CSV (comma-separated, UTF-8, header line first) for the donor's
-/// records. Codes are language-neutral (`passed`, `full`, ISO dates); cells that a
-/// spreadsheet would run as a formula are prefixed with `'`.
+/// The same rows as CSV for the donor's records, made to open in a Belgian Excel: UTF-8 with
+/// a byte order mark and `;` between cells (a Belgian Excel reads `,` as the decimal comma).
+/// Headers and values are language-neutral codes (`purge`, `crypto_erase`, `full`, `reuse`,
+/// ISO dates) so that the file can be processed whatever the language of the PDF; cells that
+/// a spreadsheet would run as a formula are prefixed with `'`.
 pub fn sanitisation_certificate_csv(data: &CertificateData) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
     let mut ok = writer
         .write_record([
             "certificate_number",
@@ -327,28 +385,37 @@ pub fn sanitisation_certificate_csv(data: &CertificateData) -> String {
             "device_serial",
             "drive_serial",
             "drive_type",
-            "method",
+            "category",
+            "technique",
+            "passes",
             "tool",
             "verification",
+            "verified_by",
             "outcome",
+            "destination",
             "date",
             "technician",
         ])
         .is_ok();
     for row in &data.rows {
         let date = row.date.format("%Y-%m-%d").to_string();
+        let passes = row.passes.to_string();
         let record = [
             data.certificate_number.as_str(),
-            data.donor_name.as_str(),
+            data.donor_name.as_deref().unwrap_or(""),
             data.workshop_name.as_str(),
             row.asset_tag.as_str(),
             row.device_serial.as_deref().unwrap_or(""),
             row.drive_serial.as_deref().unwrap_or(""),
-            row.drive_type.as_deref().unwrap_or(""),
-            row.method.as_str(),
+            row.drive_type.map(|d| d.as_str()).unwrap_or(""),
+            row.category.as_str(),
+            row.technique.as_str(),
+            passes.as_str(),
             row.tool.as_str(),
             row.verification.code(),
+            row.verified_by.as_deref().unwrap_or(""),
             row.outcome.code(),
+            row.destination.code(),
             date.as_str(),
             row.technician.as_str(),
         ];
@@ -361,7 +428,7 @@ pub fn sanitisation_certificate_csv(data: &CertificateData) -> String {
         Ok(bytes) if ok => bytes,
         _ => return String::new(),
     };
-    String::from_utf8_lossy(&bytes).into_owned()
+    format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
 }
 
 /// Prefixes cells that spreadsheets would evaluate as formulas.
@@ -372,15 +439,44 @@ fn defuse(cell: &str) -> String {
     }
 }
 
-fn non_empty(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim).filter(|s| !s.is_empty())
-}
-
 fn verification_text(t: &Texts, v: Verification) -> Result<&str, DocumentError> {
     t.get(match v {
         Verification::Full => "values.verification_full",
         Verification::Sample => "values.verification_sample",
         Verification::None => "values.verification_none",
+    })
+}
+
+/// "category: technique" in the document's language, e.g. "zuiveren: cryptografisch wissen".
+fn method_text(t: &Texts, row: &CertificateRow) -> Result<String, DocumentError> {
+    let category = t.get(&format!("categories.{}", row.category.as_str()))?;
+    let technique = t.fill(
+        &format!("techniques.{}", row.technique.as_str()),
+        &[("passes", &row.passes.to_string())],
+    )?;
+    t.fill(
+        "values.method",
+        &[("category", category), ("technique", &technique)],
+    )
+}
+
+/// How it was verified, and by whom (NIST asks for the verifier's name).
+fn verification_cell(t: &Texts, row: &CertificateRow) -> Result<String, DocumentError> {
+    let how = verification_text(t, row.verification)?;
+    if row.verification == Verification::None {
+        return Ok(how.to_string());
+    }
+    let who = match non_empty(row.verified_by.as_deref()) {
+        Some(name) => t.fill("values.verified_by", &[("name", name)])?,
+        None => t.get("values.verifier_unknown")?.to_string(),
+    };
+    Ok(format!("{how}\n{who}"))
+}
+
+fn destination_text(t: &Texts, d: Destination) -> Result<&str, DocumentError> {
+    t.get(match d {
+        Destination::Reuse => "values.destination_reuse",
+        Destination::Recycling => "values.destination_recycling",
     })
 }
 
@@ -405,14 +501,22 @@ mod tests {
                 asset_tag: format!("GNT-{i:06}"),
                 device_serial: Some(format!("PC0{i:05}")),
                 drive_serial: Some(format!("S4EWNX0M{i:04}")),
-                drive_type: Some("NVMe SSD".into()),
-                method: "purge / cryptographic erase".into(),
+                drive_type: Some(DriveType::Nvme),
+                category: WipeCategory::Purge,
+                technique: WipeTechnique::CryptoErase,
+                passes: 1,
                 tool: "nwipe 0.36".into(),
                 verification: Verification::Full,
+                verified_by: Some("Jan Peeters".into()),
                 outcome: if i % 7 == 0 {
                     Outcome::Destroyed
                 } else {
                     Outcome::Passed
+                },
+                destination: if i % 7 == 0 {
+                    Destination::Recycling
+                } else {
+                    Destination::Reuse
                 },
                 date: day,
                 technician: "Anaïs Ferrand".into(),
@@ -420,9 +524,12 @@ mod tests {
             if i % 5 == 0 {
                 rows.push(CertificateRow {
                     drive_serial: None,
-                    drive_type: Some("SATA HDD".into()),
-                    method: "clear / overwrite 1 pass".into(),
+                    drive_type: Some(DriveType::Hdd),
+                    category: WipeCategory::Clear,
+                    technique: WipeTechnique::Overwrite,
+                    passes: 3,
                     verification: Verification::Sample,
+                    verified_by: None,
                     outcome: Outcome::Failed,
                     ..rows[rows.len() - 1].clone()
                 });
@@ -431,7 +538,7 @@ mod tests {
         CertificateData {
             lang,
             certificate_number: "CERT-2026-007".into(),
-            donor_name: "Brouwerij Van Steenberge NV".into(),
+            donor_name: Some("Brouwerij Van Steenberge NV".into()),
             workshop_name: "Technisch Instituut Sint-Vincentius".into(),
             issued_on: NaiveDate::from_ymd_opt(2026, 3, 9).expect("date"),
             rows,
@@ -489,21 +596,100 @@ mod tests {
     }
 
     #[test]
-    fn csv_has_the_same_rows() {
+    fn dutch_and_french_certificates_have_no_english_method_words() {
+        for lang in [Lang::Nl, Lang::Fr] {
+            let text = flat(&extract_text(
+                &sanitisation_certificate_pdf(&batch(10, lang)).expect("pdf"),
+            ))
+            .to_lowercase();
+            for english in [
+                "cryptographic",
+                "overwrite",
+                "erase",
+                "pass(es)",
+                "clear",
+                "destroy",
+                "full",
+                "sample",
+                "verifier",
+                "reuse",
+                "recycling",
+                "unknown",
+                "other",
+            ] {
+                assert!(!text.contains(english), "{lang:?}: `{english}` in {text}");
+            }
+            assert!(text.contains("jan peeters"), "the verifier is named");
+        }
+        let nl = flat(&extract_text(
+            &sanitisation_certificate_pdf(&batch(10, Lang::Nl)).expect("pdf"),
+        ));
+        for needle in [
+            "zuiveren: cryptografisch wissen",
+            "wissen: overschrijven, 3 keer",
+            "volledig door Jan Peeters",
+            "hergebruik",
+            "recyclage",
+            "harde schijf",
+            "Plaats:",
+        ] {
+            assert!(nl.contains(needle), "`{needle}` in {nl}");
+        }
+        let fr = flat(&extract_text(
+            &sanitisation_certificate_pdf(&batch(10, Lang::Fr)).expect("pdf"),
+        ));
+        for needle in [
+            "purge : effacement cryptographique",
+            "complète par Jan Peeters",
+            "réemploi",
+        ] {
+            assert!(fr.contains(needle), "`{needle}` in {fr}");
+        }
+    }
+
+    #[test]
+    fn an_anonymous_donor_is_named_in_the_language() {
+        let mut data = batch(1, Lang::Fr);
+        data.donor_name = None;
+        let text = flat(&extract_text(
+            &sanitisation_certificate_pdf(&data).expect("pdf"),
+        ));
+        assert!(text.contains("Donateur anonyme"), "{text}");
+    }
+
+    #[test]
+    fn csv_opens_in_a_belgian_excel() {
         let mut data = batch(20, Lang::Nl);
         data.rows[0].technician = "=HYPERLINK(\"x\")".into();
+        data.rows[1].tool = "nwipe; 0.36".into();
         let csv = sanitisation_certificate_csv(&data);
-        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let body = csv
+            .strip_prefix('\u{feff}')
+            .expect("a UTF-8 byte order mark");
+        assert!(body.starts_with("certificate_number;donor;workshop;asset_tag;"));
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .from_reader(body.as_bytes());
         let headers = reader.headers().expect("headers").clone();
-        assert_eq!(&headers[3], "asset_tag");
+        let col = |name: &str| headers.iter().position(|h| h == name).expect(name);
         let records: Vec<csv::StringRecord> =
             reader.records().map(|r| r.expect("record")).collect();
         assert_eq!(records.len(), data.rows.len());
         for (record, row) in records.iter().zip(&data.rows) {
-            assert_eq!(&record[3], row.asset_tag);
-            assert_eq!(&record[10], row.outcome.code());
-            assert_eq!(&record[11], row.date.format("%Y-%m-%d").to_string());
+            assert_eq!(&record[col("asset_tag")], row.asset_tag);
+            assert_eq!(&record[col("outcome")], row.outcome.code());
+            assert_eq!(&record[col("technique")], row.technique.as_str());
+            assert_eq!(&record[col("destination")], row.destination.code());
+            assert_eq!(
+                &record[col("date")],
+                row.date.format("%Y-%m-%d").to_string()
+            );
         }
-        assert!(records[0][12].starts_with("'="), "formula defused");
+        assert_eq!(&records[0][col("verified_by")], "Jan Peeters");
+        assert_eq!(&records[1][col("tool")], "nwipe; 0.36", "a `;` is quoted");
+        assert!(
+            records[0][col("technician")].starts_with("'="),
+            "formula defused"
+        );
     }
 }

@@ -43,6 +43,11 @@ pub fn format_money(cents: i64, lang: Lang) -> String {
     }
 }
 
+/// The trimmed text, or `None` when it is absent or blank.
+pub(crate) fn non_empty(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim).filter(|s| !s.is_empty())
+}
+
 /// The text as it will be printed (non-breaking spaces become ordinary spaces).
 #[cfg(test)]
 pub(crate) fn printed(s: &str) -> String {

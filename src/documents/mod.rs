@@ -1,7 +1,8 @@
 //! PDF documents: the loan agreement signed by a borrower, the certificate of data
 //! sanitisation for a donor, and the pick list and confirmation of a booking.
 //!
-//! This is a pure library: plain structs in, PDF bytes out. Every document is A4, uses the
+//! The renderers are a pure library: plain structs in, PDF bytes out; `facts` reads those
+//! structs from the database. Every document is A4, uses the
 //! embedded DejaVu Sans fonts (subset, so a document stays small) and prints QR codes as
 //! vector graphics. The wording lives in `src/documents/texts/*.toml`, one file per document
 //! and language, so that it can be corrected without touching the code.
@@ -9,9 +10,11 @@
 mod agreement;
 mod booking;
 mod certificate;
+pub mod facts;
 mod format;
 mod render;
 mod texts;
+mod words;
 
 use serde::{Deserialize, Serialize};
 
@@ -24,9 +27,10 @@ pub use booking::{
 };
 pub use certificate::{
     sanitisation_certificate_csv, sanitisation_certificate_pdf, CertificateData, CertificateRow,
-    CertificateTotals, Outcome, Verification,
+    CertificateTotals, Destination, Outcome, Verification,
 };
 pub use format::{format_date, format_money};
+pub use words::Words;
 
 /// Language of a document. Dutch first: it is the default.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -45,6 +45,9 @@ pub(crate) const CERTIFICATE_EN: Source = (
 pub(crate) const BOOKING_NL: Source = ("booking.nl.toml", include_str!("texts/booking.nl.toml"));
 pub(crate) const BOOKING_FR: Source = ("booking.fr.toml", include_str!("texts/booking.fr.toml"));
 pub(crate) const BOOKING_EN: Source = ("booking.en.toml", include_str!("texts/booking.en.toml"));
+pub(crate) const WORDS_NL: Source = ("words.nl.toml", include_str!("texts/words.nl.toml"));
+pub(crate) const WORDS_FR: Source = ("words.fr.toml", include_str!("texts/words.fr.toml"));
+pub(crate) const WORDS_EN: Source = ("words.en.toml", include_str!("texts/words.en.toml"));
 
 /// The agreement wording in `lang`.
 pub(crate) fn agreement(lang: Lang) -> Result<Texts, DocumentError> {
@@ -70,6 +73,15 @@ pub(crate) fn booking(lang: Lang) -> Result<Texts, DocumentError> {
         Lang::Nl => BOOKING_NL,
         Lang::Fr => BOOKING_FR,
         Lang::En => BOOKING_EN,
+    })
+}
+
+/// Words shared by the documents (kinds of devices, the anonymised person) in `lang`.
+pub(crate) fn words(lang: Lang) -> Result<Texts, DocumentError> {
+    Texts::parse(match lang {
+        Lang::Nl => WORDS_NL,
+        Lang::Fr => WORDS_FR,
+        Lang::En => WORDS_EN,
     })
 }
 
@@ -99,6 +111,14 @@ impl Texts {
         match self.entries.get(key) {
             Some(Entry::One(s)) => Ok(s),
             _ => Err(self.missing(key)),
+        }
+    }
+
+    /// The string under `key`, if there is one (for open lists such as peripheral subtypes).
+    pub(crate) fn find(&self, key: &str) -> Option<&str> {
+        match self.entries.get(key) {
+            Some(Entry::One(s)) => Some(s),
+            _ => None,
         }
     }
 
@@ -290,6 +310,49 @@ mod tests {
             [BOOKING_NL, BOOKING_FR, BOOKING_EN],
             crate::documents::booking::PLACEHOLDERS,
         );
+    }
+
+    #[test]
+    fn shared_words_are_consistent() {
+        check_family([WORDS_NL, WORDS_FR, WORDS_EN], &[]);
+    }
+
+    /// Every key of every catalogue exists in nl, fr and en (the families above compare
+    /// the keys; this makes sure no catalogue is left out of them).
+    #[test]
+    fn every_catalogue_exists_in_three_languages() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/documents/texts");
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .expect("texts folder")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let embedded: Vec<&str> = [
+            AGREEMENT_NL,
+            AGREEMENT_FR,
+            AGREEMENT_EN,
+            CERTIFICATE_NL,
+            CERTIFICATE_FR,
+            CERTIFICATE_EN,
+            BOOKING_NL,
+            BOOKING_FR,
+            BOOKING_EN,
+            WORDS_NL,
+            WORDS_FR,
+            WORDS_EN,
+        ]
+        .iter()
+        .map(|(name, _)| *name)
+        .collect();
+        for name in &names {
+            assert!(
+                embedded.contains(&name.as_str()),
+                "{name} is not embedded and checked"
+            );
+        }
+        for name in &embedded {
+            assert!(names.iter().any(|n| n == name), "{name} has no file");
+        }
     }
 
     #[test]

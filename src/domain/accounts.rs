@@ -3,13 +3,16 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use rand::RngCore;
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::auth::{Caller, Perm};
 use crate::db::models::{OrganisationRow, TokenRow, UserRow};
 use crate::db::schema::{api_tokens, organisations, users};
 use crate::db::{now, DbConn};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 
 crate::text_enum!(
     /// The role of a user; exactly one per user.
@@ -81,6 +84,8 @@ pub fn insert_organisation(
         kind,
         address,
         created_at: now(),
+        opening_hours: None,
+        return_instructions: None,
     };
     diesel::insert_into(organisations::table)
         .values(&row)
@@ -207,4 +212,261 @@ pub fn short_name_of(name: &str) -> String {
 pub fn no_users(conn: &mut DbConn) -> AppResult<bool> {
     let n: i64 = users::table.count().get_result(conn)?;
     Ok(n == 0)
+}
+
+// ---------------------------------------------------------------------------------------
+// Administration of organisations and users (admins).
+
+/// Longest texts an organisation may carry, in characters.
+const NAME_MAX: usize = 200;
+const SHORT_NAME_MAX: usize = 20;
+const ADDRESS_MAX: usize = 300;
+const OPENING_HOURS_MAX: usize = 500;
+const RETURN_INSTRUCTIONS_MAX: usize = 1000;
+
+/// What an admin may change on an organisation. Absent fields stay as they are; an empty
+/// text clears an optional field (address, opening hours, return instructions).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationPatch {
+    /// 1 to 200 characters; unique.
+    pub name: Option<String>,
+    /// Printed on labels; 1 to 20 characters.
+    pub short_name: Option<String>,
+    /// Postal address on one line, printed on documents (where to pick up).
+    pub address: Option<String>,
+    /// When devices can be picked up and returned, e.g. "ma–vr 9–12 u en 13–16 u".
+    pub opening_hours: Option<String>,
+    /// How and where to bring devices back, printed on booking confirmations.
+    pub return_instructions: Option<String>,
+}
+
+/// What an admin may change on a user. Disabling (`active: false`) refuses the user's tokens
+/// at once; enabling again makes them work again unless revoked or expired.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    /// 1 to 200 characters.
+    pub name: Option<String>,
+    /// A valid e-mail address, unique; an empty text removes it.
+    pub email: Option<String>,
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+}
+
+/// A required text: trimmed, 1 to `max` characters.
+fn required_text(
+    field: &str,
+    value: &str,
+    max: usize,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    let v = value.trim();
+    let n = v.chars().count();
+    if n == 0 || n > max {
+        errors.push(FieldError::new(
+            field,
+            format!("is required (1 to {max} characters)"),
+        ));
+        return None;
+    }
+    Some(v.to_string())
+}
+
+/// An optional text: trimmed; empty means "none".
+fn optional_text(
+    field: &str,
+    value: &str,
+    max: usize,
+    errors: &mut Vec<FieldError>,
+) -> Option<Option<String>> {
+    let v = value.trim();
+    if v.chars().count() > max {
+        errors.push(FieldError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+        return None;
+    }
+    Some((!v.is_empty()).then(|| v.to_string()))
+}
+
+/// Changes an organisation (admins). 422 naming the fields for bad values, 409 when the new
+/// name belongs to another organisation.
+pub fn update_organisation(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &str,
+    patch: OrganisationPatch,
+) -> AppResult<OrganisationRow> {
+    caller.require(Perm::ManageAccounts)?;
+    let mut row: OrganisationRow = crate::locked_first!(
+        conn,
+        organisations::table
+            .find(id)
+            .select(OrganisationRow::as_select())
+    )
+    .optional()?
+    .ok_or_else(|| AppError::not_found("The organisation"))?;
+    let mut errors = Vec::new();
+    if let Some(v) = &patch.name {
+        if let Some(v) = required_text("name", v, NAME_MAX, &mut errors) {
+            row.name = v;
+        }
+    }
+    if let Some(v) = &patch.short_name {
+        if let Some(v) = required_text("short_name", v, SHORT_NAME_MAX, &mut errors) {
+            row.short_name = v;
+        }
+    }
+    for (field, value, max, target) in [
+        ("address", &patch.address, ADDRESS_MAX, &mut row.address),
+        (
+            "opening_hours",
+            &patch.opening_hours,
+            OPENING_HOURS_MAX,
+            &mut row.opening_hours,
+        ),
+        (
+            "return_instructions",
+            &patch.return_instructions,
+            RETURN_INSTRUCTIONS_MAX,
+            &mut row.return_instructions,
+        ),
+    ] {
+        if let Some(v) = value {
+            if let Some(v) = optional_text(field, v, max, &mut errors) {
+                *target = v;
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::invalid_fields(errors));
+    }
+    if patch.name.is_some() {
+        let taken: i64 = organisations::table
+            .filter(organisations::name.eq(&row.name))
+            .filter(organisations::id.ne(&row.id))
+            .count()
+            .get_result(conn)?;
+        if taken > 0 {
+            return Err(AppError::conflict_with(
+                format!("An organisation named {:?} already exists.", row.name),
+                serde_json::json!({ "field": "name" }),
+            ));
+        }
+    }
+    diesel::update(organisations::table.find(&row.id))
+        .set((
+            organisations::name.eq(&row.name),
+            organisations::short_name.eq(&row.short_name),
+            organisations::address.eq(&row.address),
+            organisations::opening_hours.eq(&row.opening_hours),
+            organisations::return_instructions.eq(&row.return_instructions),
+        ))
+        .execute(conn)?;
+    Ok(row)
+}
+
+/// Changes a user (admins): name, e-mail, role, or disables them. The last active admin
+/// cannot be disabled or given another role (409), so the service is never left without one.
+pub fn update_user(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &str,
+    patch: UserPatch,
+) -> AppResult<UserRow> {
+    caller.require(Perm::ManageAccounts)?;
+    let mut row: UserRow =
+        crate::locked_first!(conn, users::table.find(id).select(UserRow::as_select()))
+            .optional()?
+            .ok_or_else(|| AppError::not_found("The user"))?;
+    let mut errors = Vec::new();
+    if let Some(v) = &patch.name {
+        if let Some(v) = required_text("name", v, NAME_MAX, &mut errors) {
+            row.name = v;
+        }
+    }
+    if let Some(v) = &patch.email {
+        let v = v.trim().to_lowercase();
+        if v.is_empty() {
+            row.email = None;
+        } else if validator::ValidateEmail::validate_email(&v) {
+            row.email = Some(v);
+        } else {
+            errors.push(FieldError::new("email", "is not a valid e-mail address"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::invalid_fields(errors));
+    }
+    if let Some(email) = row.email.as_ref().filter(|_| patch.email.is_some()) {
+        let taken: i64 = users::table
+            .filter(users::email.eq(email))
+            .filter(users::id.ne(&row.id))
+            .count()
+            .get_result(conn)?;
+        if taken > 0 {
+            return Err(AppError::conflict_with(
+                "A user with this e-mail address already exists.",
+                serde_json::json!({ "field": "email" }),
+            ));
+        }
+    }
+    let was_admin = row.role == Role::Admin && row.active;
+    if let Some(role) = patch.role {
+        row.role = role;
+    }
+    if let Some(active) = patch.active {
+        row.active = active;
+    }
+    if was_admin && !(row.role == Role::Admin && row.active) {
+        // Lock every active admin so that two admins demoting each other at the same moment
+        // cannot both succeed.
+        let admins: Vec<String> = match conn {
+            DbConn::Postgres(c) => users::table
+                .filter(users::role.eq(Role::Admin))
+                .filter(users::active.eq(true))
+                .select(users::id)
+                .for_update()
+                .load(c)?,
+            DbConn::Sqlite(c) => users::table
+                .filter(users::role.eq(Role::Admin))
+                .filter(users::active.eq(true))
+                .select(users::id)
+                .load(c)?,
+        };
+        if admins.iter().all(|a| *a == row.id) {
+            return Err(AppError::conflict_with(
+                "This is the last active admin; make another user admin first.",
+                serde_json::json!({ "user_id": row.id }),
+            ));
+        }
+    }
+    diesel::update(users::table.find(&row.id))
+        .set((
+            users::name.eq(&row.name),
+            users::email.eq(&row.email),
+            users::role.eq(row.role),
+            users::active.eq(row.active),
+        ))
+        .execute(conn)?;
+    Ok(row)
+}
+
+/// Whether a user exists and is active: tokens are issued only to active users.
+pub fn require_active_user(conn: &mut DbConn, id: &str) -> AppResult<()> {
+    let active: Option<bool> = users::table
+        .find(id)
+        .select(users::active)
+        .first(conn)
+        .optional()?;
+    match active {
+        None => Err(AppError::not_found("The user")),
+        Some(false) => Err(AppError::conflict_with(
+            "This user is disabled; enable them before issuing a token.",
+            serde_json::json!({ "active": false }),
+        )),
+        Some(true) => Ok(()),
+    }
 }

@@ -785,30 +785,6 @@ pub struct OpenDevice {
     pub reasons: Vec<String>,
 }
 
-fn method_text(w: &WipeRow) -> String {
-    let technique = match w.technique {
-        WipeTechnique::Overwrite => format!("overwrite, {} pass(es)", w.passes),
-        WipeTechnique::BlockErase => "block erase".into(),
-        WipeTechnique::CryptoErase => "cryptographic erase".into(),
-        WipeTechnique::FirmwareSecureErase => "firmware secure erase".into(),
-        WipeTechnique::FactoryReset => "factory reset".into(),
-        WipeTechnique::PhysicalDestruction => "physical destruction".into(),
-    };
-    format!("{} / {technique}", w.category)
-}
-
-fn drive_type_text(t: DriveType) -> String {
-    match t {
-        DriveType::Hdd => "HDD",
-        DriveType::Ssd => "SSD",
-        DriveType::Nvme => "NVMe SSD",
-        DriveType::Emmc => "eMMC",
-        DriveType::Flash => "flash",
-        DriveType::Other => "other",
-    }
-    .into()
-}
-
 /// Gathers a donation batch's certificate of sanitisation: one row per device and drive,
 /// from the first passed wipe of each drive after the batch came in (that is when the donor's
 /// data was destroyed). Issues the certificate number on first request. Refused with the
@@ -822,7 +798,7 @@ pub fn certificate(
     use crate::db::models::CertificateRow as Issued;
     use crate::db::schema::certificates;
     use crate::documents::{
-        CertificateData, CertificateRow, Outcome, Verification as DocVerification,
+        CertificateData, CertificateRow, Destination, Outcome, Verification as DocVerification,
     };
 
     caller.require(Perm::ReadCertificates)?;
@@ -868,18 +844,29 @@ pub fn certificate(
                     asset_tag: d.asset_tag.clone(),
                     device_serial: d.serial_number.clone(),
                     drive_serial: w.drive_serial.clone(),
-                    drive_type: Some(drive_type_text(w.drive_type)),
-                    method: method_text(w),
+                    drive_type: Some(w.drive_type),
+                    category: w.category,
+                    technique: w.technique,
+                    passes: w.passes,
                     tool: format!("{} {}", w.tool, w.tool_version),
                     verification: match w.verification_method {
                         Verification::Full => DocVerification::Full,
                         Verification::Sample => DocVerification::Sample,
                         Verification::None => DocVerification::None,
                     },
+                    verified_by: wipe_records::table
+                        .find(&w.id)
+                        .select(wipe_records::verified_by)
+                        .first(conn)?,
                     outcome: if w.technique == WipeTechnique::PhysicalDestruction {
                         Outcome::Destroyed
                     } else {
                         Outcome::Passed
+                    },
+                    destination: if d.status == Status::Retired {
+                        Destination::Recycling
+                    } else {
+                        Destination::Reuse
                     },
                     date: w.ended_at.date(),
                     technician: w.technician_name.clone(),
@@ -929,14 +916,10 @@ pub fn certificate(
             .select(organisations::name)
             .first(conn)?)
     };
+    // An anonymous donor is named by the document, in its language.
     let donor_name = match (&donation.donor_organisation_id, &donation.donor_name) {
-        (Some(org), _) => org_name(conn, org)?,
-        (None, Some(name)) => name.clone(),
-        (None, None) => match lang {
-            crate::documents::Lang::Nl => "Anonieme schenker".into(),
-            crate::documents::Lang::Fr => "Donateur anonyme".into(),
-            crate::documents::Lang::En => "Anonymous donor".into(),
-        },
+        (Some(org), _) => Some(org_name(conn, org)?),
+        (None, name) => name.clone(),
     };
     let workshop_name = org_name(
         conn,

@@ -205,3 +205,54 @@ async fn every_endpoint_follows_the_role_rules(b: Backend) {
     }
 }
 dual_test!(every_endpoint_follows_the_role_rules);
+
+/// Only admins edit organisations and users; every other role gets 403 and changes nothing,
+/// and a caller without a token gets 401.
+async fn only_admins_edit_organisations_and_users(b: Backend) {
+    let app = spawn_app(b).await;
+    let tokens = tokens_per_role(&app).await;
+    let (user, _) = app.create_user(&app.admin_org, "lending_staff").await;
+    let org_path = format!("/organisations/{}", app.admin_org);
+    let user_path = format!("/users/{user}");
+    for (role, token) in &tokens {
+        let hours = format!("open for {role}");
+        let name = format!("renamed by {role}");
+        let org = app
+            .send(
+                Method::PATCH,
+                &org_path,
+                Some(token),
+                Some(json!({ "opening_hours": hours })),
+            )
+            .await;
+        let usr = app
+            .send(
+                Method::PATCH,
+                &user_path,
+                Some(token),
+                Some(json!({ "name": name })),
+            )
+            .await;
+        if *role == "admin" {
+            org.assert_status(200);
+            assert_eq!(org.body["opening_hours"], json!(hours));
+            usr.assert_status(200);
+            assert_eq!(usr.body["name"], json!(name));
+        } else {
+            org.assert_problem(403);
+            usr.assert_problem(403);
+            let now = app.get(&org_path, &app.admin_token).await;
+            assert_ne!(
+                now.body["opening_hours"],
+                json!(hours),
+                "{role} changed nothing"
+            );
+        }
+    }
+    for path in [&org_path, &user_path] {
+        app.send(Method::PATCH, path, None, Some(json!({})))
+            .await
+            .assert_problem(401);
+    }
+}
+dual_test!(only_admins_edit_organisations_and_users);

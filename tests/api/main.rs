@@ -3,7 +3,9 @@
 mod helpers;
 
 mod access;
+mod admin;
 mod bookings;
+mod documents;
 mod foundation;
 mod inventory;
 mod labels;
