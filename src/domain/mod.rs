@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod availability;
 pub mod bookings;
+pub mod commitments;
 pub mod borrowers;
 pub mod device_ref;
 pub mod devices;
