@@ -100,29 +100,28 @@ pub fn loan_holders(
 }
 
 /// The booking (reference) holding each of these devices with a live allocation (allocated or
-/// picked up) that runs on or after `from`.
+/// picked up) that runs on or after `from` (any day when `None`).
 pub fn booking_holders(
     conn: &mut DbConn,
     device_ids: &[String],
-    from: NaiveDate,
+    from: Option<NaiveDate>,
 ) -> AppResult<HashMap<String, String>> {
     let mut out = HashMap::new();
     for chunk in device_ids.chunks(500) {
-        let rows: Vec<(String, String, AllocationState)> = booking_devices::table
+        let mut q = booking_devices::table
             .inner_join(bookings::table)
             .filter(booking_devices::device_id.eq_any(chunk))
             .filter(
                 booking_devices::state
                     .eq_any([AllocationState::Allocated, AllocationState::PickedUp]),
             )
-            .select((
-                booking_devices::device_id,
-                bookings::reference,
-                booking_devices::state,
-            ))
-            .filter(booking_devices::occupied_until.ge(from))
-            .load(conn)?;
-        out.extend(rows.into_iter().map(|(d, r, _)| (d, r)));
+            .select((booking_devices::device_id, bookings::reference))
+            .into_boxed();
+        if let Some(from) = from {
+            q = q.filter(booking_devices::occupied_until.ge(from));
+        }
+        let rows: Vec<(String, String)> = q.load(conn)?;
+        out.extend(rows);
     }
     Ok(out)
 }
@@ -181,7 +180,7 @@ pub fn check_loan(
     from: NaiveDate,
 ) -> AppResult<()> {
     let ids: Vec<String> = devs.iter().map(|d| d.id.clone()).collect();
-    let booked = booking_holders(conn, &ids, from)?;
+    let booked = booking_holders(conn, &ids, Some(from))?;
     let lent = loan_holders(conn, &ids, loan_id)?;
     let held: Vec<Held> = devs
         .iter()
@@ -219,7 +218,7 @@ pub fn check_pool_change(conn: &mut DbConn, d: &DeviceRow, in_pool: bool) -> App
                 loan_number: Some(n),
             })
     } else {
-        booking_holders(conn, &ids, NaiveDate::MIN)?
+        booking_holders(conn, &ids, None)?
             .remove(&d.id)
             .map(|r| Held {
                 device_id: d.id.clone(),

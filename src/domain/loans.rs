@@ -190,11 +190,16 @@ pub struct ReturnedDevice {
     /// True when the device came back damaged: it goes to repair (`in_repair`).
     #[serde(default)]
     pub damaged: bool,
-    /// Accessories that came back; one listed on the loan that is missing sends the device to
-    /// repair (`in_repair`) for inspection.
+    /// Accessories that came back, recorded on the device. On a loan of one device, an
+    /// accessory listed on the loan that is not among them counts as missing.
     #[serde(default)]
     #[validate(length(max = 20))]
     pub accessories_back: Vec<String>,
+    /// Accessories that did not come back with this device. Any missing accessory sends the
+    /// device to repair (`in_repair`) for inspection.
+    #[serde(default)]
+    #[validate(length(max = 20))]
+    pub missing_accessories: Vec<String>,
 }
 
 /// Devices brought back.
@@ -988,7 +993,17 @@ pub fn return_devices(
         })
         .collect::<Result<_, _>>()?;
     items.sort_by(|a, b| a.0.device_id.cmp(&b.0.device_id));
-    let on_loan = parse_list(&loan.accessories);
+    // The loan's accessories belong to its device when it has only one; with several devices,
+    // what is missing is said per device.
+    let loan_device_count: i64 = loan_devices::table
+        .filter(loan_devices::loan_id.eq(&loan.id))
+        .count()
+        .get_result(conn)?;
+    let on_loan = if loan_device_count == 1 {
+        parse_list(&loan.accessories)
+    } else {
+        Vec::new()
+    };
     let at = now();
     for (ld, item) in &items {
         let mut d = lock_device(conn, &ld.device_id)?;
@@ -996,11 +1011,12 @@ pub fn return_devices(
             return Err(device_not_out(ld, &d));
         }
         let back = clean_list(&item.accessories_back);
-        let missing: Vec<String> = on_loan
-            .iter()
-            .filter(|a| !back.iter().any(|b| b.eq_ignore_ascii_case(a)))
-            .cloned()
-            .collect();
+        let mut missing = commitments::accessories_without(&on_loan, &back);
+        for m in clean_list(&item.missing_accessories) {
+            if !missing.iter().any(|x| x.eq_ignore_ascii_case(&m)) {
+                missing.push(m);
+            }
+        }
         let mut problems = Vec::new();
         if item.damaged {
             problems.push(format!("returned damaged: {}", item.condition.trim()));

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod access;
+mod allocation;
 mod bookings;
 mod foundation;
 mod inventory;
