@@ -695,6 +695,9 @@ pub struct DeviceConflict {
     pub still_out: bool,
     /// True when the device cannot be planned at all (in repair, being reset, on loan, ...).
     pub not_plannable: bool,
+    /// The open loan to a person holding it, if any (see the allocation rule).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loan_number: Option<String>,
 }
 
 fn reference_of(conn: &mut DbConn, booking_id: &Option<String>) -> AppResult<Option<String>> {
@@ -717,11 +720,16 @@ fn conflict_of(
         Some(b) => (b.booking_id, b.still_out),
         None => (None, false),
     };
+    let loan_number =
+        commitments::loan_holders(conn, std::slice::from_ref(&d.id), None)?.remove(&d.id);
     Ok(DeviceConflict {
         asset_tag: d.asset_tag.clone(),
         booking_reference: reference_of(conn, &booking_id)?,
         still_out,
-        not_plannable: !availability::PLANNABLE.contains(&d.status) || !d.in_pool,
+        not_plannable: !availability::PLANNABLE.contains(&d.status)
+            || !d.in_pool
+            || loan_number.is_some(),
+        loan_number,
     })
 }
 
@@ -1026,7 +1034,10 @@ pub fn update(
     let staff = caller.can(Perm::ManageBookings);
     let current_lines = lines_of(conn, &b.id)?;
     let quantity_changes = check_quantities(&current_lines, &patch.quantities)?;
-    if !staff && b.status != Requested && !(b.status == Confirmed && only_lowers(&patch, &quantity_changes)) {
+    if !staff
+        && b.status != Requested
+        && !(b.status == Confirmed && only_lowers(&patch, &quantity_changes))
+    {
         return Err(AppError::Forbidden(format!(
             "Booking {} is {}; once confirmed, only the lending service changes it (the requester may still lower quantities).",
             b.reference, b.status
@@ -1311,10 +1322,13 @@ pub fn pickup(
         .filter(|d| !allocated.contains_key(&d.id))
         .collect();
     let cal = Calendar::exact(conn, rules, &extra, from, until)?;
+    let extra_ids: Vec<String> = extra.iter().map(|d| d.id.clone()).collect();
+    let lent = commitments::loan_holders(conn, &extra_ids, None)?;
     let mut conflicts = Vec::new();
     for d in &extra {
-        if let Some(blocker) = cal.blocker(&d.id, from, until, Some(&b.id)) {
-            conflicts.push(conflict_of(conn, d, Some(blocker))?);
+        let blocker = cal.blocker(&d.id, from, until, Some(&b.id));
+        if blocker.is_some() || lent.contains_key(&d.id) {
+            conflicts.push(conflict_of(conn, d, blocker)?);
         }
     }
     if !conflicts.is_empty() {
@@ -1535,13 +1549,7 @@ pub fn return_devices(
                 .map(|(i, t)| (format!("reported_missing[{i}]"), t.as_str())),
         )
         .collect();
-    let ids = resolve_out(
-        conn,
-        &b,
-        &out,
-        &inputs,
-        "out with",
-    )?;
+    let ids = resolve_out(conn, &b, &out, &inputs, "out with")?;
     let (back_ids, missing_ids) = ids.split_at(req.items.len());
     let at = now();
     let freed_after = rules.held_until();

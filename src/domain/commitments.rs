@@ -62,11 +62,9 @@ pub fn lock_devices(conn: &mut DbConn, ids: &[String]) -> AppResult<Vec<DeviceRo
     sorted.dedup();
     let mut out = Vec::with_capacity(sorted.len());
     for id in sorted {
-        let row: Option<DeviceRow> = crate::locked_first!(
-            conn,
-            devices::table.find(id).select(DeviceRow::as_select())
-        )
-        .optional()?;
+        let row: Option<DeviceRow> =
+            crate::locked_first!(conn, devices::table.find(id).select(DeviceRow::as_select()))
+                .optional()?;
         out.extend(row);
     }
     Ok(out)
@@ -196,7 +194,10 @@ pub fn check_loan(
     if held.is_empty() {
         Ok(())
     } else {
-        Err(refuse_held(held, "These devices cannot be lent to a person"))
+        Err(refuse_held(
+            held,
+            "These devices cannot be lent to a person",
+        ))
     }
 }
 
@@ -208,15 +209,13 @@ pub fn check_pool_change(conn: &mut DbConn, d: &DeviceRow, in_pool: bool) -> App
     }
     let ids = [d.id.clone()];
     let held = if in_pool {
-        loan_holders(conn, &ids, None)?
-            .remove(&d.id)
-            .map(|n| Held {
-                device_id: d.id.clone(),
-                asset_tag: d.asset_tag.clone(),
-                pool_device: false,
-                booking_reference: None,
-                loan_number: Some(n),
-            })
+        loan_holders(conn, &ids, None)?.remove(&d.id).map(|n| Held {
+            device_id: d.id.clone(),
+            asset_tag: d.asset_tag.clone(),
+            pool_device: false,
+            booking_reference: None,
+            loan_number: Some(n),
+        })
     } else {
         booking_holders(conn, &ids, None)?
             .remove(&d.id)

@@ -31,10 +31,10 @@ use crate::db::schema::{
 use crate::db::{next_counter, now, today, DbConn};
 use crate::domain::accounts::{new_id, Role};
 use crate::domain::borrowers::office_visible;
-use crate::domain::{commitments, device_ref};
 use crate::domain::devices::transition;
 use crate::domain::lifecycle::{Action, Status};
 use crate::domain::programmes;
+use crate::domain::{commitments, device_ref};
 use crate::error::{AppError, AppResult, FieldError};
 
 crate::text_enum!(
@@ -631,12 +631,7 @@ pub fn sign(conn: &mut DbConn, caller: &Caller, id: &str, s: SignLoan) -> AppRes
     lds.sort_by(|a, b| a.device_id.cmp(&b.device_id));
     let ids: Vec<String> = lds.iter().map(|ld| ld.device_id.clone()).collect();
     let locked = commitments::lock_devices(conn, &ids)?;
-    commitments::check_loan(
-        conn,
-        &locked,
-        Some(&loan.id),
-        loan.start_date.min(today()),
-    )?;
+    commitments::check_loan(conn, &locked, Some(&loan.id), loan.start_date.min(today()))?;
     let at = now();
     for ld in &lds {
         let mut d = lock_device(conn, &ld.device_id)?;
@@ -973,7 +968,10 @@ pub fn return_devices(
     for (i, item) in r.devices.into_iter().enumerate() {
         let field = format!("devices[{i}].device_id");
         let Some(device_id) = device_ref::device_id(conn, &item.device_id)? else {
-            return Err(AppError::invalid(field, "no device has this id or asset tag"));
+            return Err(AppError::invalid(
+                field,
+                "no device has this id or asset tag",
+            ));
         };
         if items.iter().any(|(d, _)| d == &device_id) {
             return Err(AppError::invalid(field, "this device is listed twice"));

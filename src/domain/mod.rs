@@ -4,8 +4,8 @@
 pub mod accounts;
 pub mod availability;
 pub mod bookings;
-pub mod commitments;
 pub mod borrowers;
+pub mod commitments;
 pub mod device_ref;
 pub mod devices;
 pub mod donations;

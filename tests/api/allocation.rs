@@ -112,7 +112,11 @@ async fn pool_devices_are_never_lent_to_a_person(b: Backend) {
     )
     .await;
     let c = app
-        .post(&format!("/bookings/{id}/confirm"), &app.admin_token, json!({}))
+        .post(
+            &format!("/bookings/{id}/confirm"),
+            &app.admin_token,
+            json!({}),
+        )
         .await;
     c.assert_status(200);
     let reference = s(&c.body["reference"]);
@@ -136,12 +140,19 @@ async fn pool_devices_are_never_lent_to_a_person(b: Backend) {
     // is refused too, and the device stays with the booking.
     let stock = stock_devices(&app, "laptop", &["Oud".to_string()]).await;
     let draft = app
-        .post("/loans", &sw, loan_body(&prog, &bor, json!([stock[0].0]), json!([])))
+        .post(
+            "/loans",
+            &sw,
+            loan_body(&prog, &bor, json!([stock[0].0]), json!([])),
+        )
         .await;
     draft.assert_status(201);
     exec(
         &app,
-        &format!("UPDATE devices SET in_pool = TRUE WHERE id = '{}'", stock[0].0),
+        &format!(
+            "UPDATE devices SET in_pool = TRUE WHERE id = '{}'",
+            stock[0].0
+        ),
     );
     let r = app
         .post(
@@ -176,7 +187,11 @@ async fn the_pool_flag_cannot_move_under_a_commitment(b: Backend) {
     )
     .await;
     let c = app
-        .post(&format!("/bookings/{id}/confirm"), &app.admin_token, json!({}))
+        .post(
+            &format!("/bookings/{id}/confirm"),
+            &app.admin_token,
+            json!({}),
+        )
         .await;
     c.assert_status(200);
     let r = app
@@ -187,11 +202,19 @@ async fn the_pool_flag_cannot_move_under_a_commitment(b: Backend) {
         )
         .await;
     r.assert_problem(409);
-    assert_eq!(r.body["booking_reference"], c.body["reference"], "{}", r.body);
+    assert_eq!(
+        r.body["booking_reference"], c.body["reference"],
+        "{}",
+        r.body
+    );
     // Once the booking is cancelled the device may leave the pool.
-    app.post(&format!("/bookings/{id}/cancel"), &app.admin_token, json!({}))
-        .await
-        .assert_status(200);
+    app.post(
+        &format!("/bookings/{id}/cancel"),
+        &app.admin_token,
+        json!({}),
+    )
+    .await
+    .assert_status(200);
     let r = app
         .patch(
             &format!("/devices/{}", tablets[0].0),
@@ -205,7 +228,11 @@ async fn the_pool_flag_cannot_move_under_a_commitment(b: Backend) {
     // A laptop on a draft loan, then on an active one, cannot join the pool.
     let stock = stock_devices(&app, "laptop", &["X1".to_string()]).await;
     let loan = app
-        .post("/loans", &sw, loan_body(&prog, &bor, json!([stock[0].0]), json!([])))
+        .post(
+            "/loans",
+            &sw,
+            loan_body(&prog, &bor, json!([stock[0].0]), json!([])),
+        )
         .await;
     loan.assert_status(201);
     let number = s(&loan.body["number"]);
@@ -259,51 +286,71 @@ async fn a_loan_and_a_booking_race_for_one_device_on_two_servers(b: Backend) {
         );
     }
     let admin = app.admin_token.clone();
-    let tasks = devices.iter().zip(&bookings).enumerate().map(|(i, ((dev, _), bk))| {
-        let (lender, booker) = if i % 2 == 0 { (&app, &second) } else { (&second, &app) };
-        let (sw, prog, bor, admin) = (sw.clone(), prog.clone(), bor.clone(), admin.clone());
-        async move {
-            let lend = async {
-                let r = lender
-                    .post("/loans", &sw, loan_body(&prog, &bor, json!([dev]), json!([])))
-                    .await;
-                if r.status.as_u16() != 201 {
-                    r.assert_problem(409);
-                    return false;
-                }
-                let r = lender
-                    .post(&format!("/loans/{}/sign", s(&r.body["id"])), &sw, sign_body())
-                    .await;
-                match r.status.as_u16() {
-                    200 => true,
-                    _ => {
-                        r.assert_problem(409);
-                        false
-                    }
-                }
+    let tasks = devices
+        .iter()
+        .zip(&bookings)
+        .enumerate()
+        .map(|(i, ((dev, _), bk))| {
+            let (lender, booker) = if i % 2 == 0 {
+                (&app, &second)
+            } else {
+                (&second, &app)
             };
-            let reserve = async {
-                let r = booker
-                    .patch(&format!("/devices/{dev}"), &admin, json!({ "in_pool": true }))
-                    .await;
-                if r.status.as_u16() != 200 {
-                    r.assert_problem(409);
-                    return false;
-                }
-                let r = booker
-                    .post(&format!("/bookings/{bk}/confirm"), &admin, json!({}))
-                    .await;
-                match r.status.as_u16() {
-                    200 => true,
-                    _ => {
+            let (sw, prog, bor, admin) = (sw.clone(), prog.clone(), bor.clone(), admin.clone());
+            async move {
+                let lend = async {
+                    let r = lender
+                        .post(
+                            "/loans",
+                            &sw,
+                            loan_body(&prog, &bor, json!([dev]), json!([])),
+                        )
+                        .await;
+                    if r.status.as_u16() != 201 {
                         r.assert_problem(409);
-                        false
+                        return false;
                     }
-                }
-            };
-            futures::join!(lend, reserve)
-        }
-    });
+                    let r = lender
+                        .post(
+                            &format!("/loans/{}/sign", s(&r.body["id"])),
+                            &sw,
+                            sign_body(),
+                        )
+                        .await;
+                    match r.status.as_u16() {
+                        200 => true,
+                        _ => {
+                            r.assert_problem(409);
+                            false
+                        }
+                    }
+                };
+                let reserve = async {
+                    let r = booker
+                        .patch(
+                            &format!("/devices/{dev}"),
+                            &admin,
+                            json!({ "in_pool": true }),
+                        )
+                        .await;
+                    if r.status.as_u16() != 200 {
+                        r.assert_problem(409);
+                        return false;
+                    }
+                    let r = booker
+                        .post(&format!("/bookings/{bk}/confirm"), &admin, json!({}))
+                        .await;
+                    match r.status.as_u16() {
+                        200 => true,
+                        _ => {
+                            r.assert_problem(409);
+                            false
+                        }
+                    }
+                };
+                futures::join!(lend, reserve)
+            }
+        });
     let outcomes = futures::future::join_all(tasks).await;
     for (i, (lent, booked)) in outcomes.iter().enumerate() {
         assert!(lent ^ booked, "round {i}: lent {lent}, booked {booked}");
@@ -338,7 +385,11 @@ async fn out_today(app: &TestApp, school: &str, n: i64) -> (String, String, Vec<
     )
     .await;
     let c = app
-        .post(&format!("/bookings/{id}/confirm"), &app.admin_token, json!({}))
+        .post(
+            &format!("/bookings/{id}/confirm"),
+            &app.admin_token,
+            json!({}),
+        )
         .await;
     c.assert_status(200);
     let tags: Vec<String> = c.body["devices"]
@@ -522,7 +573,11 @@ async fn booking_returns_send_damaged_devices_to_repair_and_go_home(b: Backend) 
             .await;
         assert_eq!(d.body["status"], status, "{tag}");
         assert_eq!(d.body["accessories_back"], back, "{tag}");
-        assert_eq!(d.body["holder_organisation_id"], json!(app.admin_org), "{tag}");
+        assert_eq!(
+            d.body["holder_organisation_id"],
+            json!(app.admin_org),
+            "{tag}"
+        );
     }
     // Nothing in repair is planned: only the complete tablet, once reset, may go out again.
     let r = app
@@ -574,8 +629,14 @@ async fn loan_returns_by_scanned_tag_go_to_the_owner_or_to_repair(b: Backend) {
         json!({ "device_id": devs[1].1, "condition": "scherm gebarsten", "damaged": true, "accessories_back": ["lader"] }),
         json!({ "device_id": format!("https://uitleen.example.be/d/{}", devs[2].1), "condition": "goed" }),
     ];
-    let expect = [("returned", "lader"), ("in_repair", "lader"), ("in_repair", "")];
-    for ((loan, body), ((id, _), (status, back))) in loans.iter().zip(returns).zip(devs.iter().zip(expect)) {
+    let expect = [
+        ("returned", "lader"),
+        ("in_repair", "lader"),
+        ("in_repair", ""),
+    ];
+    for ((loan, body), ((id, _), (status, back))) in
+        loans.iter().zip(returns).zip(devs.iter().zip(expect))
+    {
         let r = app
             .post(
                 &format!("/loans/{loan}/return"),
@@ -660,7 +721,12 @@ async fn requesters_see_shortages_and_lower_quantities(b: Backend) {
     assert_eq!(r.body["availability"]["can_serve"], false, "{}", r.body);
     let lines = &r.body["availability"]["lines"];
     assert_eq!(
-        (&lines[0]["kind"], &lines[0]["requested"], &lines[0]["available"], &lines[0]["short"]),
+        (
+            &lines[0]["kind"],
+            &lines[0]["requested"],
+            &lines[0]["available"],
+            &lines[0]["short"]
+        ),
         (&json!("tablet"), &json!(5), &json!(3), &json!(2))
     );
     assert_eq!(lines[1]["short"], 0);
@@ -675,9 +741,13 @@ async fn requesters_see_shortages_and_lower_quantities(b: Backend) {
         .await;
     p.assert_status(200);
     assert_eq!(p.body["availability"]["can_serve"], true, "{}", p.body);
-    app.post(&format!("/bookings/{id}/confirm"), &app.admin_token, json!({}))
-        .await
-        .assert_status(200);
+    app.post(
+        &format!("/bookings/{id}/confirm"),
+        &app.admin_token,
+        json!({}),
+    )
+    .await
+    .assert_status(200);
     assert_eq!(free_on(&app, "tablet", mon).await, 0);
     // Confirmed: the requester may lower, not raise.
     app.patch(
