@@ -1599,6 +1599,14 @@ pub fn return_devices(
     detail_of(conn, rules, b)
 }
 
+/// The scanned inputs of a write-off or found request, each with its field name.
+fn tag_inputs(tags: &[String]) -> Vec<(String, &str)> {
+    tags.iter()
+        .enumerate()
+        .map(|(i, t)| (format!("asset_tags[{i}]"), t.as_str()))
+        .collect()
+}
+
 /// Writes off devices the organisation lost: each device out with the booking goes
 /// `booked_out → lost` (held by its owner, on paper) and its allocation ends. The booking
 /// closes when nothing else is out, and so leaves the overdue list.
@@ -1613,12 +1621,7 @@ pub fn write_off(
     req.validate()?;
     let mut b = lock_out(conn, caller, id, "written off")?;
     let out = out_with(conn, &b.id)?;
-    let inputs: Vec<(String, &str)> = req
-        .asset_tags
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (format!("asset_tags[{i}]"), t.as_str()))
-        .collect();
+    let inputs = tag_inputs(&req.asset_tags);
     let mut ids = resolve_out(conn, &b, &out, &inputs, "out with")?;
     ids.sort();
     let freed_after = rules.held_until();
@@ -1670,12 +1673,7 @@ pub fn found(
         .into_iter()
         .map(|(a, d)| (d.id.clone(), (a, d)))
         .collect();
-    let inputs: Vec<(String, &str)> = req
-        .asset_tags
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (format!("asset_tags[{i}]"), t.as_str()))
-        .collect();
+    let inputs = tag_inputs(&req.asset_tags);
     let mut ids = resolve_out(conn, &b, &lost, &inputs, "written off as lost with")?;
     ids.sort();
     let at = now();

@@ -94,23 +94,15 @@ fn exec(app: &TestApp, sql: &str) {
     digilend::on_backend!(&mut *conn, c => diesel::sql_query(sql).execute(c)).expect("sql");
 }
 
-/// A pool device allocated to a confirmed booking can be neither drafted into a loan nor
-/// signed out; the 409 names the booking (or says it is a pool device).
-async fn pool_devices_are_never_lent_to_a_person(b: Backend) {
-    let app = spawn_app(b).await;
-    let (_, sw, prog, bor) = lending_desk(&app).await;
-    let tablets = pool_devices(&app, "tablet", None, 1).await;
-    let (school, _) = app.user_in_new_org("requester", "school").await;
-    let mon = monday_in(1);
-    let id = book(
-        &app,
-        &app.admin_token,
-        Some(&school),
-        mon,
-        mon + Duration::days(4),
-        json!([{ "kind": "tablet", "quantity": 1 }]),
-    )
-    .await;
+/// Books `lines` for `school` and confirms it: (booking id, confirmed booking).
+async fn confirmed(
+    app: &TestApp,
+    school: &str,
+    pickup: NaiveDate,
+    ret: NaiveDate,
+    lines: Value,
+) -> (String, Value) {
+    let id = book(app, &app.admin_token, Some(school), pickup, ret, lines).await;
     let c = app
         .post(
             &format!("/bookings/{id}/confirm"),
@@ -119,7 +111,26 @@ async fn pool_devices_are_never_lent_to_a_person(b: Backend) {
         )
         .await;
     c.assert_status(200);
-    let reference = s(&c.body["reference"]);
+    (id, c.body)
+}
+
+/// A pool device allocated to a confirmed booking can be neither drafted into a loan nor
+/// signed out; the 409 names the booking (or says it is a pool device).
+async fn pool_devices_are_never_lent_to_a_person(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, sw, prog, bor) = lending_desk(&app).await;
+    let tablets = pool_devices(&app, "tablet", None, 1).await;
+    let (school, _) = app.user_in_new_org("requester", "school").await;
+    let mon = monday_in(1);
+    let (_, c) = confirmed(
+        &app,
+        &school,
+        mon,
+        mon + Duration::days(4),
+        json!([{ "kind": "tablet", "quantity": 1 }]),
+    )
+    .await;
+    let reference = s(&c["reference"]);
 
     // Draft refused, naming the booking that holds the device.
     let before = app.row_counts();
@@ -177,23 +188,14 @@ async fn the_pool_flag_cannot_move_under_a_commitment(b: Backend) {
     let tablets = pool_devices(&app, "tablet", None, 1).await;
     let (school, _) = app.user_in_new_org("requester", "school").await;
     let mon = monday_in(1);
-    let id = book(
+    let (id, c) = confirmed(
         &app,
-        &app.admin_token,
-        Some(&school),
+        &school,
         mon,
         mon + Duration::days(2),
         json!([{ "kind": "tablet", "quantity": 1 }]),
     )
     .await;
-    let c = app
-        .post(
-            &format!("/bookings/{id}/confirm"),
-            &app.admin_token,
-            json!({}),
-        )
-        .await;
-    c.assert_status(200);
     let r = app
         .patch(
             &format!("/devices/{}", tablets[0].0),
@@ -202,11 +204,7 @@ async fn the_pool_flag_cannot_move_under_a_commitment(b: Backend) {
         )
         .await;
     r.assert_problem(409);
-    assert_eq!(
-        r.body["booking_reference"], c.body["reference"],
-        "{}",
-        r.body
-    );
+    assert_eq!(r.body["booking_reference"], c["reference"], "{}", r.body);
     // Once the booking is cancelled the device may leave the pool.
     app.post(
         &format!("/bookings/{id}/cancel"),
@@ -375,24 +373,15 @@ dual_test!(a_loan_and_a_booking_race_for_one_device_on_two_servers);
 
 /// Takes a booking of `n` tablets out today: (booking id, reference, asset tags out).
 async fn out_today(app: &TestApp, school: &str, n: i64) -> (String, String, Vec<String>) {
-    let id = book(
+    let (id, c) = confirmed(
         app,
-        &app.admin_token,
-        Some(school),
+        school,
         today(),
         today() + Duration::days(2),
         json!([{ "kind": "tablet", "quantity": n }]),
     )
     .await;
-    let c = app
-        .post(
-            &format!("/bookings/{id}/confirm"),
-            &app.admin_token,
-            json!({}),
-        )
-        .await;
-    c.assert_status(200);
-    let tags: Vec<String> = c.body["devices"]
+    let tags: Vec<String> = c["devices"]
         .as_array()
         .expect("devices")
         .iter()
@@ -405,7 +394,7 @@ async fn out_today(app: &TestApp, school: &str, n: i64) -> (String, String, Vec<
     )
     .await
     .assert_status(200);
-    (id, s(&c.body["reference"]), tags)
+    (id, s(&c["reference"]), tags)
 }
 
 /// A device reported missing is not planned for a later booking; written off through its
