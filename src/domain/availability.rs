@@ -131,7 +131,7 @@ pub fn plannable_devices(
     }
     let mut rows: Vec<DeviceRow> = q.order(devices::seq.asc()).load(conn)?;
     let ids: Vec<String> = rows.iter().map(|d| d.id.clone()).collect();
-    let lent = crate::domain::commitments::loan_holders(conn, &ids, None)?;
+    let lent = crate::domain::commitments::loan_holders(conn, &ids)?;
     rows.retain(|d| !lent.contains_key(&d.id));
     rows.sort_by_key(|d| (d.status != Status::Ready, d.seq));
     Ok(rows)

@@ -720,8 +720,7 @@ fn conflict_of(
         Some(b) => (b.booking_id, b.still_out),
         None => (None, false),
     };
-    let loan_number =
-        commitments::loan_holders(conn, std::slice::from_ref(&d.id), None)?.remove(&d.id);
+    let loan_number = commitments::loan_holders(conn, std::slice::from_ref(&d.id))?.remove(&d.id);
     Ok(DeviceConflict {
         asset_tag: d.asset_tag.clone(),
         booking_reference: reference_of(conn, &booking_id)?,
@@ -1323,7 +1322,7 @@ pub fn pickup(
         .collect();
     let cal = Calendar::exact(conn, rules, &extra, from, until)?;
     let extra_ids: Vec<String> = extra.iter().map(|d| d.id.clone()).collect();
-    let lent = commitments::loan_holders(conn, &extra_ids, None)?;
+    let lent = commitments::loan_holders(conn, &extra_ids)?;
     let mut conflicts = Vec::new();
     for d in &extra {
         let blocker = cal.blocker(&d.id, from, until, Some(&b.id));

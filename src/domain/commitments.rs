@@ -10,6 +10,7 @@
 //!   is refused while it holds a live booking allocation.
 //! - A loan is refused for a device that holds a live booking allocation (whatever its pool
 //!   flag), and planning a booking leaves out every device on an open loan.
+//! - Between loans, the first signing wins (signing needs a `ready` device).
 //! - Between bookings, no device is in two live allocations over overlapping days (the checks
 //!   are in `availability::Calendar`, called by `bookings` under the same lock).
 //!
@@ -71,15 +72,14 @@ pub fn lock_devices(conn: &mut DbConn, ids: &[String]) -> AppResult<Vec<DeviceRo
 }
 
 /// The open loan (number) that holds each of these devices: a draft or active loan whose
-/// device is pending or on loan. `except` leaves one loan out (the one being signed).
+/// device is pending or on loan.
 pub fn loan_holders(
     conn: &mut DbConn,
     device_ids: &[String],
-    except: Option<&str>,
 ) -> AppResult<HashMap<String, String>> {
     let mut out = HashMap::new();
     for chunk in device_ids.chunks(500) {
-        let mut q = loan_devices::table
+        let rows: Vec<(String, String)> = loan_devices::table
             .inner_join(loans::table)
             .filter(loan_devices::device_id.eq_any(chunk))
             .filter(loans::status.eq_any([LoanStatus::Draft, LoanStatus::Active]))
@@ -87,11 +87,7 @@ pub fn loan_holders(
                 loan_devices::status.eq_any([LoanDeviceStatus::Pending, LoanDeviceStatus::OnLoan]),
             )
             .select((loan_devices::device_id, loans::number))
-            .into_boxed();
-        if let Some(id) = except {
-            q = q.filter(loans::id.ne(id.to_string()));
-        }
-        let rows: Vec<(String, String)> = q.load(conn)?;
+            .load(conn)?;
         out.extend(rows);
     }
     Ok(out)
@@ -169,26 +165,21 @@ fn refuse_held(held: Vec<Held>, what: &str) -> AppError {
     )
 }
 
-/// Checks that these (locked) devices may be committed to the loan `loan_id` from `from`:
-/// none is a pool device, holds a booking allocation, or is on another open loan.
-pub fn check_loan(
-    conn: &mut DbConn,
-    devs: &[DeviceRow],
-    loan_id: Option<&str>,
-    from: NaiveDate,
-) -> AppResult<()> {
+/// Checks that these (locked) devices may be committed to a loan from `from`: none is a pool
+/// device or holds a booking allocation. (Between loans, the first signing wins: signing needs
+/// a `ready` device, and drafts of the same device may exist side by side until then.)
+pub fn check_loan(conn: &mut DbConn, devs: &[DeviceRow], from: NaiveDate) -> AppResult<()> {
     let ids: Vec<String> = devs.iter().map(|d| d.id.clone()).collect();
     let booked = booking_holders(conn, &ids, Some(from))?;
-    let lent = loan_holders(conn, &ids, loan_id)?;
     let held: Vec<Held> = devs
         .iter()
-        .filter(|d| d.in_pool || booked.contains_key(&d.id) || lent.contains_key(&d.id))
+        .filter(|d| d.in_pool || booked.contains_key(&d.id))
         .map(|d| Held {
             device_id: d.id.clone(),
             asset_tag: d.asset_tag.clone(),
             pool_device: d.in_pool,
             booking_reference: booked.get(&d.id).cloned(),
-            loan_number: lent.get(&d.id).cloned(),
+            loan_number: None,
         })
         .collect();
     if held.is_empty() {
@@ -209,7 +200,7 @@ pub fn check_pool_change(conn: &mut DbConn, d: &DeviceRow, in_pool: bool) -> App
     }
     let ids = [d.id.clone()];
     let held = if in_pool {
-        loan_holders(conn, &ids, None)?.remove(&d.id).map(|n| Held {
+        loan_holders(conn, &ids)?.remove(&d.id).map(|n| Held {
             device_id: d.id.clone(),
             asset_tag: d.asset_tag.clone(),
             pool_device: false,

@@ -510,7 +510,7 @@ pub fn create(conn: &mut DbConn, caller: &Caller, n: NewLoan) -> AppResult<LoanD
     // order, and refuse pool devices and devices a booking or another loan holds.
     commitments::lock_pool(conn)?;
     let found = commitments::lock_devices(conn, &ids)?;
-    commitments::check_loan(conn, &found, None, n.start_date.min(today()))?;
+    commitments::check_loan(conn, &found, n.start_date.min(today()))?;
     if let Some(d) = found.iter().find(|d| d.status != Status::Ready) {
         return Err(AppError::conflict_with(
             format!(
@@ -631,7 +631,7 @@ pub fn sign(conn: &mut DbConn, caller: &Caller, id: &str, s: SignLoan) -> AppRes
     lds.sort_by(|a, b| a.device_id.cmp(&b.device_id));
     let ids: Vec<String> = lds.iter().map(|ld| ld.device_id.clone()).collect();
     let locked = commitments::lock_devices(conn, &ids)?;
-    commitments::check_loan(conn, &locked, Some(&loan.id), loan.start_date.min(today()))?;
+    commitments::check_loan(conn, &locked, loan.start_date.min(today()))?;
     let at = now();
     for ld in &lds {
         let mut d = lock_device(conn, &ld.device_id)?;
