@@ -91,6 +91,7 @@ fn seed(db: &Db) -> Caller {
                 version: 1,
                 created_at: at,
                 updated_at: at,
+                accessories_back: None,
             });
         }
     }

@@ -74,6 +74,7 @@ fn fill(db: &Db, size: usize, owner: &str) {
                 version: 1,
                 created_at: at,
                 updated_at: at,
+                accessories_back: None,
             });
             events.push(DeviceEventRow {
                 id: uuid::Uuid::new_v4().to_string(),

@@ -13,7 +13,7 @@ use crate::documents::{self, DocumentError};
 use crate::domain::availability::{self, Availability, AvailabilityQuery, MonthCalendar, Rules};
 use crate::domain::bookings::{
     self, AllocationState, BookingDetail, BookingFilter, BookingPatch, BookingStatus, Contact,
-    NewBooking, PickupRequest, ReturnCondition, ReturnRequest,
+    NewBooking, PickupRequest, PoolCheck, ReturnCondition, ReturnRequest, WriteOffRequest,
 };
 use crate::domain::devices::DeviceKind;
 use crate::error::{AppError, Problem};
@@ -62,6 +62,8 @@ pub struct DeviceCounts {
     pub out: i64,
     pub returned: i64,
     pub reported_missing: i64,
+    /// Written off as lost (and not found since).
+    pub lost: i64,
 }
 
 /// A booking with its lines and devices.
@@ -93,6 +95,10 @@ pub struct Booking {
     /// Every device the booking holds or held (released ones included, with their state).
     pub devices: Vec<BookedDevice>,
     pub counts: DeviceCounts,
+    /// Whether the pool can serve the booking, per line (requested, available, short): given
+    /// when a booking is requested or changed while requested.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub availability: Option<PoolCheck>,
 }
 
 impl From<BookingDetail> for Booking {
@@ -109,6 +115,7 @@ impl From<BookingDetail> for Booking {
                 .iter()
                 .filter(|(a, _)| a.reported_missing && a.state == AllocationState::PickedUp)
                 .count() as i64,
+            lost: count(AllocationState::Lost),
         };
         Booking {
             id: uuid_of(&b.id),
@@ -171,6 +178,7 @@ impl From<BookingDetail> for Booking {
                 })
                 .collect(),
             counts,
+            availability: d.pool_check,
         }
     }
 }
@@ -424,6 +432,56 @@ pub async fn return_booking(
 }
 
 /// Free pool devices of a kind (and model / subtype) on each day of a range.
+/// Writes off devices the organisation lost (lending staff, admins): each becomes `lost`; the
+/// booking closes when nothing else is out, and leaves the overdue list.
+#[utoipa::path(tag = "bookings", request_body = WriteOffRequest, params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = Booking), (status = 400, body = Problem), (status = 401, body = Problem),
+              (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/bookings/{id}/write-off")]
+pub async fn write_off_booking(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<WriteOffRequest>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::ManageBookings)?;
+    let id = parse_id(&id, "The booking")?;
+    let rules = rules(&state);
+    let req = body.into_inner();
+    let d = state
+        .db
+        .write(move |conn| bookings::write_off(conn, &caller, &rules, &id, req))
+        .await?;
+    Ok(HttpResponse::Ok().json(Booking::from(d)))
+}
+
+/// Devices written off with this booking were found: each goes `lost → returned` (reset it
+/// before it is planned again).
+#[utoipa::path(tag = "bookings", request_body = WriteOffRequest, params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = Booking), (status = 400, body = Problem), (status = 401, body = Problem),
+              (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/bookings/{id}/found")]
+pub async fn found_booking_devices(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<WriteOffRequest>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::ManageBookings)?;
+    let id = parse_id(&id, "The booking")?;
+    let rules = rules(&state);
+    let req = body.into_inner();
+    let d = state
+        .db
+        .write(move |conn| bookings::found(conn, &caller, &rules, &id, req))
+        .await?;
+    Ok(HttpResponse::Ok().json(Booking::from(d)))
+}
+
 #[utoipa::path(tag = "bookings", params(AvailabilityQuery),
     responses((status = 200, body = Availability), (status = 400, body = Problem), (status = 401, body = Problem),
               (status = 403, body = Problem), (status = 422, body = Problem)),
@@ -587,6 +645,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(cancel_booking)
         .service(pickup_booking)
         .service(return_booking)
+        .service(write_off_booking)
+        .service(found_booking_devices)
         .service(pick_list)
         .service(confirmation)
         .service(availability_calendar)

@@ -43,6 +43,8 @@ pub struct Device {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The accessories that came back at the latest return from a loan or a booking.
+    pub accessories_back: Option<String>,
 }
 
 impl From<DeviceRow> for Device {
@@ -70,6 +72,7 @@ impl From<DeviceRow> for Device {
             version: r.version,
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
+            accessories_back: r.accessories_back,
         }
     }
 }

@@ -43,6 +43,7 @@ use crate::api;
         api::bookings::cancel_booking, api::bookings::pickup_booking, api::bookings::return_booking,
         api::bookings::get_availability, api::bookings::availability_calendar,
         api::bookings::pick_list, api::bookings::confirmation,
+        api::bookings::write_off_booking, api::bookings::found_booking_devices,
         api::labels::list_stocks, api::labels::label_png, api::labels::label_svg,
         api::labels::sheet_pdf, api::labels::scan_landing,
     ),

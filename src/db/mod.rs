@@ -249,24 +249,20 @@ pub fn today() -> chrono::NaiveDate {
 }
 
 /// Takes the next `n` values of a named counter, atomically across transactions and server
-/// processes (the counter row is updated in the caller's write transaction, which locks it).
-/// Returns the first value of the block.
+/// processes: one upsert (`INSERT … ON CONFLICT (name) DO UPDATE SET value = value + n
+/// RETURNING value`) creates the row on first use or adds to it, and holds the row lock until
+/// the caller's transaction ends. So two servers taking the first value of a new counter at the
+/// same moment both succeed, one after the other. Returns the first value of the block.
 pub fn next_counter(conn: &mut DbConn, name: &str, n: i64) -> AppResult<i64> {
     use schema::counters::dsl as c;
-    let updated: Option<i64> = diesel::update(c::counters.filter(c::name.eq(name)))
+    let last: i64 = crate::on_backend!(conn, conn => diesel::insert_into(c::counters)
+        .values((c::name.eq(name), c::value.eq(n)))
+        .on_conflict(c::name)
+        .do_update()
         .set(c::value.eq(c::value + n))
         .returning(c::value)
-        .get_result(conn)
-        .optional()?;
-    match updated {
-        Some(last) => Ok(last - n + 1),
-        None => {
-            diesel::insert_into(c::counters)
-                .values((c::name.eq(name), c::value.eq(n)))
-                .execute(conn)?;
-            Ok(1)
-        }
-    }
+        .get_result(conn))?;
+    Ok(last - n + 1)
 }
 
 /// Runs the same diesel expression on whichever backend the connection is, for the few

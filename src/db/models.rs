@@ -86,6 +86,8 @@ pub struct DeviceRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The accessories that came back at the latest return (loan or booking).
+    pub accessories_back: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

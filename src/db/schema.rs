@@ -86,6 +86,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        accessories_back -> Nullable<Text>,
     }
 }
 

@@ -13,6 +13,10 @@
 //!   Friday, a device returned on Friday on Tuesday: never on the day it comes back.
 //! - A device still out (`booked_out`) is, in any case, not free before today plus the
 //!   turnaround: an overdue device is not planned until it is back.
+//! - A device the borrowing organisation reported missing at a return is not free on any day
+//!   until it is back (returned, or found after a write-off): it is never planned on a hope.
+//! - A device on an open loan to a person (draft or active) is never planned (see
+//!   `commitments`, the allocation rule).
 //! - Occupancies are stored per device (`booking_devices.occupied_from/until`), so the check
 //!   for a booking is a range query on one indexed table.
 
@@ -126,6 +130,9 @@ pub fn plannable_devices(
         q = q.filter(devices::kind.eq_any(kinds.to_vec()));
     }
     let mut rows: Vec<DeviceRow> = q.order(devices::seq.asc()).load(conn)?;
+    let ids: Vec<String> = rows.iter().map(|d| d.id.clone()).collect();
+    let lent = crate::domain::commitments::loan_holders(conn, &ids)?;
+    rows.retain(|d| !lent.contains_key(&d.id));
     rows.sort_by_key(|d| (d.status != Status::Ready, d.seq));
     Ok(rows)
 }
@@ -183,18 +190,33 @@ pub fn occupancies_between(
     Ok(rows.into_iter().map(to_occ).collect())
 }
 
-/// The booking that has each of these (booked out) devices out now.
-pub fn holders(conn: &mut DbConn, device_ids: &[String]) -> AppResult<HashMap<String, String>> {
+/// The booking that has each of these (booked out) devices out now, and whether the
+/// organisation reported it missing.
+pub fn holders(
+    conn: &mut DbConn,
+    device_ids: &[String],
+) -> AppResult<HashMap<String, (String, bool)>> {
     let mut out = HashMap::new();
     for chunk in device_ids.chunks(500) {
-        let rows: Vec<(String, String)> = booking_devices::table
+        let rows: Vec<(String, String, bool)> = booking_devices::table
             .filter(booking_devices::device_id.eq_any(chunk))
             .filter(booking_devices::state.eq(AllocationState::PickedUp))
-            .select((booking_devices::device_id, booking_devices::booking_id))
+            .select((
+                booking_devices::device_id,
+                booking_devices::booking_id,
+                booking_devices::reported_missing,
+            ))
             .load(conn)?;
-        out.extend(rows);
+        out.extend(rows.into_iter().map(|(d, b, m)| (d, (b, m))));
     }
     Ok(out)
+}
+
+/// A booked-out device: the booking holding it (if known) and whether it was reported missing.
+#[derive(Debug, Clone)]
+struct Out {
+    booking_id: Option<String>,
+    missing: bool,
 }
 
 /// Who occupies what: the occupancies and holders of a set of devices, to answer "is this
@@ -203,7 +225,7 @@ pub struct Calendar {
     rules: Rules,
     by_device: HashMap<String, Vec<Occupancy>>,
     /// Booked-out devices and the booking holding them (if known).
-    out: HashMap<String, Option<String>>,
+    out: HashMap<String, Out>,
 }
 
 /// Why a device is not free: the booking in the way (if any) and whether it is still out.
@@ -246,8 +268,17 @@ impl Calendar {
         let out = out_ids
             .into_iter()
             .map(|id| {
-                let b = held.get(&id).cloned();
-                (id, b)
+                let (booking_id, missing) = match held.get(&id) {
+                    Some((b, m)) => (Some(b.clone()), *m),
+                    None => (None, false),
+                };
+                (
+                    id,
+                    Out {
+                        booking_id,
+                        missing,
+                    },
+                )
             })
             .collect();
         Ok(Calendar {
@@ -267,10 +298,12 @@ impl Calendar {
         except: Option<&str>,
     ) -> Option<Blocker> {
         if let Some(holder) = self.out.get(device) {
-            if (except.is_none() || holder.as_deref() != except) && from <= self.rules.held_until()
+            // A device reported missing is not free on any day until it is back.
+            if (except.is_none() || holder.booking_id.as_deref() != except)
+                && (holder.missing || from <= self.rules.held_until())
             {
                 return Some(Blocker {
-                    booking_id: holder.clone(),
+                    booking_id: holder.booking_id.clone(),
                     still_out: true,
                 });
             }

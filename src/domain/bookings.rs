@@ -1,14 +1,14 @@
 //! Bookings: an organisation reserves many pool devices for a date range.
 //!
 //! requested → confirmed (devices allocated) → picked_up → returned | partially_returned;
-//! requested | confirmed → cancelled. "Overdue" is not stored: a booking that is picked up or
+//! requested | confirmed → cancelled. A booking is `returned` (closed) once every device that
+//! went out is back or written off as lost. "Overdue" is not stored: a booking that is picked up or
 //! partially returned after its return date is overdue, computed when it is read.
 //!
-//! No device is ever in two overlapping bookings: every change to allocations (confirm, change
-//! of dates or lines, pick-up) runs in one write transaction that first serialises on the pool
-//! (PostgreSQL: a transaction-level advisory lock; SQLite: `BEGIN IMMEDIATE` already holds the
-//! single write lock), then re-reads the occupancies and checks them before writing. Nothing
-//! is kept in process memory, so several servers on one database behave as one.
+//! No device is ever in two overlapping bookings, nor in a booking and a loan: every change to
+//! allocations (confirm, change of dates or lines, pick-up) goes through the allocation rule in
+//! `commitments` (the pool lock, then re-read and check before writing). Nothing is kept in
+//! process memory, so several servers on one database behave as one.
 
 use std::collections::{HashMap, HashSet};
 
@@ -25,6 +25,8 @@ use crate::db::schema::{booking_devices, booking_lines, bookings, devices, organ
 use crate::db::{next_counter, now, DbConn};
 use crate::domain::accounts::{new_id, Role};
 use crate::domain::availability::{self, fits, Calendar, Rules};
+use crate::domain::commitments::{self, ReturnFindings};
+use crate::domain::device_ref;
 use crate::domain::devices::{self as devs, DeviceKind};
 use crate::domain::lifecycle::Action;
 use crate::error::{AppError, AppResult, FieldError};
@@ -50,6 +52,8 @@ crate::text_enum!(
         Returned => "returned",
         /// No longer held (not picked up, or the booking was cancelled).
         Released => "released",
+        /// Written off: the organisation lost it (the device is `lost`).
+        Lost => "lost",
     }
 );
 
@@ -62,23 +66,9 @@ crate::text_enum!(
     }
 );
 
-/// The key of the PostgreSQL advisory lock that serialises changes to pool allocations.
-pub const POOL_LOCK_KEY: i64 = 0x6469_6769_6c65_6e64; // "digilend"
+pub use crate::domain::commitments::{lock_pool, POOL_LOCK_KEY};
 /// How many days before the pick-up date devices may be handed over.
 pub const EARLY_PICKUP_DAYS: i64 = 7;
-
-/// Serialises allocation changes across transactions and server processes.
-pub fn lock_pool(conn: &mut DbConn) -> AppResult<()> {
-    match conn {
-        DbConn::Postgres(c) => {
-            diesel::sql_query(format!("SELECT pg_advisory_xact_lock({POOL_LOCK_KEY})"))
-                .execute(c)?;
-        }
-        // The write transaction began with BEGIN IMMEDIATE: it already excludes other writers.
-        DbConn::Sqlite(_) => {}
-    }
-    Ok(())
-}
 
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -150,6 +140,56 @@ pub struct BookingPatch {
     /// Specific devices to add, by asset tag.
     #[serde(default)]
     pub add_devices: Vec<String>,
+    /// New quantities for existing lines. A requester may lower the quantities of their own
+    /// confirmed booking (the surplus devices are released); raising them on a confirmed
+    /// booking (lending staff) allocates more devices or fails whole.
+    #[validate(nested)]
+    #[serde(default)]
+    pub quantities: Vec<QuantityChange>,
+}
+
+/// A new quantity for one line of a booking.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuantityChange {
+    pub line_no: i32,
+    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
+    pub quantity: i32,
+}
+
+/// Devices the organisation lost, written off through the booking; or devices found again.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WriteOffRequest {
+    /// Asset tags (or device ids, or label URLs) of devices out with this booking.
+    #[validate(length(min = 1, max = 1000, message = "name at least one device"))]
+    pub asset_tags: Vec<String>,
+    #[validate(length(max = 2000))]
+    pub note: Option<String>,
+}
+
+/// Whether the pool can serve one line of a booking over its days, at the time of asking.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LineAvailability {
+    pub line_no: i32,
+    pub kind: DeviceKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subtype: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    pub requested: i64,
+    /// Devices free for the booking's days (after the other lines took theirs).
+    pub available: i64,
+    /// How many are missing: requested minus available, at least 0.
+    pub short: i64,
+}
+
+/// The pool's answer to a request, before the lending service confirms it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PoolCheck {
+    /// True when every line can be served in full today.
+    pub can_serve: bool,
+    pub lines: Vec<LineAvailability>,
 }
 
 /// The devices handed over, scanned by asset tag.
@@ -165,12 +205,16 @@ pub struct PickupRequest {
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnItem {
+    /// The scanned asset tag (or device id, or label URL).
     pub asset_tag: String,
     #[serde(default = "good")]
     pub condition: ReturnCondition,
     /// Accessories that did not come back (charger, pen, case, ...).
     #[validate(length(max = 1000))]
     pub missing_accessories: Option<String>,
+    /// Accessories that came back; defaults to the device's accessories minus the missing ones.
+    #[validate(length(max = 1000))]
+    pub accessories_back: Option<String>,
     #[validate(length(max = 2000))]
     pub note: Option<String>,
 }
@@ -201,6 +245,8 @@ pub struct BookingDetail {
     pub lines: Vec<BookingLineRow>,
     pub devices: Vec<(BookingDeviceRow, DeviceRow)>,
     pub overdue: bool,
+    /// Whether the pool can serve a requested booking (shown when it is requested or changed).
+    pub pool_check: Option<PoolCheck>,
 }
 
 pub fn is_overdue(b: &BookingRow, today: NaiveDate) -> bool {
@@ -293,11 +339,19 @@ fn check_dates(
     }
 }
 
-fn normalise_tag(tag: &str) -> String {
-    tag.trim().to_uppercase()
+/// Resolves what was scanned (asset tag, label URL or device id) to a device row.
+fn scanned_device(conn: &mut DbConn, input: &str) -> AppResult<Option<DeviceRow>> {
+    let Some(id) = device_ref::device_id(conn, input)? else {
+        return Ok(None);
+    };
+    Ok(devices::table
+        .find(id)
+        .select(DeviceRow::as_select())
+        .first(conn)
+        .optional()?)
 }
 
-/// Finds pool devices by asset tag; `field` names each tag in errors.
+/// Finds pool devices by asset tag (or id, or label URL); `field` names each tag in errors.
 fn pool_devices_by_tag(
     conn: &mut DbConn,
     tags: &[String],
@@ -307,7 +361,11 @@ fn pool_devices_by_tag(
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for (i, tag) in tags.iter().enumerate() {
-        let key = normalise_tag(tag);
+        let d = scanned_device(conn, tag)?;
+        let key = d
+            .as_ref()
+            .map(|d| d.asset_tag.clone())
+            .unwrap_or_else(|| device_ref::tag_of(tag));
         if !seen.insert(key.clone()) {
             errors.push(FieldError::new(
                 format!("{field}[{i}]"),
@@ -315,11 +373,6 @@ fn pool_devices_by_tag(
             ));
             continue;
         }
-        let d: Option<DeviceRow> = devices::table
-            .filter(devices::asset_tag.eq(&key))
-            .select(DeviceRow::as_select())
-            .first(conn)
-            .optional()?;
         match d {
             None => errors.push(FieldError::new(
                 format!("{field}[{i}]"),
@@ -452,8 +505,45 @@ pub fn create(
     diesel::insert_into(bookings::table)
         .values(&row)
         .execute(conn)?;
-    insert_lines(conn, &row.id, 1, &req.lines, &specific)?;
-    detail_of(conn, rules, row)
+    let lines = insert_lines(conn, &row.id, 1, &req.lines, &specific)?;
+    let check = pool_check(conn, rules, &row, &lines)?;
+    let mut detail = detail_of(conn, rules, row)?;
+    detail.pool_check = Some(check);
+    Ok(detail)
+}
+
+/// Whether the pool can serve these lines over the booking's days now (nothing is held).
+fn pool_check(
+    conn: &mut DbConn,
+    rules: &Rules,
+    booking: &BookingRow,
+    lines: &[BookingLineRow],
+) -> AppResult<PoolCheck> {
+    let plan = plan(conn, rules, booking, lines, &HashSet::new())?;
+    let lines: Vec<LineAvailability> = lines
+        .iter()
+        .map(|l| {
+            let requested = if l.device_id.is_some() {
+                1
+            } else {
+                i64::from(l.quantity.max(0))
+            };
+            let available = plan.got.get(&l.line_no).copied().unwrap_or(0);
+            LineAvailability {
+                line_no: l.line_no,
+                kind: l.kind,
+                subtype: l.subtype.clone(),
+                model: l.model.clone(),
+                requested,
+                available,
+                short: (requested - available).max(0),
+            }
+        })
+        .collect();
+    Ok(PoolCheck {
+        can_serve: lines.iter().all(|l| l.short == 0),
+        lines,
+    })
 }
 
 /// The full view of a booking.
@@ -484,6 +574,7 @@ pub fn detail_of(
         lines,
         devices,
         overdue,
+        pool_check: None,
     })
 }
 
@@ -604,6 +695,9 @@ pub struct DeviceConflict {
     pub still_out: bool,
     /// True when the device cannot be planned at all (in repair, being reset, on loan, ...).
     pub not_plannable: bool,
+    /// The open loan to a person holding it, if any (see the allocation rule).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loan_number: Option<String>,
 }
 
 fn reference_of(conn: &mut DbConn, booking_id: &Option<String>) -> AppResult<Option<String>> {
@@ -626,11 +720,15 @@ fn conflict_of(
         Some(b) => (b.booking_id, b.still_out),
         None => (None, false),
     };
+    let loan_number = commitments::loan_holders(conn, std::slice::from_ref(&d.id))?.remove(&d.id);
     Ok(DeviceConflict {
         asset_tag: d.asset_tag.clone(),
         booking_reference: reference_of(conn, &booking_id)?,
         still_out,
-        not_plannable: !availability::PLANNABLE.contains(&d.status) || !d.in_pool,
+        not_plannable: !availability::PLANNABLE.contains(&d.status)
+            || !d.in_pool
+            || loan_number.is_some(),
+        loan_number,
     })
 }
 
@@ -645,18 +743,32 @@ fn refuse_conflicts(from: NaiveDate, until: NaiveDate, conflicts: Vec<DeviceConf
     )
 }
 
+/// What the pool can give a booking's lines: the devices chosen per line, how many each line
+/// got, and what is short.
+struct Plan {
+    chosen: Vec<(DeviceRow, i32)>,
+    got: HashMap<i32, i64>,
+    shortages: Vec<Shortage>,
+    unavailable: Vec<DeviceConflict>,
+}
+
 /// Chooses free devices for `lines` over the booking's days, leaving out `taken` (devices the
-/// booking already holds). The caller holds the pool lock. Fails whole with 409, naming every
-/// shortage and every unavailable specific device.
-fn allocate(
+/// booking already holds), without writing anything.
+fn plan(
     conn: &mut DbConn,
     rules: &Rules,
     booking: &BookingRow,
     lines: &[BookingLineRow],
     taken: &HashSet<String>,
-) -> AppResult<Vec<(DeviceRow, i32)>> {
+) -> AppResult<Plan> {
+    let mut plan = Plan {
+        chosen: Vec::new(),
+        got: HashMap::new(),
+        shortages: Vec::new(),
+        unavailable: Vec::new(),
+    };
     if lines.is_empty() {
-        return Ok(Vec::new());
+        return Ok(plan);
     }
     let (from, until) = rules.occupancy(booking.pickup_on, booking.return_on);
     let mut kinds: Vec<DeviceKind> = lines.iter().map(|l| l.kind).collect();
@@ -669,8 +781,12 @@ fn allocate(
         .iter()
         .filter(|d| !taken.contains(&d.id) && cal.is_free(&d.id, from, until, Some(&booking.id)))
         .collect();
-    let mut chosen = Vec::new();
-    let mut unavailable = Vec::new();
+    let Plan {
+        chosen,
+        got: got_per_line,
+        shortages,
+        unavailable,
+    } = &mut plan;
     // Specific devices first, then the most specific lines, so that "any tablet" does not take
     // the iPad that a "model: iPad" line needs.
     let mut order: Vec<&BookingLineRow> = lines.iter().collect();
@@ -680,14 +796,15 @@ fn allocate(
             + l.subtype.is_some() as i32;
         (-specificity, l.line_no)
     });
-    let mut shortages: Vec<Shortage> = Vec::new();
     for l in order {
         if let Some(device_id) = &l.device_id {
             if taken.contains(device_id) {
+                got_per_line.insert(l.line_no, 1);
                 continue;
             }
             if let Some(pos) = free.iter().position(|d| &d.id == device_id) {
                 chosen.push((free.remove(pos).clone(), l.line_no));
+                got_per_line.insert(l.line_no, 1);
             } else {
                 let d: DeviceRow = devices::table
                     .find(device_id)
@@ -709,6 +826,7 @@ fn allocate(
                 i += 1;
             }
         }
+        *got_per_line.entry(l.line_no).or_default() += got as i64;
         if got < want {
             shortages.push(Shortage {
                 kind: l.kind,
@@ -719,9 +837,29 @@ fn allocate(
             });
         }
     }
+    Ok(plan)
+}
+
+/// Chooses free devices for `lines` over the booking's days, leaving out `taken` (devices the
+/// booking already holds). The caller holds the pool lock. Fails whole with 409, naming every
+/// shortage and every unavailable specific device.
+fn allocate(
+    conn: &mut DbConn,
+    rules: &Rules,
+    booking: &BookingRow,
+    lines: &[BookingLineRow],
+    taken: &HashSet<String>,
+) -> AppResult<Vec<(DeviceRow, i32)>> {
+    let Plan {
+        chosen,
+        shortages,
+        unavailable,
+        ..
+    } = plan(conn, rules, booking, lines, taken)?;
     if shortages.is_empty() && unavailable.is_empty() {
         return Ok(chosen);
     }
+    let (from, until) = rules.occupancy(booking.pickup_on, booking.return_on);
     let mut parts: Vec<String> = shortages
         .iter()
         .map(|s| {
@@ -893,9 +1031,14 @@ pub fn update(
     let mut b = lock(conn, caller, id)?;
     use BookingStatus::*;
     let staff = caller.can(Perm::ManageBookings);
-    if !staff && b.status != Requested {
+    let current_lines = lines_of(conn, &b.id)?;
+    let quantity_changes = check_quantities(&current_lines, &patch.quantities)?;
+    if !staff
+        && b.status != Requested
+        && !(b.status == Confirmed && only_lowers(&patch, &quantity_changes))
+    {
         return Err(AppError::Forbidden(format!(
-            "Booking {} is {}; once confirmed, only the lending service changes it.",
+            "Booking {} is {}; once confirmed, only the lending service changes it (the requester may still lower quantities).",
             b.reference, b.status
         )));
     }
@@ -905,6 +1048,7 @@ pub fn update(
             if patch.pickup_on.is_some_and(|p| p != b.pickup_on)
                 || !patch.add_lines.is_empty()
                 || !patch.add_devices.is_empty()
+                || !patch.quantities.is_empty()
             {
                 return Err(AppError::conflict_with(
                     format!(
@@ -988,6 +1132,9 @@ pub fn update(
             insert_allocations(conn, rules, &b, &chosen)?;
         }
     }
+    if !quantity_changes.is_empty() {
+        change_quantities(conn, rules, &b, &quantity_changes)?;
+    }
     if let Some(p) = patch.purpose {
         b.purpose = p.trim().to_string();
     }
@@ -1006,7 +1153,102 @@ pub fn update(
         b.note = patch.note;
     }
     save_status(conn, &mut b)?;
-    detail_of(conn, rules, b)
+    let check = if b.status == Requested {
+        let lines = lines_of(conn, &b.id)?;
+        Some(pool_check(conn, rules, &b, &lines)?)
+    } else {
+        None
+    };
+    let mut detail = detail_of(conn, rules, b)?;
+    detail.pool_check = check;
+    Ok(detail)
+}
+
+/// Checks the new quantities against the booking's lines: (line, new quantity) for each line
+/// whose quantity changes.
+fn check_quantities(
+    lines: &[BookingLineRow],
+    changes: &[QuantityChange],
+) -> AppResult<Vec<(BookingLineRow, i32)>> {
+    let mut errors = Vec::new();
+    let mut out: Vec<(BookingLineRow, i32)> = Vec::new();
+    for (i, c) in changes.iter().enumerate() {
+        let field = format!("quantities[{i}].line_no");
+        match lines.iter().find(|l| l.line_no == c.line_no) {
+            None => errors.push(FieldError::new(field, "the booking has no such line")),
+            Some(l) if l.device_id.is_some() => errors.push(FieldError::new(
+                field,
+                "this line asks for one specific device; its quantity is always 1",
+            )),
+            Some(_) if out.iter().any(|(l, _)| l.line_no == c.line_no) => {
+                errors.push(FieldError::new(field, "this line appears twice"))
+            }
+            Some(l) if l.quantity != c.quantity => out.push((l.clone(), c.quantity)),
+            Some(_) => {}
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(AppError::invalid_fields(errors))
+    }
+}
+
+/// True when a patch changes nothing but lowering quantities.
+fn only_lowers(patch: &BookingPatch, changes: &[(BookingLineRow, i32)]) -> bool {
+    patch.pickup_on.is_none()
+        && patch.return_on.is_none()
+        && patch.purpose.is_none()
+        && patch.contact.is_none()
+        && patch.note.is_none()
+        && patch.add_lines.is_empty()
+        && patch.add_devices.is_empty()
+        && changes.iter().all(|(l, q)| *q <= l.quantity)
+}
+
+/// Sets new line quantities. On a confirmed booking, a lower quantity releases the line's
+/// surplus devices (the last allocated first) and a higher one allocates more, or fails whole.
+fn change_quantities(
+    conn: &mut DbConn,
+    rules: &Rules,
+    b: &BookingRow,
+    changes: &[(BookingLineRow, i32)],
+) -> AppResult<()> {
+    let mut more: Vec<BookingLineRow> = Vec::new();
+    for (line, quantity) in changes {
+        diesel::update(booking_lines::table.find(&line.id))
+            .set(booking_lines::quantity.eq(*quantity))
+            .execute(conn)?;
+        if b.status != BookingStatus::Confirmed {
+            continue;
+        }
+        let held: Vec<BookingDeviceRow> = live_allocations(conn, &b.id)?
+            .into_iter()
+            .map(|(a, _)| a)
+            .filter(|a| a.line_no == Some(line.line_no) && a.state == AllocationState::Allocated)
+            .collect();
+        let keep = usize::try_from(*quantity).unwrap_or(0);
+        if held.len() > keep {
+            for a in held.iter().rev().take(held.len() - keep) {
+                diesel::update(booking_devices::table.find(&a.id))
+                    .set(booking_devices::state.eq(AllocationState::Released))
+                    .execute(conn)?;
+            }
+        } else if held.len() < keep {
+            let mut extra = line.clone();
+            extra.quantity = i32::try_from(keep - held.len()).unwrap_or(0);
+            more.push(extra);
+        }
+    }
+    if !more.is_empty() {
+        let taken: HashSet<String> = live_allocations(conn, &b.id)?
+            .into_iter()
+            .map(|(a, _)| a.device_id)
+            .collect();
+        let chosen = allocate(conn, rules, b, &more, &taken)?;
+        insert_allocations(conn, rules, b, &chosen)?;
+    }
+    Ok(())
 }
 
 /// Cancels a booking that has not been picked up; its devices are released.
@@ -1079,10 +1321,13 @@ pub fn pickup(
         .filter(|d| !allocated.contains_key(&d.id))
         .collect();
     let cal = Calendar::exact(conn, rules, &extra, from, until)?;
+    let extra_ids: Vec<String> = extra.iter().map(|d| d.id.clone()).collect();
+    let lent = commitments::loan_holders(conn, &extra_ids)?;
     let mut conflicts = Vec::new();
     for d in &extra {
-        if let Some(blocker) = cal.blocker(&d.id, from, until, Some(&b.id)) {
-            conflicts.push(conflict_of(conn, d, Some(blocker))?);
+        let blocker = cal.blocker(&d.id, from, until, Some(&b.id));
+        if blocker.is_some() || lent.contains_key(&d.id) {
+            conflicts.push(conflict_of(conn, d, blocker)?);
         }
     }
     if !conflicts.is_empty() {
@@ -1090,6 +1335,9 @@ pub fn pickup(
     }
     let at = now();
     let scanned_ids: HashSet<String> = scanned.iter().map(|d| d.id.clone()).collect();
+    let mut scanned = scanned;
+    // Device rows are locked in id order (the allocation rule), so requests never deadlock.
+    scanned.sort_by(|x, y| x.id.cmp(&y.id));
     for d in &scanned {
         let mut row = devs::lock(conn, caller, &d.id)?;
         row.holder_organisation_id = Some(b.organisation_id.clone());
@@ -1162,8 +1410,115 @@ pub fn pickup(
     detail_of(conn, rules, b)
 }
 
-/// Records what came back: each device `booked_out → returned`; devices not back keep the
-/// booking open (partially returned).
+/// The devices of a booking that are out with it now (picked up), by device id.
+fn out_with(
+    conn: &mut DbConn,
+    booking_id: &str,
+) -> AppResult<HashMap<String, (BookingDeviceRow, DeviceRow)>> {
+    Ok(live_allocations(conn, booking_id)?
+        .into_iter()
+        .filter(|(a, _)| a.state == AllocationState::PickedUp)
+        .map(|(a, d)| (d.id.clone(), (a, d)))
+        .collect())
+}
+
+/// Resolves scanned devices (tag, label URL or id) to devices out with booking `b`; every input
+/// that names no such device, or names one twice, is a field error.
+fn resolve_out(
+    conn: &mut DbConn,
+    b: &BookingRow,
+    out: &HashMap<String, (BookingDeviceRow, DeviceRow)>,
+    inputs: &[(String, &str)],
+    what: &str,
+) -> AppResult<Vec<String>> {
+    let mut errors = Vec::new();
+    let mut seen = HashSet::new();
+    let mut ids = Vec::new();
+    for (field, input) in inputs {
+        let id = device_ref::device_id(conn, input)?;
+        let name = device_ref::tag_of(input);
+        match id {
+            Some(id) if !seen.insert(id.clone()) => {
+                errors.push(FieldError::new(field, format!("{name} appears twice")))
+            }
+            Some(id) if out.contains_key(&id) => ids.push(id),
+            _ => errors.push(FieldError::new(
+                field,
+                format!("{name} is not {what} booking {}", b.reference),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(ids)
+    } else {
+        Err(AppError::invalid_fields(errors))
+    }
+}
+
+/// Closes the booking (`returned`) when no device is out with it any more (each is back, or
+/// written off as lost); otherwise it is partially returned.
+fn close_if_done(conn: &mut DbConn, b: &mut BookingRow) -> AppResult<()> {
+    let still_out: i64 = booking_devices::table
+        .filter(booking_devices::booking_id.eq(&b.id))
+        .filter(booking_devices::state.eq(AllocationState::PickedUp))
+        .count()
+        .get_result(conn)?;
+    if still_out == 0 {
+        b.status = BookingStatus::Returned;
+        b.returned_at = Some(now());
+    } else {
+        b.status = BookingStatus::PartiallyReturned;
+    }
+    save_status(conn, b)
+}
+
+/// Locks a booking that has devices out (picked up or partially returned).
+fn lock_out(conn: &mut DbConn, caller: &Caller, id: &str, what: &str) -> AppResult<BookingRow> {
+    let b = lock(conn, caller, id)?;
+    if !matches!(
+        b.status,
+        BookingStatus::PickedUp | BookingStatus::PartiallyReturned
+    ) {
+        return Err(refuse(
+            &b,
+            what,
+            &[BookingStatus::PickedUp, BookingStatus::PartiallyReturned],
+        ));
+    }
+    Ok(b)
+}
+
+/// What a returned item says about the device: problems that send it to repair, and the
+/// accessories that came back.
+fn findings_of(item: &ReturnItem, d: &DeviceRow) -> ReturnFindings {
+    let missing = item
+        .missing_accessories
+        .as_deref()
+        .map(commitments::accessory_items)
+        .unwrap_or_default();
+    let mut problems = Vec::new();
+    if item.condition != ReturnCondition::Good {
+        problems.push(format!("returned {}", item.condition));
+    }
+    if !missing.is_empty() {
+        problems.push(format!("accessories missing: {}", missing.join(", ")));
+    }
+    let back = match &item.accessories_back {
+        Some(text) => Some(text.trim().to_string()),
+        None => d.accessories.as_deref().map(|all| {
+            commitments::accessories_without(&commitments::accessory_items(all), &missing)
+                .join(", ")
+        }),
+    };
+    ReturnFindings {
+        problems,
+        accessories_back: back,
+    }
+}
+
+/// Records what came back: each device `booked_out → returned`, held by its owner again, or on
+/// to `in_repair` when it came back damaged, broken or without all its accessories. Devices not
+/// back keep the booking open (partially returned).
 pub fn return_devices(
     conn: &mut DbConn,
     caller: &Caller,
@@ -1173,81 +1528,47 @@ pub fn return_devices(
 ) -> AppResult<BookingDetail> {
     caller.require(Perm::ManageBookings)?;
     req.validate()?;
-    let mut b = lock(conn, caller, id)?;
-    if !matches!(
-        b.status,
-        BookingStatus::PickedUp | BookingStatus::PartiallyReturned
-    ) {
-        return Err(refuse(
-            &b,
-            "returned",
-            &[BookingStatus::PickedUp, BookingStatus::PartiallyReturned],
-        ));
-    }
+    let mut b = lock_out(conn, caller, id, "returned")?;
     if req.items.is_empty() && req.reported_missing.is_empty() {
         return Err(AppError::invalid(
             "items",
             "scan at least one device that came back",
         ));
     }
-    let live = live_allocations(conn, &b.id)?;
-    let out: HashMap<String, (BookingDeviceRow, DeviceRow)> = live
-        .into_iter()
-        .filter(|(a, _)| a.state == AllocationState::PickedUp)
-        .map(|(a, d)| (d.asset_tag.clone(), (a, d)))
-        .collect();
-    let mut errors = Vec::new();
-    let mut seen = HashSet::new();
-    let fields = req
+    let out = out_with(conn, &b.id)?;
+    let inputs: Vec<(String, &str)> = req
         .items
         .iter()
         .enumerate()
-        .map(|(i, it)| {
-            (
-                format!("items[{i}].asset_tag"),
-                normalise_tag(&it.asset_tag),
-            )
-        })
+        .map(|(i, it)| (format!("items[{i}].asset_tag"), it.asset_tag.as_str()))
         .chain(
             req.reported_missing
                 .iter()
                 .enumerate()
-                .map(|(i, t)| (format!("reported_missing[{i}]"), normalise_tag(t))),
-        );
-    for (field, tag) in fields {
-        if !seen.insert(tag.clone()) {
-            errors.push(FieldError::new(field, format!("{tag} appears twice")));
-        } else if !out.contains_key(&tag) {
-            errors.push(FieldError::new(
-                field,
-                format!(
-                    "{tag} is not out with booking {} (not picked up, or already back)",
-                    b.reference
-                ),
-            ));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(AppError::invalid_fields(errors));
-    }
+                .map(|(i, t)| (format!("reported_missing[{i}]"), t.as_str())),
+        )
+        .collect();
+    let ids = resolve_out(conn, &b, &out, &inputs, "out with")?;
+    let (back_ids, missing_ids) = ids.split_at(req.items.len());
     let at = now();
     let freed_after = rules.held_until();
-    for item in &req.items {
-        let tag = normalise_tag(&item.asset_tag);
-        let Some((a, d)) = out.get(&tag) else {
+    let mut back: Vec<(&String, &ReturnItem)> = back_ids.iter().zip(req.items.iter()).collect();
+    back.sort_by(|x, y| x.0.cmp(y.0));
+    for (device_id, item) in back {
+        let Some((a, _)) = out.get(device_id) else {
             continue;
         };
-        let mut row = devs::lock(conn, caller, &d.id)?;
-        row.holder_organisation_id = None;
-        devs::transition(
+        let mut row = devs::lock(conn, caller, device_id)?;
+        let findings = findings_of(item, &row);
+        commitments::check_in(
             conn,
             caller,
             &mut row,
-            Action::CheckIn,
             json!({
                 "booking_id": b.id, "booking_reference": b.reference, "condition": item.condition,
                 "missing_accessories": item.missing_accessories, "note": item.note,
             }),
+            &findings,
         )?;
         diesel::update(booking_devices::table.find(&a.id))
             .set((
@@ -1262,9 +1583,8 @@ pub fn return_devices(
             ))
             .execute(conn)?;
     }
-    for tag in &req.reported_missing {
-        let tag = normalise_tag(tag);
-        let Some((a, _)) = out.get(&tag) else {
+    for device_id in missing_ids {
+        let Some((a, _)) = out.get(device_id) else {
             continue;
         };
         diesel::update(booking_devices::table.find(&a.id))
@@ -1274,14 +1594,112 @@ pub fn return_devices(
             ))
             .execute(conn)?;
     }
-    let still_out = out.len() - req.items.len();
-    if still_out == 0 {
-        b.status = BookingStatus::Returned;
-        b.returned_at = Some(at);
-    } else {
-        b.status = BookingStatus::PartiallyReturned;
+    close_if_done(conn, &mut b)?;
+    detail_of(conn, rules, b)
+}
+
+/// The scanned inputs of a write-off or found request, each with its field name.
+fn tag_inputs(tags: &[String]) -> Vec<(String, &str)> {
+    tags.iter()
+        .enumerate()
+        .map(|(i, t)| (format!("asset_tags[{i}]"), t.as_str()))
+        .collect()
+}
+
+/// Writes off devices the organisation lost: each device out with the booking goes
+/// `booked_out → lost` (held by its owner, on paper) and its allocation ends. The booking
+/// closes when nothing else is out, and so leaves the overdue list.
+pub fn write_off(
+    conn: &mut DbConn,
+    caller: &Caller,
+    rules: &Rules,
+    id: &str,
+    req: WriteOffRequest,
+) -> AppResult<BookingDetail> {
+    caller.require(Perm::ManageBookings)?;
+    req.validate()?;
+    let mut b = lock_out(conn, caller, id, "written off")?;
+    let out = out_with(conn, &b.id)?;
+    let inputs = tag_inputs(&req.asset_tags);
+    let mut ids = resolve_out(conn, &b, &out, &inputs, "out with")?;
+    ids.sort();
+    let freed_after = rules.held_until();
+    for device_id in &ids {
+        let Some((a, _)) = out.get(device_id) else {
+            continue;
+        };
+        let mut row = devs::lock(conn, caller, device_id)?;
+        row.holder_organisation_id = Some(row.owner_organisation_id.clone());
+        devs::transition(
+            conn,
+            caller,
+            &mut row,
+            Action::MarkLost,
+            json!({ "booking_id": b.id, "booking_reference": b.reference, "note": req.note, "written_off": true }),
+        )?;
+        diesel::update(booking_devices::table.find(&a.id))
+            .set((
+                booking_devices::state.eq(AllocationState::Lost),
+                booking_devices::reported_missing.eq(true),
+                booking_devices::note.eq(&req.note),
+                booking_devices::occupied_until.eq(a.occupied_until.min(freed_after)),
+            ))
+            .execute(conn)?;
     }
-    save_status(conn, &mut b)?;
+    close_if_done(conn, &mut b)?;
+    detail_of(conn, rules, b)
+}
+
+/// Records that devices written off with this booking were found: each goes `lost → returned`
+/// (to be reset before it is planned again; it may already have been marked found through the
+/// device's `found` action) and its allocation is marked returned.
+pub fn found(
+    conn: &mut DbConn,
+    caller: &Caller,
+    rules: &Rules,
+    id: &str,
+    req: WriteOffRequest,
+) -> AppResult<BookingDetail> {
+    caller.require(Perm::ManageBookings)?;
+    req.validate()?;
+    let b = lock(conn, caller, id)?;
+    let lost: HashMap<String, (BookingDeviceRow, DeviceRow)> = booking_devices::table
+        .inner_join(devices::table)
+        .filter(booking_devices::booking_id.eq(&b.id))
+        .filter(booking_devices::state.eq(AllocationState::Lost))
+        .select((BookingDeviceRow::as_select(), DeviceRow::as_select()))
+        .load::<(BookingDeviceRow, DeviceRow)>(conn)?
+        .into_iter()
+        .map(|(a, d)| (d.id.clone(), (a, d)))
+        .collect();
+    let inputs = tag_inputs(&req.asset_tags);
+    let mut ids = resolve_out(conn, &b, &lost, &inputs, "written off as lost with")?;
+    ids.sort();
+    let at = now();
+    for device_id in &ids {
+        let Some((a, _)) = lost.get(device_id) else {
+            continue;
+        };
+        let mut row = devs::lock(conn, caller, device_id)?;
+        if row.status == crate::domain::lifecycle::Status::Lost {
+            row.holder_organisation_id = Some(row.owner_organisation_id.clone());
+            devs::transition(
+                conn,
+                caller,
+                &mut row,
+                Action::Found,
+                json!({ "booking_id": b.id, "booking_reference": b.reference, "note": req.note }),
+            )?;
+        }
+        diesel::update(booking_devices::table.find(&a.id))
+            .set((
+                booking_devices::state.eq(AllocationState::Returned),
+                booking_devices::returned_at.eq(Some(at)),
+                booking_devices::reported_missing.eq(false),
+                booking_devices::note.eq(&req.note),
+            ))
+            .execute(conn)?;
+    }
     detail_of(conn, rules, b)
 }
 

@@ -286,6 +286,7 @@ pub fn register(
             version: 1,
             created_at: at,
             updated_at: at,
+            accessories_back: None,
         });
     }
     let events: Vec<DeviceEventRow> = rows
@@ -536,7 +537,14 @@ pub fn edit(
 ) -> AppResult<DeviceRow> {
     caller.require(Perm::RegisterDevices)?;
     patch.validate()?;
+    if patch.in_pool.is_some() {
+        // The pool flag is a commitment: serialise with loans and bookings first.
+        crate::domain::commitments::lock_pool(conn)?;
+    }
     let mut d = lock(conn, caller, id)?;
+    if let Some(v) = patch.in_pool {
+        crate::domain::commitments::check_pool_change(conn, &d, v)?;
+    }
     let mut changes = serde_json::Map::new();
     let mut set = |name: &str, old: Value, new: Value| {
         if old != new {

@@ -34,6 +34,7 @@ use crate::domain::borrowers::office_visible;
 use crate::domain::devices::transition;
 use crate::domain::lifecycle::{Action, Status};
 use crate::domain::programmes;
+use crate::domain::{commitments, device_ref};
 use crate::error::{AppError, AppResult, FieldError};
 
 crate::text_enum!(
@@ -125,9 +126,10 @@ pub struct NewLoan {
     /// A borrower of the caller's office.
     pub borrower_id: uuid::Uuid,
     pub programme_id: uuid::Uuid,
-    /// One to three `ready` devices (e.g. a laptop and a 4G hotspot).
+    /// One to three `ready` devices (e.g. a laptop and a 4G hotspot), each by id, scanned asset
+    /// tag or label URL. Pool devices are for bookings only and are refused.
     #[validate(length(min = 1, max = 3, message = "must list 1 to 3 devices"))]
-    pub device_ids: Vec<uuid::Uuid>,
+    pub device_ids: Vec<String>,
     pub start_date: NaiveDate,
     /// Defaults to the programme's end date; may be earlier, never later.
     pub end_date: Option<NaiveDate>,
@@ -180,12 +182,24 @@ pub struct ExtendLoan {
 #[derive(Debug, Clone, Deserialize, serde::Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnedDevice {
-    pub device_id: uuid::Uuid,
+    /// The device's id, scanned asset tag or label URL.
+    #[validate(length(min = 1, max = 300, message = "is required"))]
+    pub device_id: String,
     #[validate(length(min = 1, max = 500, message = "is required (1 to 500 characters)"))]
     pub condition: String,
+    /// True when the device came back damaged: it goes to repair (`in_repair`).
+    #[serde(default)]
+    pub damaged: bool,
+    /// Accessories that came back, recorded on the device. On a loan of one device, an
+    /// accessory listed on the loan that is not among them counts as missing.
     #[serde(default)]
     #[validate(length(max = 20))]
     pub accessories_back: Vec<String>,
+    /// Accessories that did not come back with this device. Any missing accessory sends the
+    /// device to repair (`in_repair`) for inspection.
+    #[serde(default)]
+    #[validate(length(max = 20))]
+    pub missing_accessories: Vec<String>,
 }
 
 /// Devices brought back.
@@ -414,12 +428,18 @@ pub fn create(conn: &mut DbConn, caller: &Caller, n: NewLoan) -> AppResult<LoanD
         ));
     }
     let mut seen = std::collections::HashSet::new();
-    for (i, d) in n.device_ids.iter().enumerate() {
-        if !seen.insert(*d) {
-            errors.push(FieldError::new(
+    let mut ids: Vec<String> = Vec::new();
+    for (i, input) in n.device_ids.iter().enumerate() {
+        match device_ref::device_id(conn, input)? {
+            None => errors.push(FieldError::new(
+                format!("device_ids[{i}]"),
+                "no device has this id or asset tag",
+            )),
+            Some(id) if !seen.insert(id.clone()) => errors.push(FieldError::new(
                 format!("device_ids[{i}]"),
                 "this device is listed twice",
-            ));
+            )),
+            Some(id) => ids.push(id),
         }
     }
     let borrower: Option<BorrowerRow> = borrowers::table
@@ -477,19 +497,6 @@ pub fn create(conn: &mut DbConn, caller: &Caller, n: NewLoan) -> AppResult<LoanD
         }
         None => n.start_date,
     };
-    let ids: Vec<String> = n.device_ids.iter().map(|u| u.to_string()).collect();
-    let found: Vec<DeviceRow> = devices::table
-        .filter(devices::id.eq_any(&ids))
-        .select(DeviceRow::as_select())
-        .load(conn)?;
-    for (i, id) in ids.iter().enumerate() {
-        if !found.iter().any(|d| &d.id == id) {
-            errors.push(FieldError::new(
-                format!("device_ids[{i}]"),
-                "no device has this id",
-            ));
-        }
-    }
     if !errors.is_empty() {
         errors.sort_by(|a, b| a.field.cmp(&b.field));
         return Err(AppError::invalid_fields(errors));
@@ -499,6 +506,11 @@ pub fn create(conn: &mut DbConn, caller: &Caller, n: NewLoan) -> AppResult<LoanD
             "borrower or programme missing after checks",
         ));
     };
+    // The allocation rule: serialise with every other commitment, lock the devices in id
+    // order, and refuse pool devices and devices a booking or another loan holds.
+    commitments::lock_pool(conn)?;
+    let found = commitments::lock_devices(conn, &ids)?;
+    commitments::check_loan(conn, &found, n.start_date.min(today()))?;
     if let Some(d) = found.iter().find(|d| d.status != Status::Ready) {
         return Err(AppError::conflict_with(
             format!(
@@ -573,6 +585,7 @@ pub fn create(conn: &mut DbConn, caller: &Caller, n: NewLoan) -> AppResult<LoanD
 /// Records the signatures and hands the devices over, in one transaction: each device goes
 /// `ready → on_loan` (with its history event) and is held by the welfare office.
 pub fn sign(conn: &mut DbConn, caller: &Caller, id: &str, s: SignLoan) -> AppResult<LoanDetail> {
+    commitments::lock_pool(conn)?;
     let mut loan = lock(conn, caller, id)?;
     if loan.status != LoanStatus::Draft {
         return Err(state_conflict(&loan, "signing"));
@@ -616,6 +629,9 @@ pub fn sign(conn: &mut DbConn, caller: &Caller, id: &str, s: SignLoan) -> AppRes
         .load(conn)?;
     // Locks in a fixed order, so two signings never wait on each other in a circle.
     lds.sort_by(|a, b| a.device_id.cmp(&b.device_id));
+    let ids: Vec<String> = lds.iter().map(|ld| ld.device_id.clone()).collect();
+    let locked = commitments::lock_devices(conn, &ids)?;
+    commitments::check_loan(conn, &locked, loan.start_date.min(today()))?;
     let at = now();
     for ld in &lds {
         let mut d = lock_device(conn, &ld.device_id)?;
@@ -948,23 +964,73 @@ pub fn return_devices(
     if returned_on > today() {
         return Err(AppError::invalid("returned_on", "lies in the future"));
     }
-    let mut items = r.devices;
-    items.sort_by_key(|i| i.device_id.to_string());
+    let mut items: Vec<(String, ReturnedDevice)> = Vec::new();
+    for (i, item) in r.devices.into_iter().enumerate() {
+        let field = format!("devices[{i}].device_id");
+        let Some(device_id) = device_ref::device_id(conn, &item.device_id)? else {
+            return Err(AppError::invalid(
+                field,
+                "no device has this id or asset tag",
+            ));
+        };
+        if items.iter().any(|(d, _)| d == &device_id) {
+            return Err(AppError::invalid(field, "this device is listed twice"));
+        }
+        let ld = loan_device(conn, &loan, &device_id, &field)?;
+        items.push((ld.id, item));
+    }
+    // Device rows are locked in id order (the allocation rule).
+    let mut items: Vec<(LoanDeviceRow, ReturnedDevice)> = items
+        .into_iter()
+        .map(|(ld_id, item)| {
+            loan_devices::table
+                .find(ld_id)
+                .select(LoanDeviceRow::as_select())
+                .first(conn)
+                .map(|ld| (ld, item))
+        })
+        .collect::<Result<_, _>>()?;
+    items.sort_by(|a, b| a.0.device_id.cmp(&b.0.device_id));
+    // The loan's accessories belong to its device when it has only one; with several devices,
+    // what is missing is said per device.
+    let loan_device_count: i64 = loan_devices::table
+        .filter(loan_devices::loan_id.eq(&loan.id))
+        .count()
+        .get_result(conn)?;
+    let on_loan = if loan_device_count == 1 {
+        parse_list(&loan.accessories)
+    } else {
+        Vec::new()
+    };
     let at = now();
-    for (i, item) in items.iter().enumerate() {
-        let device_id = item.device_id.to_string();
-        let ld = loan_device(conn, &loan, &device_id, &format!("devices[{i}].device_id"))?;
-        let mut d = lock_device(conn, &device_id)?;
+    for (ld, item) in &items {
+        let mut d = lock_device(conn, &ld.device_id)?;
         if ld.status != LoanDeviceStatus::OnLoan {
-            return Err(device_not_out(&ld, &d));
+            return Err(device_not_out(ld, &d));
         }
         let back = clean_list(&item.accessories_back);
-        transition(
+        let mut missing = commitments::accessories_without(&on_loan, &back);
+        for m in clean_list(&item.missing_accessories) {
+            if !missing.iter().any(|x| x.eq_ignore_ascii_case(&m)) {
+                missing.push(m);
+            }
+        }
+        let mut problems = Vec::new();
+        if item.damaged {
+            problems.push(format!("returned damaged: {}", item.condition.trim()));
+        }
+        if !missing.is_empty() {
+            problems.push(format!("accessories missing: {}", missing.join(", ")));
+        }
+        commitments::check_in(
             conn,
             caller,
             &mut d,
-            Action::CheckIn,
-            json!({ "loan_id": loan.id, "loan_number": loan.number, "condition": item.condition, "accessories_back": back }),
+            json!({ "loan_id": loan.id, "loan_number": loan.number, "condition": item.condition, "accessories_back": back, "damaged": item.damaged }),
+            &commitments::ReturnFindings {
+                problems,
+                accessories_back: Some(back.join(", ")),
+            },
         )?;
         diesel::update(loan_devices::table.find(&ld.id))
             .set((

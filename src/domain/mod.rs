@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod availability;
 pub mod bookings;
 pub mod borrowers;
+pub mod commitments;
 pub mod device_ref;
 pub mod devices;
 pub mod donations;

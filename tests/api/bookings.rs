@@ -10,13 +10,13 @@ use crate::dual_test;
 use crate::helpers::{pdf_text, spawn_app, spawn_second, today, Backend, TestApp};
 
 /// The Monday of next week (1 to 7 days from today).
-fn next_monday() -> NaiveDate {
+pub(crate) fn next_monday() -> NaiveDate {
     let t = today();
     t + Duration::days(7 - t.weekday().num_days_from_monday() as i64)
 }
 
 /// The Monday `weeks` weeks after next Monday.
-fn monday_in(weeks: i64) -> NaiveDate {
+pub(crate) fn monday_in(weeks: i64) -> NaiveDate {
     next_monday() + Duration::weeks(weeks)
 }
 
@@ -25,7 +25,7 @@ fn tags_of(devices: &[(String, String)]) -> Vec<String> {
 }
 
 /// Registers `n` pool devices of `kind` and makes them ready: (id, asset tag).
-async fn pool_devices(
+pub(crate) async fn pool_devices(
     app: &TestApp,
     kind: &str,
     subtype: Option<&str>,
@@ -68,7 +68,7 @@ fn booking_body(org: Option<&str>, pickup: NaiveDate, ret: NaiveDate, lines: Val
     })
 }
 
-async fn book(
+pub(crate) async fn book(
     app: &TestApp,
     token: &str,
     org: Option<&str>,
@@ -84,7 +84,7 @@ async fn book(
     r.body["id"].as_str().expect("id").to_string()
 }
 
-async fn free_on(app: &TestApp, kind: &str, day: NaiveDate) -> i64 {
+pub(crate) async fn free_on(app: &TestApp, kind: &str, day: NaiveDate) -> i64 {
     let r = app
         .get(
             &format!("/availability?kind={kind}&from={day}&to={day}"),
@@ -95,7 +95,7 @@ async fn free_on(app: &TestApp, kind: &str, day: NaiveDate) -> i64 {
     r.body["days"][0]["free"].as_i64().expect("free")
 }
 
-fn device_status(app: &TestApp, id: &str) -> String {
+pub(crate) fn device_status(app: &TestApp, id: &str) -> String {
     use digilend::db::schema::devices;
     let mut conn = app.db.conn().expect("conn");
     devices::table
@@ -283,9 +283,10 @@ async fn a_school_books_tablets_and_robots_from_request_to_return(b: Backend) {
         .expect("dev")
         .clone();
     assert_eq!(returned_one["return_condition"], "damaged");
+    // Damaged and without its charger: to the repair queue, not waiting to be made ready.
     assert_eq!(
         device_status(&app, returned_one["device_id"].as_str().expect("id")),
-        "returned"
+        "in_repair"
     );
     // Returned devices wait for their reset: not plannable; the missing one is still out.
     let tablets_back = back.body["devices"]

@@ -4,6 +4,7 @@ mod helpers;
 
 mod access;
 mod admin;
+mod allocation;
 mod bookings;
 mod documents;
 mod foundation;
