@@ -706,6 +706,45 @@ pub fn transition(
     )
 }
 
+/// Whether the caller's role may perform `action` through the action endpoint: refurbishers
+/// only the workshop's steps.
+fn role_may(caller: &Caller, action: Action) -> bool {
+    caller.can(Perm::ActOnDevices)
+        && (caller.role != Role::Refurbisher
+            || matches!(
+                action,
+                Action::Wipe
+                    | Action::Refurbish
+                    | Action::Release
+                    | Action::SendToRepair
+                    | Action::Retire
+            ))
+}
+
+/// The actions `caller` can take on `d` through the action endpoint now: allowed from its
+/// status by the table, not performed through loans or bookings, allowed to the caller's role,
+/// and not the no-wipe shortcut for a device that stores data. (Actions that still wait for a
+/// record, such as `wipe` before the wipe records are in, stay listed as the next steps.)
+pub fn available_actions(
+    conn: &mut DbConn,
+    caller: &Caller,
+    d: &DeviceRow,
+) -> AppResult<Vec<Action>> {
+    if matches!(d.status, Status::OnLoan | Status::BookedOut) {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for action in lifecycle::allowed_actions(d.status) {
+        if !action.is_internal()
+            && role_may(caller, action)
+            && !crate::domain::guards::skips_a_needed_wipe(conn, d, action)?
+        {
+            out.push(action);
+        }
+    }
+    Ok(out)
+}
+
 /// A generic lifecycle action from the action endpoint.
 pub fn act(
     conn: &mut DbConn,
@@ -733,18 +772,10 @@ pub fn act(
             json!({ "current_status": d.status, "allowed_actions": lifecycle::allowed_actions(d.status) }),
         ));
     }
-    if caller.role == Role::Refurbisher
-        && !matches!(
-            action,
-            Action::Wipe
-                | Action::Refurbish
-                | Action::Release
-                | Action::SendToRepair
-                | Action::Retire
-        )
-    {
+    if !role_may(caller, action) {
         return Err(AppError::Forbidden(format!(
-            "A refurbisher may not perform {action}."
+            "A {} may not perform {action}.",
+            caller.role
         )));
     }
     transition(conn, caller, &mut d, action, json!({ "note": note }))?;

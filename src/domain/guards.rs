@@ -73,6 +73,14 @@ fn refuse(d: &DeviceRow, action: Action, reasons: Vec<String>) -> AppError {
     )
 }
 
+/// Whether `action` would take `d` past the wipe although it stores data: refurbishing
+/// straight from received or returned is only for devices without storage.
+pub fn skips_a_needed_wipe(conn: &mut DbConn, d: &DeviceRow, action: Action) -> AppResult<bool> {
+    Ok(action == Action::Refurbish
+        && matches!(d.status, Status::Received | Status::Returned)
+        && device_has_storage(conn, d)?)
+}
+
 /// Every drive (or the built-in storage) carries a passed wipe newer than the last hand-back.
 fn require_clean_storage(conn: &mut DbConn, d: &DeviceRow, action: Action) -> AppResult<()> {
     let since = last_handback(conn, &d.id)?;
@@ -89,10 +97,7 @@ pub fn check(conn: &mut DbConn, d: &DeviceRow, action: Action, _to: Status) -> A
     match action {
         Action::Wipe => require_clean_storage(conn, d, action),
         Action::Refurbish => {
-            // Straight from received or returned only without storage.
-            if matches!(d.status, Status::Received | Status::Returned)
-                && device_has_storage(conn, d)?
-            {
+            if skips_a_needed_wipe(conn, d, action)? {
                 return Err(refuse(
                     d,
                     action,
