@@ -383,10 +383,12 @@ pub enum Lookup<'a> {
 pub fn lock(conn: &mut DbConn, caller: &Caller, id_or_tag: &str) -> AppResult<DeviceRow> {
     let scope = scope_of(caller)?;
     let id = resolve(conn, id_or_tag)?;
-    let row: DeviceRow =
-        crate::locked_first!(conn, devices::table.find(&id).select(DeviceRow::as_select()))
-            .optional()?
-            .ok_or_else(not_found)?;
+    let row: DeviceRow = crate::locked_first!(
+        conn,
+        devices::table.find(&id).select(DeviceRow::as_select())
+    )
+    .optional()?
+    .ok_or_else(not_found)?;
     if visible(&scope, &row) {
         Ok(row)
     } else {

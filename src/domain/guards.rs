@@ -106,8 +106,12 @@ pub fn check(conn: &mut DbConn, d: &DeviceRow, action: Action, _to: Status) -> A
             }
             // A passing refurbishment recorded after the device was last wiped, sent to repair
             // or handed back.
-            let after = last_event(conn, &d.id, &["wipe", "send_to_repair", "check_in", "found"])?
-                .map(|(_, at)| at);
+            let after = last_event(
+                conn,
+                &d.id,
+                &["wipe", "send_to_repair", "check_in", "found"],
+            )?
+            .map(|(_, at)| at);
             let latest = refurbishments_of(conn, &d.id)?
                 .into_iter()
                 .rfind(|r| after.is_none_or(|a| r.created_at > a));

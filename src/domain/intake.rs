@@ -37,13 +37,30 @@ pub const MAX_DEVICES_PER_REQUEST: usize = 1000;
 pub const COLUMNS: &[(&str, &[&str])] = &[
     (
         "kind",
-        &["kind", "type", "device_type", "soort", "toestel", "type_toestel", "toesteltype"],
+        &[
+            "kind",
+            "type",
+            "device_type",
+            "soort",
+            "toestel",
+            "type_toestel",
+            "toesteltype",
+        ],
     ),
-    ("brand", &["brand", "make", "manufacturer", "merk", "fabrikant"]),
+    (
+        "brand",
+        &["brand", "make", "manufacturer", "merk", "fabrikant"],
+    ),
     ("model", &["model", "modelnaam"]),
     (
         "serial_number",
-        &["serial_number", "serial", "sn", "serienummer", "serie_nummer"],
+        &[
+            "serial_number",
+            "serial",
+            "sn",
+            "serienummer",
+            "serie_nummer",
+        ],
     ),
     ("subtype", &["subtype", "subsoort"]),
     ("cpu", &["cpu", "processor"]),
@@ -99,11 +116,26 @@ pub const COLUMNS: &[(&str, &[&str])] = &[
     ("accessories", &["accessories", "toebehoren", "accessoires"]),
     (
         "notes",
-        &["notes", "note", "remarks", "opmerking", "opmerkingen", "notities"],
+        &[
+            "notes",
+            "note",
+            "remarks",
+            "opmerking",
+            "opmerkingen",
+            "notities",
+        ],
     ),
     (
         "shelf_location",
-        &["shelf_location", "location", "shelf", "locatie", "plaats", "rek", "schap"],
+        &[
+            "shelf_location",
+            "location",
+            "shelf",
+            "locatie",
+            "plaats",
+            "rek",
+            "schap",
+        ],
     ),
 ];
 

@@ -60,7 +60,11 @@ use Status::*;
 pub const TRANSITIONS: &[(Action, &[Status], Status)] = &[
     (Wipe, &[Received, Returned, InRepair], Wiped),
     // From received or returned only for devices without storage (checked by the guard).
-    (Refurbish, &[Wiped, InRepair, Received, Returned], Refurbished),
+    (
+        Refurbish,
+        &[Wiped, InRepair, Received, Returned],
+        Refurbished,
+    ),
     (Release, &[Refurbished, Returned], Ready),
     (Lend, &[Ready], OnLoan),
     (BookOut, &[Ready], BookedOut),

@@ -189,7 +189,15 @@ pub enum BatteryCheck {
 pub const CHECKS_BY_KIND: &[(dev::DeviceKind, &[&str], BatteryCheck)] = &[
     (
         dev::DeviceKind::Laptop,
-        &["boots", "screen", "keyboard", "touchpad", "ports", "wifi", "charger_present"],
+        &[
+            "boots",
+            "screen",
+            "keyboard",
+            "touchpad",
+            "ports",
+            "wifi",
+            "charger_present",
+        ],
         BatteryCheck::Required,
     ),
     (
@@ -212,7 +220,11 @@ pub const CHECKS_BY_KIND: &[(dev::DeviceKind, &[&str], BatteryCheck)] = &[
         &["boots", "charger_present"],
         BatteryCheck::NotAsked,
     ),
-    (dev::DeviceKind::Peripheral, &["works"], BatteryCheck::NotAsked),
+    (
+        dev::DeviceKind::Peripheral,
+        &["works"],
+        BatteryCheck::NotAsked,
+    ),
 ];
 
 /// The checks and battery rule for `kind`, from [`CHECKS_BY_KIND`].
@@ -244,12 +256,11 @@ fn refurbishment_errors(kind: dev::DeviceKind, r: &NewRefurbishment) -> Vec<Fiel
             ));
         }
     }
-    match (battery, r.battery_health_pct) {
-        (BatteryCheck::Required, None) => errors.push(FieldError::new(
+    if battery == BatteryCheck::Required && r.battery_health_pct.is_none() {
+        errors.push(FieldError::new(
             "battery_health_pct",
             format!("is required for a {kind} (full-charge ÷ design capacity, in percent)"),
-        )),
-        _ => {}
+        ));
     }
     errors
 }
@@ -1210,7 +1221,10 @@ fn batch_failure(field: &str, total: usize, failures: Vec<(usize, String, AppErr
         errors: failures
             .iter()
             .map(|(i, device, e)| {
-                FieldError::new(format!("{field}[{i}]"), format!("{device}: {}", failure_text(e)))
+                FieldError::new(
+                    format!("{field}[{i}]"),
+                    format!("{device}: {}", failure_text(e)),
+                )
             })
             .collect(),
     }

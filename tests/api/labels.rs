@@ -885,9 +885,13 @@ async fn the_scan_landing_offers_only_real_actions_and_lets_sold_devices_go(b: B
     let ready_tag = laptops[0]["asset_tag"].as_str().expect("tag").to_string();
     let received_tag = laptops[1]["asset_tag"].as_str().expect("tag").to_string();
     for d in [&ready_tag, &received_tag, &headphones] {
-        app.post(&format!("/devices/{d}/assign"), &admin, json!({ "workshop_id": workshop }))
-            .await
-            .assert_status(200);
+        app.post(
+            &format!("/devices/{d}/assign"),
+            &admin,
+            json!({ "workshop_id": workshop }),
+        )
+        .await
+        .assert_status(200);
     }
     crate::refurbishment::make_ready(&app, &admin, &ready).await;
     let offered = |tag: String, token: String| {
@@ -908,7 +912,10 @@ async fn the_scan_landing_offers_only_real_actions_and_lets_sold_devices_go(b: B
         json!(["send_to_repair", "retire"])
     );
     // A coordinator reads devices but acts on none.
-    assert_eq!(offered(ready_tag.clone(), coordinator.clone()).await, json!([]));
+    assert_eq!(
+        offered(ready_tag.clone(), coordinator.clone()).await,
+        json!([])
+    );
     // Received: a laptop is wiped first; headphones (no storage) go straight to the check.
     assert_eq!(
         offered(received_tag.clone(), tech.clone()).await,
@@ -920,7 +927,11 @@ async fn the_scan_landing_offers_only_real_actions_and_lets_sold_devices_go(b: B
     );
     // Every action offered is accepted by the action endpoint.
     let r = app
-        .post(&format!("/devices/{ready_tag}/actions/mark_lost"), &staff, json!({}))
+        .post(
+            &format!("/devices/{ready_tag}/actions/mark_lost"),
+            &staff,
+            json!({}),
+        )
         .await;
     r.assert_status(200);
 
@@ -948,7 +959,13 @@ async fn the_scan_landing_offers_only_real_actions_and_lets_sold_devices_go(b: B
     assert!(html.contains("Former owner") && html.contains("no need to return it"));
     assert!(!html.contains("Please return") && !html.contains("Breng dit toestel terug"));
     // A device not sold still asks to be brought back.
-    let r = get_with(&app, &format!("/d/{received_tag}"), None, "application/json").await;
+    let r = get_with(
+        &app,
+        &format!("/d/{received_tag}"),
+        None,
+        "application/json",
+    )
+    .await;
     assert!(r.body.get("sold").is_none());
     assert!(r.body["return_instructions"]["en"]
         .as_str()

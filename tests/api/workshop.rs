@@ -102,10 +102,16 @@ async fn impossible_wipe_times_are_refused(b: Backend) {
     let now = Utc::now();
     let cases = [
         // In the future.
-        (at(now + Duration::hours(2), now + Duration::hours(3)), vec!["started_at", "ended_at"]),
+        (
+            at(now + Duration::hours(2), now + Duration::hours(3)),
+            vec!["started_at", "ended_at"],
+        ),
         (at(now, now + Duration::minutes(30)), vec!["ended_at"]),
         // Three days before the device was registered.
-        (at(now - Duration::days(3), now - Duration::days(3)), vec!["started_at"]),
+        (
+            at(now - Duration::days(3), now - Duration::days(3)),
+            vec!["started_at"],
+        ),
         // Ending before it starts.
         (at(now, now - Duration::minutes(1)), vec!["ended_at"]),
     ];
@@ -180,7 +186,11 @@ async fn devices_without_storage_reach_ready_without_a_wipe(b: Backend) {
         .assert_status(201);
         let r = act(&app, &t, id, "refurbish").await;
         r.assert_problem(409);
-        assert!(r.body["reasons"].to_string().contains("wipe it first"), "{}", r.body);
+        assert!(
+            r.body["reasons"].to_string().contains("wipe it first"),
+            "{}",
+            r.body
+        );
     }
     // A laptop's refurbishment asks for its keyboard and battery; a failed check is no pass.
     let mut body = refurbishment_body(true, "B");
@@ -269,7 +279,10 @@ async fn lending_staff_reset_pool_devices_back_from_a_booking_in_one_request(b: 
         .await;
     r.assert_problem(422);
     assert_eq!(r.error_fields(), vec!["asset_tags[1]", "asset_tags[2]"]);
-    assert!(r.body["errors"][1]["message"].as_str().expect("m").contains("ready"));
+    assert!(r.body["errors"][1]["message"]
+        .as_str()
+        .expect("m")
+        .contains("ready"));
     let r = app
         .post("/pool/resets", &staff, json!({ "asset_tags": [spare_tag] }))
         .await;
@@ -308,7 +321,12 @@ async fn lending_staff_reset_pool_devices_back_from_a_booking_in_one_request(b: 
         .all(|d| d["status"] == "ready"));
     for (id, tag) in &pool {
         let wipes = app.get(&format!("/devices/{id}/wipes"), &admin).await.body;
-        let last = wipes.as_array().expect("w").last().cloned().expect("a wipe");
+        let last = wipes
+            .as_array()
+            .expect("w")
+            .last()
+            .cloned()
+            .expect("a wipe");
         let is_headphones = tag == &pool[3].1;
         if is_headphones {
             // No storage: released without a wipe of its own.
@@ -318,13 +336,22 @@ async fn lending_staff_reset_pool_devices_back_from_a_booking_in_one_request(b: 
             assert_eq!(last["category"], "purge");
             assert_eq!(last["tool"], "Android factory reset");
         }
-        let history = app.get(&format!("/devices/{id}/history"), &admin).await.body;
+        let history = app
+            .get(&format!("/devices/{id}/history"), &admin)
+            .await
+            .body;
         let last_event = history.as_array().expect("h").last().cloned().expect("e");
         assert_eq!(last_event["action"], "release");
     }
     // The laptop's one drive was named in its reset.
-    let drives = app.get(&format!("/devices/{}/drives", pool[2].0), &admin).await.body;
-    let wipes = app.get(&format!("/devices/{}/wipes", pool[2].0), &admin).await.body;
+    let drives = app
+        .get(&format!("/devices/{}/drives", pool[2].0), &admin)
+        .await
+        .body;
+    let wipes = app
+        .get(&format!("/devices/{}/wipes", pool[2].0), &admin)
+        .await
+        .body;
     assert_eq!(
         wipes.as_array().expect("w").last().expect("w")["drive_id"],
         drives[0]["id"]
@@ -339,9 +366,13 @@ async fn one_wipe_or_refurbishment_for_many_scanned_devices(b: Backend) {
     let mut lap = Vec::new();
     for _ in 0..3 {
         let (id, tag) = register(&app, laptop(json!([{ "type": "ssd", "size_gb": 256 }]))).await;
-        app.post(&format!("/devices/{id}/assign"), &admin, json!({ "workshop_id": workshop }))
-            .await
-            .assert_status(200);
+        app.post(
+            &format!("/devices/{id}/assign"),
+            &admin,
+            json!({ "workshop_id": workshop }),
+        )
+        .await
+        .assert_status(200);
         lap.push((id, tag));
     }
     let (desk, desk_tag) = register(
@@ -350,9 +381,13 @@ async fn one_wipe_or_refurbishment_for_many_scanned_devices(b: Backend) {
             { "type": "hdd", "size_gb": 500 }, { "type": "ssd", "size_gb": 256 } ] } }),
     )
     .await;
-    app.post(&format!("/devices/{desk}/assign"), &admin, json!({ "workshop_id": workshop }))
-        .await
-        .assert_status(200);
+    app.post(
+        &format!("/devices/{desk}/assign"),
+        &admin,
+        json!({ "workshop_id": workshop }),
+    )
+    .await
+    .assert_status(200);
     let mut wipe = wipe_body(None, "passed");
     wipe.as_object_mut().map(|o| o.remove("drive_type"));
     // A single-drive laptop: the drive need not be looked up.
@@ -360,11 +395,15 @@ async fn one_wipe_or_refurbishment_for_many_scanned_devices(b: Backend) {
         .post(&format!("/devices/{}/wipes", lap[0].1), &tech, wipe.clone())
         .await;
     r.assert_status(201);
-    let drives = app.get(&format!("/devices/{}/drives", lap[0].0), &tech).await;
+    let drives = app
+        .get(&format!("/devices/{}/drives", lap[0].0), &tech)
+        .await;
     assert_eq!(r.body["drive_id"], drives.body[0]["id"]);
     assert_eq!(r.body["drive_type"], "ssd");
     // Two drives: say which.
-    let r = app.post(&format!("/devices/{desk}/wipes"), &tech, wipe.clone()).await;
+    let r = app
+        .post(&format!("/devices/{desk}/wipes"), &tech, wipe.clone())
+        .await;
     r.assert_problem(422);
     assert_eq!(r.error_fields(), vec!["drive_id"]);
 
@@ -384,7 +423,10 @@ async fn one_wipe_or_refurbishment_for_many_scanned_devices(b: Backend) {
         r.error_fields(),
         vec!["devices[1]", "devices[2]", "devices[4]"]
     );
-    assert!(r.body["errors"][1]["message"].as_str().expect("m").contains("drive_id"));
+    assert!(r.body["errors"][1]["message"]
+        .as_str()
+        .expect("m")
+        .contains("drive_id"));
     assert_eq!(app.row_counts(), before);
     // All good: one record each, by tag or id.
     let r = app
@@ -445,9 +487,15 @@ async fn look_ups_and_actions_accept_the_asset_tag(b: Backend) {
     r.assert_status(200);
     assert_eq!(r.body["id"], json!(id));
     // Outside the refurbisher's scope until assigned, by tag as by id.
-    app.get(&format!("/devices/{tag}"), &tech).await.assert_problem(404);
+    app.get(&format!("/devices/{tag}"), &tech)
+        .await
+        .assert_problem(404);
     let r = app
-        .post(&format!("/devices/{tag}/assign"), &admin, json!({ "workshop_id": workshop }))
+        .post(
+            &format!("/devices/{tag}/assign"),
+            &admin,
+            json!({ "workshop_id": workshop }),
+        )
         .await;
     r.assert_status(200);
     assert_eq!(r.body["workshop_id"], json!(workshop));
@@ -457,20 +505,31 @@ async fn look_ups_and_actions_accept_the_asset_tag(b: Backend) {
     pass_wipes(&app, &tech, &tag).await;
     let r = app.get(&format!("/devices/{lower}/wipes"), &tech).await;
     assert_eq!(r.body[0]["device_id"], json!(id));
-    app.post(&format!("/devices/{tag}/refurbishments"), &tech, refurbishment_body(true, "A"))
-        .await
-        .assert_status(201);
-    let r = app.get(&format!("/devices/{tag}/refurbishments"), &tech).await;
+    app.post(
+        &format!("/devices/{tag}/refurbishments"),
+        &tech,
+        refurbishment_body(true, "A"),
+    )
+    .await
+    .assert_status(201);
+    let r = app
+        .get(&format!("/devices/{tag}/refurbishments"), &tech)
+        .await;
     assert_eq!(r.body[0]["device_id"], json!(id));
     let r = act(&app, &tech, &lower, "wipe").await;
     r.assert_status(200);
     assert_eq!(r.body["status"], "wiped");
     let r = app
-        .patch(&format!("/devices/{tag}"), &admin, json!({ "shelf_location": "Rek B" }))
+        .patch(
+            &format!("/devices/{tag}"),
+            &admin,
+            json!({ "shelf_location": "Rek B" }),
+        )
         .await;
     r.assert_status(200);
     let r = app.get(&format!("/devices/{tag}/history"), &admin).await;
-    let actions: Vec<&str> = r.body
+    let actions: Vec<&str> = r
+        .body
         .as_array()
         .expect("h")
         .iter()
@@ -480,8 +539,14 @@ async fn look_ups_and_actions_accept_the_asset_tag(b: Backend) {
     assert_eq!(actions.last(), Some(&"edited"));
     assert!(actions.contains(&"wipe"));
     // An unknown tag is a 404 everywhere.
-    app.get("/devices/GNT-999999", &admin).await.assert_problem(404);
-    app.get("/devices/GNT-999999/history", &admin).await.assert_problem(404);
-    act(&app, &admin, "GNT-999999", "retire").await.assert_problem(404);
+    app.get("/devices/GNT-999999", &admin)
+        .await
+        .assert_problem(404);
+    app.get("/devices/GNT-999999/history", &admin)
+        .await
+        .assert_problem(404);
+    act(&app, &admin, "GNT-999999", "retire")
+        .await
+        .assert_problem(404);
 }
 dual_test!(look_ups_and_actions_accept_the_asset_tag);
