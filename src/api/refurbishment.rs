@@ -458,6 +458,16 @@ pub async fn reset_pool_devices(
     }))
 }
 
+/// The checks a refurbishment must give, per kind of device (and whether the battery's health
+/// is required).
+#[utoipa::path(tag = "refurbishment",
+    responses((status = 200, body = [refurb::KindChecks]), (status = 401, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/workshop/checks")]
+pub async fn checks_by_kind(_caller: Caller) -> HttpResponse {
+    HttpResponse::Ok().json(refurb::checks_table())
+}
+
 /// Gathers (and on first request issues) a donation's certificate for either format.
 async fn certificate_data(
     caller: Caller,
@@ -537,5 +547,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(work_queue)
         .service(record_wipes)
         .service(record_refurbishments)
-        .service(reset_pool_devices);
+        .service(reset_pool_devices)
+        .service(checks_by_kind);
 }

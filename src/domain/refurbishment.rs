@@ -227,6 +227,27 @@ pub const CHECKS_BY_KIND: &[(dev::DeviceKind, &[&str], BatteryCheck)] = &[
     ),
 ];
 
+/// What a refurbishment of one kind must give, as the API shows it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct KindChecks {
+    pub kind: dev::DeviceKind,
+    /// The checks required in `checks`.
+    pub checks: Vec<String>,
+    pub battery: BatteryCheck,
+}
+
+/// [`CHECKS_BY_KIND`] for the API.
+pub fn checks_table() -> Vec<KindChecks> {
+    CHECKS_BY_KIND
+        .iter()
+        .map(|(kind, checks, battery)| KindChecks {
+            kind: *kind,
+            checks: checks.iter().map(|c| c.to_string()).collect(),
+            battery: *battery,
+        })
+        .collect()
+}
+
 /// The checks and battery rule for `kind`, from [`CHECKS_BY_KIND`].
 pub fn checks_for(kind: dev::DeviceKind) -> (&'static [&'static str], BatteryCheck) {
     CHECKS_BY_KIND

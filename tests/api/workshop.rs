@@ -136,6 +136,22 @@ dual_test!(impossible_wipe_times_are_refused);
 async fn devices_without_storage_reach_ready_without_a_wipe(b: Backend) {
     let app = spawn_app(b).await;
     let t = app.admin_token.clone();
+    // The table of what each kind is asked.
+    let table = app.get("/workshop/checks", &t).await;
+    table.assert_status(200);
+    let row = |kind: &str| {
+        table
+            .body
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["kind"] == kind)
+            .cloned()
+            .expect("kind")
+    };
+    assert_eq!(row("peripheral")["checks"], json!(["works"]));
+    assert_eq!(row("peripheral")["battery"], "not_asked");
+    assert_eq!(row("laptop")["battery"], "required");
     let (headphones, _) = register(
         &app,
         json!({ "kind": "peripheral", "subtype": "headphones", "brand": "JBL", "model": "Tune 510BT" }),
