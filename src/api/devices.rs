@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::api::accounts::{utc, uuid_of};
-use crate::api::{clamp_limit, decode_cursor, encode_cursor, parse_id, Page};
+use crate::api::{clamp_limit, decode_cursor, encode_cursor, Page};
 use crate::auth::{Caller, Perm};
 use crate::db::models::{DeviceEventRow, DeviceRow};
 use crate::domain::devices::{
@@ -198,8 +198,8 @@ enum LookupOwned {
     Serial(String),
 }
 
-/// One device by id.
-#[utoipa::path(tag = "inventory", params(("id" = uuid::Uuid, Path)),
+/// One device by id or asset tag (as scanned: the tag or the label's URL path).
+#[utoipa::path(tag = "inventory", params(("id" = String, Path, description = "The device's id or asset tag")),
     responses((status = 200, body = Device), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 #[get("/devices/{id}")]
@@ -209,7 +209,7 @@ pub async fn get_device(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(Perm::ReadDevices)?;
-    let id = parse_id(&id, "The device")?;
+    let id = id.into_inner();
     lookup(state, caller, LookupOwned::Id(id)).await
 }
 
@@ -242,7 +242,7 @@ pub async fn get_by_serial(
 }
 
 /// Edits a device's fields (never its status), recording the change in its history.
-#[utoipa::path(tag = "inventory", request_body = DevicePatch, params(("id" = uuid::Uuid, Path)),
+#[utoipa::path(tag = "inventory", request_body = DevicePatch, params(("id" = String, Path, description = "The device's id or asset tag")),
     responses((status = 200, body = Device), (status = 400, body = Problem), (status = 401, body = Problem),
               (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
@@ -254,7 +254,7 @@ pub async fn edit_device(
     body: web::Json<DevicePatch>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(Perm::RegisterDevices)?;
-    let id = parse_id(&id, "The device")?;
+    let id = id.into_inner();
     let patch = body.into_inner();
     let row = state
         .db
@@ -265,7 +265,7 @@ pub async fn edit_device(
 
 /// Performs a lifecycle action. 409 names the current status and the actions it allows.
 #[utoipa::path(tag = "inventory", request_body = ActionBody,
-    params(("id" = uuid::Uuid, Path), ("action" = Action, Path)),
+    params(("id" = String, Path, description = "The device's id or asset tag"), ("action" = Action, Path)),
     responses((status = 200, body = Device), (status = 400, body = Problem), (status = 401, body = Problem),
               (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("bearer" = [])))]
@@ -278,7 +278,6 @@ pub async fn device_action(
 ) -> Result<HttpResponse, AppError> {
     caller.require(Perm::ActOnDevices)?;
     let (id, action) = path.into_inner();
-    let id = parse_id(&id, "The device")?;
     let action: Action = action.parse().map_err(|_| {
         AppError::not_found(format!(
             "The action {action:?} (known: {})",
@@ -295,7 +294,7 @@ pub async fn device_action(
 }
 
 /// The complete history of a device, oldest first. Nothing in it is ever changed or removed.
-#[utoipa::path(tag = "inventory", params(("id" = uuid::Uuid, Path)),
+#[utoipa::path(tag = "inventory", params(("id" = String, Path, description = "The device's id or asset tag")),
     responses((status = 200, body = [DeviceEvent]), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 #[get("/devices/{id}/history")]
@@ -305,7 +304,7 @@ pub async fn device_history(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(Perm::ReadDevices)?;
-    let id = parse_id(&id, "The device")?;
+    let id = id.into_inner();
     let rows = state
         .db
         .read(move |conn| devices::history(conn, &caller, &id))

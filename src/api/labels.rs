@@ -9,7 +9,7 @@ use crate::api::parse_id;
 use crate::auth::{Caller, MaybeCaller, Perm};
 use crate::domain::devices::{self, DeviceFilter, DeviceKind, Lookup};
 use crate::domain::labels::{self as domain, Selection, MAX_LABELS};
-use crate::domain::lifecycle::{self, Action, Status};
+use crate::domain::lifecycle::{Action, Status};
 use crate::error::{AppError, FieldError, Problem};
 use crate::labels::{
     render_pdf, render_png, render_svg, LabelData, LabelError, LabelStock, StockKind,
@@ -407,8 +407,13 @@ pub struct ScanLanding {
     pub kind: DeviceKind,
     /// The kind in words (a peripheral's subtype).
     pub kind_label: String,
+    /// The owner, or for a sold device its former owner.
     pub owner: ScanOwner,
+    /// Where to bring it back; for a sold device, that it need not come back.
     pub return_instructions: ReturnInstructions,
+    /// Present (true) when the device was sold: it no longer belongs to the owner.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sold: bool,
     /// Staff only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device_id: Option<uuid::Uuid>,
@@ -421,7 +426,8 @@ pub struct ScanLanding {
     /// Staff only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
-    /// Staff only: what may be done next from this status.
+    /// Staff only: the actions the caller can really take now through
+    /// `POST /devices/{id}/actions/{action}` (its role, the device's status and records).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_actions: Option<Vec<Action>>,
 }
@@ -435,6 +441,16 @@ fn return_instructions(owner: &ScanOwner) -> ReturnInstructions {
         nl: format!("Gevonden? Breng dit toestel terug naar {to}. Dank u wel!"),
         fr: format!("Trouvé ? Merci de rapporter cet appareil à {to}."),
         en: format!("Found it? Please return this device to {to}. Thank you!"),
+    }
+}
+
+/// What a finder of a sold device reads: it is the buyer's now.
+fn sold_instructions(owner: &ScanOwner) -> ReturnInstructions {
+    let from = &owner.name;
+    ReturnInstructions {
+        nl: format!("Dit toestel werd verkocht en hoort niet langer bij {from}. U hoeft het niet terug te brengen."),
+        fr: format!("Cet appareil a été vendu et n'appartient plus à {from}. Il ne doit pas être rapporté."),
+        en: format!("This device was sold and no longer belongs to {from}. There is no need to return it."),
     }
 }
 
@@ -465,8 +481,23 @@ pub async fn scan_landing(
 ) -> Result<HttpResponse, AppError> {
     let json = wants_json(&req);
     let tag = tag.into_inner();
-    let found = state.db.read(move |conn| domain::scan(conn, &tag)).await?;
-    let Some(found) = found else {
+    let caller = caller.0;
+    let found = state
+        .db
+        .read(move |conn| {
+            let Some(found) = domain::scan(conn, &tag)? else {
+                return Ok(None);
+            };
+            let staff = match caller.as_ref() {
+                Some(c) if domain::staff_may_see(c, &found.device) => {
+                    Some(domain::staff_actions(conn, c, &found.device)?)
+                }
+                _ => None,
+            };
+            Ok(Some((found, staff)))
+        })
+        .await?;
+    let Some((found, staff_actions)) = found else {
         if json {
             return Err(AppError::not_found("The device"));
         }
@@ -476,25 +507,33 @@ pub async fn scan_landing(
         ));
     };
     let d = &found.device;
-    let staff = caller
-        .0
-        .as_ref()
-        .is_some_and(|c| domain::staff_may_see(c, d));
+    let staff = staff_actions.is_some();
+    let sold = d.status == Status::Sold;
     let owner = ScanOwner {
         name: found.owner.name.clone(),
-        address: found.owner.address.clone(),
+        // A sold device is no longer brought back there.
+        address: if sold {
+            None
+        } else {
+            found.owner.address.clone()
+        },
     };
     let landing = ScanLanding {
         asset_tag: d.asset_tag.clone(),
         kind: d.kind,
         kind_label: domain::kind_label(d.kind, d.subtype.as_deref()),
-        return_instructions: return_instructions(&owner),
+        return_instructions: if sold {
+            sold_instructions(&owner)
+        } else {
+            return_instructions(&owner)
+        },
+        sold,
         owner,
         device_id: staff.then(|| crate::api::accounts::uuid_of(&d.id)),
         status: staff.then_some(d.status),
         brand: staff.then(|| d.brand.clone()),
         model: staff.then(|| d.model.clone()),
-        allowed_actions: staff.then(|| lifecycle::allowed_actions(d.status)),
+        allowed_actions: staff_actions,
     };
     if json {
         return Ok(HttpResponse::Ok()
@@ -559,10 +598,15 @@ fn page(title: &str, body: &str) -> String {
 fn landing_page(l: &ScanLanding) -> String {
     let mut body = format!(
         "<h1>{}</h1>\n<p class=\"kind\">{}</p>\n\
-         <p>Eigenaar / Propriétaire / Owner: <strong>{}</strong></p>\n\
+         <p>{}: <strong>{}</strong></p>\n\
          <div class=\"found\">\n<p lang=\"nl\">{}</p>\n<p lang=\"fr\">{}</p>\n<p lang=\"en\">{}</p>\n</div>\n",
         escape_html(&l.asset_tag),
         escape_html(&l.kind_label),
+        if l.sold {
+            "Vroegere eigenaar / Ancien propriétaire / Former owner"
+        } else {
+            "Eigenaar / Propriétaire / Owner"
+        },
         escape_html(&l.owner.name),
         escape_html(&l.return_instructions.nl),
         escape_html(&l.return_instructions.fr),

@@ -37,6 +37,8 @@ use crate::api;
         api::refurbishment::record_wipe, api::refurbishment::list_wipes,
         api::refurbishment::record_refurbishment, api::refurbishment::list_refurbishments,
         api::refurbishment::work_queue,
+        api::refurbishment::record_wipes, api::refurbishment::record_refurbishments,
+        api::refurbishment::reset_pool_devices, api::refurbishment::checks_by_kind,
         api::refurbishment::certificate_pdf, api::refurbishment::certificate_csv,
         api::bookings::create_booking, api::bookings::list_bookings, api::bookings::overdue_bookings,
         api::bookings::get_booking, api::bookings::update_booking, api::bookings::confirm_booking,

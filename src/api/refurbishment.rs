@@ -13,8 +13,8 @@ use crate::auth::{Caller, Perm};
 use crate::db::models::{DriveRow, RefurbishmentRow, WipeRow};
 use crate::domain::devices::{self as dev, DriveType, Lookup};
 use crate::domain::refurbishment::{
-    self as refurb, Checks, Grade, NewRefurbishment, NewWipe, Verification, WipeCategory,
-    WipeOutcome, WipeTechnique, WorkQueue,
+    self as refurb, BatchRefurbishment, BatchWipe, Checks, Grade, NewRefurbishment, NewWipe,
+    PoolReset, Verification, WipeCategory, WipeOutcome, WipeTechnique, WorkQueue,
 };
 use crate::error::{AppError, Problem};
 use crate::startup::AppState;
@@ -183,7 +183,7 @@ pub async fn assign_donation(
 }
 
 /// Assigns one device to a workshop.
-#[utoipa::path(tag = "refurbishment", request_body = Assignment, params(("id" = uuid::Uuid, Path)),
+#[utoipa::path(tag = "refurbishment", request_body = Assignment, params(("id" = String, Path, description = "The device's id or asset tag")),
     responses((status = 200, body = Device), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
@@ -195,7 +195,7 @@ pub async fn assign_device(
     body: web::Json<Assignment>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(Perm::AssignWork)?;
-    let id = parse_id(&id, "The device")?;
+    let id = id.into_inner();
     let workshop = body.workshop_id.to_string();
     let row = state
         .db
@@ -205,7 +205,7 @@ pub async fn assign_device(
 }
 
 /// The storage drives of a device.
-#[utoipa::path(tag = "refurbishment", params(("id" = uuid::Uuid, Path)),
+#[utoipa::path(tag = "refurbishment", params(("id" = String, Path, description = "The device's id or asset tag")),
     responses((status = 200, body = [DriveOut]), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 #[get("/devices/{id}/drives")]
@@ -215,19 +215,19 @@ pub async fn list_drives(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(Perm::ReadDevices)?;
-    let id = parse_id(&id, "The device")?;
+    let id = id.into_inner();
     let rows = state
         .db
         .read(move |conn| {
-            dev::find(conn, &caller, Lookup::Id(&id))?;
-            refurb::drives_of(conn, &id)
+            let d = dev::find(conn, &caller, Lookup::Id(&id))?;
+            refurb::drives_of(conn, &d.id)
         })
         .await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(DriveOut::from).collect::<Vec<_>>()))
 }
 
 /// Adds a storage drive found in a device.
-#[utoipa::path(tag = "refurbishment", request_body = dev::Drive, params(("id" = uuid::Uuid, Path)),
+#[utoipa::path(tag = "refurbishment", request_body = dev::Drive, params(("id" = String, Path, description = "The device's id or asset tag")),
     responses((status = 201, body = DriveOut), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
@@ -239,7 +239,7 @@ pub async fn add_drive(
     body: web::Json<dev::Drive>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(Perm::RecordRefurbishment)?;
-    let id = parse_id(&id, "The device")?;
+    let id = id.into_inner();
     let drive = body.into_inner();
     let row = state
         .db
@@ -249,7 +249,7 @@ pub async fn add_drive(
 }
 
 /// Records the wipe of one drive (or of built-in storage).
-#[utoipa::path(tag = "refurbishment", request_body = NewWipe, params(("id" = uuid::Uuid, Path)),
+#[utoipa::path(tag = "refurbishment", request_body = NewWipe, params(("id" = String, Path, description = "The device's id or asset tag")),
     responses((status = 201, body = Wipe), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
@@ -261,7 +261,7 @@ pub async fn record_wipe(
     body: web::Json<NewWipe>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(Perm::RecordRefurbishment)?;
-    let id = parse_id(&id, "The device")?;
+    let id = id.into_inner();
     let wipe = body.into_inner();
     let row = state
         .db
@@ -271,7 +271,7 @@ pub async fn record_wipe(
 }
 
 /// Every wipe recorded for a device, oldest first.
-#[utoipa::path(tag = "refurbishment", params(("id" = uuid::Uuid, Path)),
+#[utoipa::path(tag = "refurbishment", params(("id" = String, Path, description = "The device's id or asset tag")),
     responses((status = 200, body = [Wipe]), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 #[get("/devices/{id}/wipes")]
@@ -281,19 +281,19 @@ pub async fn list_wipes(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(Perm::ReadDevices)?;
-    let id = parse_id(&id, "The device")?;
+    let id = id.into_inner();
     let rows = state
         .db
         .read(move |conn| {
-            dev::find(conn, &caller, Lookup::Id(&id))?;
-            refurb::wipes_of(conn, &id)
+            let d = dev::find(conn, &caller, Lookup::Id(&id))?;
+            refurb::wipes_of(conn, &d.id)
         })
         .await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(Wipe::from).collect::<Vec<_>>()))
 }
 
 /// Records a refurbishment and grading.
-#[utoipa::path(tag = "refurbishment", request_body = NewRefurbishment, params(("id" = uuid::Uuid, Path)),
+#[utoipa::path(tag = "refurbishment", request_body = NewRefurbishment, params(("id" = String, Path, description = "The device's id or asset tag")),
     responses((status = 201, body = Refurbishment), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
@@ -305,7 +305,7 @@ pub async fn record_refurbishment(
     body: web::Json<NewRefurbishment>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(Perm::RecordRefurbishment)?;
-    let id = parse_id(&id, "The device")?;
+    let id = id.into_inner();
     let r = body.into_inner();
     let row = state
         .db
@@ -315,7 +315,7 @@ pub async fn record_refurbishment(
 }
 
 /// Every refurbishment recorded for a device, oldest first.
-#[utoipa::path(tag = "refurbishment", params(("id" = uuid::Uuid, Path)),
+#[utoipa::path(tag = "refurbishment", params(("id" = String, Path, description = "The device's id or asset tag")),
     responses((status = 200, body = [Refurbishment]), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 #[get("/devices/{id}/refurbishments")]
@@ -325,12 +325,12 @@ pub async fn list_refurbishments(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(Perm::ReadDevices)?;
-    let id = parse_id(&id, "The device")?;
+    let id = id.into_inner();
     let rows = state
         .db
         .read(move |conn| {
-            dev::find(conn, &caller, Lookup::Id(&id))?;
-            refurb::refurbishments_of(conn, &id)
+            let d = dev::find(conn, &caller, Lookup::Id(&id))?;
+            refurb::refurbishments_of(conn, &d.id)
         })
         .await?;
     let out = rows
@@ -362,6 +362,110 @@ pub async fn work_queue(
         .read(move |conn| refurb::work_queue(conn, &caller, workshop))
         .await?;
     Ok(HttpResponse::Ok().json(queue))
+}
+
+/// The wipes recorded by one batch request.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct WipesRecorded {
+    pub wipes: Vec<Wipe>,
+}
+
+/// The refurbishments recorded by one batch request.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct RefurbishmentsRecorded {
+    pub refurbishments: Vec<Refurbishment>,
+}
+
+/// The devices reset and released by one request.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PoolDevicesReset {
+    /// Each device, now `ready`, in the order asked.
+    pub devices: Vec<Device>,
+}
+
+/// Records the same wipe for many scanned devices (each its only drive or its built-in
+/// storage), all or nothing: a 422 or 409 names every device that failed.
+#[utoipa::path(tag = "refurbishment", request_body = BatchWipe,
+    responses((status = 201, body = WipesRecorded), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/workshop/wipes")]
+pub async fn record_wipes(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: web::Json<BatchWipe>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::RecordRefurbishment)?;
+    let b = body.into_inner();
+    let rows = state
+        .db
+        .write(move |conn| refurb::record_wipes(conn, &caller, b))
+        .await?;
+    Ok(HttpResponse::Created().json(WipesRecorded {
+        wipes: rows.into_iter().map(Wipe::from).collect(),
+    }))
+}
+
+/// Records the same refurbishment result for many scanned devices, all or nothing: a 422 or
+/// 409 names every device that failed.
+#[utoipa::path(tag = "refurbishment", request_body = BatchRefurbishment,
+    responses((status = 201, body = RefurbishmentsRecorded), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/workshop/refurbishments")]
+pub async fn record_refurbishments(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: web::Json<BatchRefurbishment>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::RecordRefurbishment)?;
+    let b = body.into_inner();
+    let rows = state
+        .db
+        .write(move |conn| refurb::record_refurbishments(conn, &caller, b))
+        .await?;
+    Ok(HttpResponse::Created().json(RefurbishmentsRecorded {
+        refurbishments: rows
+            .into_iter()
+            .map(Refurbishment::try_from)
+            .collect::<Result<Vec<_>, _>>()?,
+    }))
+}
+
+/// Pool devices back from a booking, reset (factory reset with encryption: a cryptographic
+/// erase): records the reset of each and releases it to `ready`, all or nothing. A 422 or 409
+/// names every tag that failed.
+#[utoipa::path(tag = "refurbishment", request_body = PoolReset,
+    responses((status = 200, body = PoolDevicesReset), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/pool/resets")]
+pub async fn reset_pool_devices(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: web::Json<PoolReset>,
+) -> Result<HttpResponse, AppError> {
+    if !caller.can(Perm::ManageBookings) {
+        caller.require(Perm::RecordRefurbishment)?;
+    }
+    let r = body.into_inner();
+    let rows = state
+        .db
+        .write(move |conn| refurb::reset_pool_devices(conn, &caller, r))
+        .await?;
+    Ok(HttpResponse::Ok().json(PoolDevicesReset {
+        devices: rows.into_iter().map(Device::from).collect(),
+    }))
+}
+
+/// The checks a refurbishment must give, per kind of device (and whether the battery's health
+/// is required).
+#[utoipa::path(tag = "refurbishment",
+    responses((status = 200, body = [refurb::KindChecks]), (status = 401, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/workshop/checks")]
+pub async fn checks_by_kind(_caller: Caller) -> HttpResponse {
+    HttpResponse::Ok().json(refurb::checks_table())
 }
 
 /// Gathers (and on first request issues) a donation's certificate for either format.
@@ -440,5 +544,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(list_wipes)
         .service(record_refurbishment)
         .service(list_refurbishments)
-        .service(work_queue);
+        .service(work_queue)
+        .service(record_wipes)
+        .service(record_refurbishments)
+        .service(reset_pool_devices)
+        .service(checks_by_kind);
 }

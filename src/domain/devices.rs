@@ -347,12 +347,20 @@ fn not_found() -> AppError {
     AppError::not_found("The device")
 }
 
-/// Finds a device by id, by asset tag or by serial number, within the caller's scope.
+/// The id of the device that `input` names — its id, its asset tag or its label's URL — or a
+/// 404. Every look-up and change of one device goes through here (by way of [`find`] and
+/// [`lock`]), so a scanned tag works wherever an id does.
+pub fn resolve(conn: &mut DbConn, input: &str) -> AppResult<String> {
+    crate::domain::device_ref::device_id(conn, input)?.ok_or_else(not_found)
+}
+
+/// Finds a device by id or asset tag ([`resolve`]), or by serial number, within the caller's
+/// scope.
 pub fn find(conn: &mut DbConn, caller: &Caller, by: Lookup<'_>) -> AppResult<DeviceRow> {
     let scope = scope_of(caller)?;
     let query = devices::table.select(DeviceRow::as_select()).into_boxed();
     let query = match by {
-        Lookup::Id(id) => query.filter(devices::id.eq(id.to_string())),
+        Lookup::Id(id) => query.filter(devices::id.eq(resolve(conn, id)?)),
         Lookup::Tag(tag) => query.filter(devices::asset_tag.eq(tag.trim().to_uppercase())),
         Lookup::Serial(serial) => query.filter(devices::serial_key.eq(serial_key(serial))),
     };
@@ -365,18 +373,23 @@ pub fn find(conn: &mut DbConn, caller: &Caller, by: Lookup<'_>) -> AppResult<Dev
 }
 
 pub enum Lookup<'a> {
+    /// An id or an asset tag (or a label URL).
     Id(&'a str),
     Tag(&'a str),
     Serial(&'a str),
 }
 
-/// Locks a device for a change and checks the caller may see it.
-pub fn lock(conn: &mut DbConn, caller: &Caller, id: &str) -> AppResult<DeviceRow> {
+/// Locks a device (named by id or asset tag, see [`resolve`]) for a change and checks the
+/// caller may see it.
+pub fn lock(conn: &mut DbConn, caller: &Caller, id_or_tag: &str) -> AppResult<DeviceRow> {
     let scope = scope_of(caller)?;
-    let row: DeviceRow =
-        crate::locked_first!(conn, devices::table.find(id).select(DeviceRow::as_select()))
-            .optional()?
-            .ok_or_else(not_found)?;
+    let id = resolve(conn, id_or_tag)?;
+    let row: DeviceRow = crate::locked_first!(
+        conn,
+        devices::table.find(&id).select(DeviceRow::as_select())
+    )
+    .optional()?
+    .ok_or_else(not_found)?;
     if visible(&scope, &row) {
         Ok(row)
     } else {
@@ -703,6 +716,45 @@ pub fn transition(
     )
 }
 
+/// Whether the caller's role may perform `action` through the action endpoint: refurbishers
+/// only the workshop's steps.
+fn role_may(caller: &Caller, action: Action) -> bool {
+    caller.can(Perm::ActOnDevices)
+        && (caller.role != Role::Refurbisher
+            || matches!(
+                action,
+                Action::Wipe
+                    | Action::Refurbish
+                    | Action::Release
+                    | Action::SendToRepair
+                    | Action::Retire
+            ))
+}
+
+/// The actions `caller` can take on `d` through the action endpoint now: allowed from its
+/// status by the table, not performed through loans or bookings, allowed to the caller's role,
+/// and not the no-wipe shortcut for a device that stores data. (Actions that still wait for a
+/// record, such as `wipe` before the wipe records are in, stay listed as the next steps.)
+pub fn available_actions(
+    conn: &mut DbConn,
+    caller: &Caller,
+    d: &DeviceRow,
+) -> AppResult<Vec<Action>> {
+    if matches!(d.status, Status::OnLoan | Status::BookedOut) {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for action in lifecycle::allowed_actions(d.status) {
+        if !action.is_internal()
+            && role_may(caller, action)
+            && !crate::domain::guards::skips_a_needed_wipe(conn, d, action)?
+        {
+            out.push(action);
+        }
+    }
+    Ok(out)
+}
+
 /// A generic lifecycle action from the action endpoint.
 pub fn act(
     conn: &mut DbConn,
@@ -730,18 +782,10 @@ pub fn act(
             json!({ "current_status": d.status, "allowed_actions": lifecycle::allowed_actions(d.status) }),
         ));
     }
-    if caller.role == Role::Refurbisher
-        && !matches!(
-            action,
-            Action::Wipe
-                | Action::Refurbish
-                | Action::Release
-                | Action::SendToRepair
-                | Action::Retire
-        )
-    {
+    if !role_may(caller, action) {
         return Err(AppError::Forbidden(format!(
-            "A refurbisher may not perform {action}."
+            "A {} may not perform {action}.",
+            caller.role
         )));
     }
     transition(conn, caller, &mut d, action, json!({ "note": note }))?;
@@ -750,9 +794,9 @@ pub fn act(
 
 /// The complete history of a device, oldest first.
 pub fn history(conn: &mut DbConn, caller: &Caller, id: &str) -> AppResult<Vec<DeviceEventRow>> {
-    find(conn, caller, Lookup::Id(id))?;
+    let d = find(conn, caller, Lookup::Id(id))?;
     Ok(device_events::table
-        .filter(device_events::device_id.eq(id))
+        .filter(device_events::device_id.eq(&d.id))
         .order(device_events::seq.asc())
         .select(DeviceEventRow::as_select())
         .load(conn)?)

@@ -11,23 +11,132 @@ use crate::error::FieldError;
 /// of bounded size.
 pub const MAX_DEVICES_PER_REQUEST: usize = 1000;
 
-const COLUMNS: &[(&str, &[&str])] = &[
-    ("kind", &["kind", "type", "soort"]),
-    ("brand", &["brand", "merk", "make", "manufacturer"]),
-    ("model", &["model"]),
+/// Every column the intake reads, with the header names accepted for it, in English and in
+/// Dutch. Headers are compared without case, with spaces and dashes read as `_`
+/// (`Type toestel` = `type_toestel`).
+///
+/// | column         | English names                              | Dutch names                                           |
+/// |----------------|--------------------------------------------|-------------------------------------------------------|
+/// | kind           | kind, type, device_type                    | soort, toestel, type_toestel, toesteltype             |
+/// | brand          | brand, make, manufacturer                  | merk, fabrikant                                       |
+/// | model          | model                                      | model, modelnaam                                      |
+/// | serial_number  | serial_number, serial, sn                  | serienummer, serie_nummer                             |
+/// | subtype        | subtype                                    | subsoort                                              |
+/// | cpu            | cpu, processor                             | processor                                             |
+/// | ram_gb         | ram_gb, ram, memory, memory_gb             | geheugen, geheugen_gb, werkgeheugen, werkgeheugen_gb  |
+/// | storage_gb     | storage_gb, storage, disk_gb               | opslag, opslag_gb, schijf, schijf_gb, schijfgrootte   |
+/// | storage_type   | storage_type, disk_type                    | opslagtype, type_opslag, schijftype, type_schijf      |
+/// | drive_serial   | drive_serial, disk_serial, storage_serial  | serienummer_schijf, schijf_serienummer, schijfserienummer |
+/// | os             | os, operating_system                       | besturingssysteem                                     |
+/// | accessories    | accessories                                | toebehoren, accessoires                               |
+/// | notes          | notes, note, remarks                       | opmerking, opmerkingen, notities                      |
+/// | shelf_location | shelf_location, location, shelf            | locatie, plaats, rek, schap                           |
+///
+/// `drive_serial` is the serial number of the drive given by `storage_gb` (stored on that
+/// drive, and printed on the certificate of sanitisation).
+pub const COLUMNS: &[(&str, &[&str])] = &[
+    (
+        "kind",
+        &[
+            "kind",
+            "type",
+            "device_type",
+            "soort",
+            "toestel",
+            "type_toestel",
+            "toesteltype",
+        ],
+    ),
+    (
+        "brand",
+        &["brand", "make", "manufacturer", "merk", "fabrikant"],
+    ),
+    ("model", &["model", "modelnaam"]),
     (
         "serial_number",
-        &["serial_number", "serial", "serienummer", "sn"],
+        &[
+            "serial_number",
+            "serial",
+            "sn",
+            "serienummer",
+            "serie_nummer",
+        ],
     ),
-    ("subtype", &["subtype"]),
+    ("subtype", &["subtype", "subsoort"]),
     ("cpu", &["cpu", "processor"]),
-    ("ram_gb", &["ram_gb", "ram", "memory_gb"]),
-    ("storage_gb", &["storage_gb", "storage", "disk_gb"]),
-    ("storage_type", &["storage_type", "disk_type"]),
-    ("os", &["os", "operating_system"]),
-    ("accessories", &["accessories", "toebehoren"]),
-    ("notes", &["notes", "note", "opmerking"]),
-    ("shelf_location", &["shelf_location", "location", "shelf"]),
+    (
+        "ram_gb",
+        &[
+            "ram_gb",
+            "ram",
+            "memory",
+            "memory_gb",
+            "geheugen",
+            "geheugen_gb",
+            "werkgeheugen",
+            "werkgeheugen_gb",
+        ],
+    ),
+    (
+        "storage_gb",
+        &[
+            "storage_gb",
+            "storage",
+            "disk_gb",
+            "opslag",
+            "opslag_gb",
+            "schijf",
+            "schijf_gb",
+            "schijfgrootte",
+        ],
+    ),
+    (
+        "storage_type",
+        &[
+            "storage_type",
+            "disk_type",
+            "opslagtype",
+            "type_opslag",
+            "schijftype",
+            "type_schijf",
+        ],
+    ),
+    (
+        "drive_serial",
+        &[
+            "drive_serial",
+            "disk_serial",
+            "storage_serial",
+            "serienummer_schijf",
+            "schijf_serienummer",
+            "schijfserienummer",
+        ],
+    ),
+    ("os", &["os", "operating_system", "besturingssysteem"]),
+    ("accessories", &["accessories", "toebehoren", "accessoires"]),
+    (
+        "notes",
+        &[
+            "notes",
+            "note",
+            "remarks",
+            "opmerking",
+            "opmerkingen",
+            "notities",
+        ],
+    ),
+    (
+        "shelf_location",
+        &[
+            "shelf_location",
+            "location",
+            "shelf",
+            "locatie",
+            "plaats",
+            "rek",
+            "schap",
+        ],
+    ),
 ];
 
 const REQUIRED: &[&str] = &["kind", "brand", "model", "serial_number"];
@@ -210,12 +319,19 @@ pub fn parse_devices_csv(bytes: &[u8]) -> Result<Vec<NewDevice>, Vec<FieldError>
         let (Some(kind), Some(brand), Some(model)) = (kind, get("brand"), get("model")) else {
             continue;
         };
+        let drive_serial = get("drive_serial");
+        if drive_serial.is_some() && storage_gb.is_none() {
+            errors.push(FieldError::new(
+                field("drive_serial"),
+                "needs the drive's size in storage_gb",
+            ));
+        }
         let drives = storage_gb
             .map(|size_gb| {
                 vec![Drive {
                     drive_type: storage_type,
                     size_gb,
-                    serial: None,
+                    serial: drive_serial,
                 }]
             })
             .unwrap_or_default();
@@ -272,6 +388,23 @@ mod tests {
         assert_eq!(devices[0].model, "Latitude \"5490\"");
         assert_eq!(devices[0].specs.ram_gb, Some(8));
         assert_eq!(devices[1].kind, DeviceKind::Tablet);
+    }
+
+    #[test]
+    fn every_column_has_a_dutch_name_and_names_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for (name, aliases) in COLUMNS {
+            assert!(aliases.contains(name), "{name} is not among its own names");
+            assert!(aliases.len() >= 2, "{name} has no Dutch name");
+            for a in *aliases {
+                assert!(seen.insert(*a), "{a} names two columns");
+                assert_eq!(canonical(a), Some(*name));
+            }
+        }
+        let csv = "Soort;Merk;Model;Serienummer;Werkgeheugen;Opslag;Opslagtype;Serienummer schijf;Besturingssysteem;Toebehoren;Opmerkingen;Locatie\nlaptop;HP;640 G5;S1;16;512;nvme;WD-9;Linux Mint;lader;ok;Rek 3\n";
+        let d = parse_devices_csv(csv.as_bytes()).expect("parses");
+        assert_eq!(d[0].shelf_location.as_deref(), Some("Rek 3"));
+        assert_eq!(d[0].specs.drives[0].serial.as_deref(), Some("WD-9"));
     }
 
     #[test]

@@ -266,6 +266,16 @@ pub fn scan(conn: &mut DbConn, tag: &str) -> AppResult<Option<Scanned>> {
     Ok(Some(Scanned { device, owner }))
 }
 
+/// What the staff part of the scan landing offers `caller`: the actions the device can really
+/// take through the action endpoint (see `devices::available_actions`).
+pub fn staff_actions(
+    conn: &mut DbConn,
+    caller: &Caller,
+    device: &DeviceRow,
+) -> AppResult<Vec<crate::domain::lifecycle::Action>> {
+    crate::domain::devices::available_actions(conn, caller, device)
+}
+
 /// Whether `caller` may see the staff part of the scan landing for this device: a role that
 /// reads devices, and the device within its scope.
 pub fn staff_may_see(caller: &Caller, device: &DeviceRow) -> bool {

@@ -3,7 +3,9 @@
 //!
 //! received → wiped → refurbished → ready → (on_loan | booked_out) → returned → (wiped again
 //! after a loan to a person; ready again after a booking, once reset) with the side exits
-//! in_repair, retired (recycled), lost and sold.
+//! in_repair, retired (recycled), lost and sold. A device without storage (headphones, a
+//! charger, a beamer: see `guards::has_storage`) skips the wipe: received or returned →
+//! refurbished; the guard refuses that shortcut to any device that stores data.
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -57,7 +59,12 @@ use Status::*;
 /// The allowed transitions: action, the statuses it may start from, the status it leads to.
 pub const TRANSITIONS: &[(Action, &[Status], Status)] = &[
     (Wipe, &[Received, Returned, InRepair], Wiped),
-    (Refurbish, &[Wiped, InRepair], Refurbished),
+    // From received or returned only for devices without storage (checked by the guard).
+    (
+        Refurbish,
+        &[Wiped, InRepair, Received, Returned],
+        Refurbished,
+    ),
     (Release, &[Refurbished, Returned], Ready),
     (Lend, &[Ready], OnLoan),
     (BookOut, &[Ready], BookedOut),
@@ -156,6 +163,7 @@ mod tests {
         assert_eq!(next_status(OnLoan, CheckIn), Some(Returned));
         assert_eq!(next_status(Returned, Wipe), Some(Wiped));
         assert_eq!(next_status(Received, Release), None);
+        assert_eq!(next_status(Received, Refurbish), Some(Refurbished));
         assert_eq!(next_status(Received, Lend), None);
         assert_eq!(next_status(Wiped, Lend), None);
         assert_eq!(next_status(Retired, Found), None);

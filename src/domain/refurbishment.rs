@@ -91,10 +91,11 @@ fn is_flash(t: DriveType) -> bool {
 }
 
 /// A wipe of one drive, or of the device's built-in storage when `drive_id` is absent.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewWipe {
-    /// The drive wiped; leave out for built-in storage of a device that lists no drives.
+    /// The drive wiped; may be left out when the device has one drive (that one is meant) or
+    /// none (its built-in storage).
     pub drive_id: Option<uuid::Uuid>,
     pub category: WipeCategory,
     pub technique: WipeTechnique,
@@ -129,18 +130,160 @@ fn one() -> i32 {
     1
 }
 
-/// The checks of a refurbishment.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+/// The checks of a refurbishment. Which ones are asked depends on the kind of device
+/// ([`CHECKS_BY_KIND`]); the others may be given and are kept.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Checks {
-    pub boots: bool,
-    pub screen: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boots: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screen: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyboard: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub touchpad: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub camera: Option<bool>,
-    pub wifi: bool,
-    pub charger_present: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wifi: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charger_present: Option<bool>,
+    /// Does what it is for (sound, projection, charging, ...): for peripherals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub works: Option<bool>,
+}
+
+impl Checks {
+    /// The value of the check called `name`.
+    pub fn get(&self, name: &str) -> Option<bool> {
+        match name {
+            "boots" => self.boots,
+            "screen" => self.screen,
+            "keyboard" => self.keyboard,
+            "touchpad" => self.touchpad,
+            "ports" => self.ports,
+            "camera" => self.camera,
+            "wifi" => self.wifi,
+            "charger_present" => self.charger_present,
+            "works" => self.works,
+            _ => None,
+        }
+    }
+}
+
+/// Whether a kind's refurbishment asks for the battery's health.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BatteryCheck {
+    /// The kind always has a battery: `battery_health_pct` is required.
+    Required,
+    /// Not asked (no battery, or none whose health can be read): kept when given.
+    NotAsked,
+}
+
+/// The one table of what a refurbishment must check, per kind: the checks required in
+/// `checks`, and the battery.
+pub const CHECKS_BY_KIND: &[(dev::DeviceKind, &[&str], BatteryCheck)] = &[
+    (
+        dev::DeviceKind::Laptop,
+        &[
+            "boots",
+            "screen",
+            "keyboard",
+            "touchpad",
+            "ports",
+            "wifi",
+            "charger_present",
+        ],
+        BatteryCheck::Required,
+    ),
+    (
+        dev::DeviceKind::Desktop,
+        &["boots", "ports"],
+        BatteryCheck::NotAsked,
+    ),
+    (
+        dev::DeviceKind::Tablet,
+        &["boots", "screen", "wifi", "charger_present"],
+        BatteryCheck::Required,
+    ),
+    (
+        dev::DeviceKind::Smartphone,
+        &["boots", "screen", "wifi", "camera", "charger_present"],
+        BatteryCheck::Required,
+    ),
+    (
+        dev::DeviceKind::Robot,
+        &["boots", "charger_present"],
+        BatteryCheck::NotAsked,
+    ),
+    (
+        dev::DeviceKind::Peripheral,
+        &["works"],
+        BatteryCheck::NotAsked,
+    ),
+];
+
+/// What a refurbishment of one kind must give, as the API shows it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct KindChecks {
+    pub kind: dev::DeviceKind,
+    /// The checks required in `checks`.
+    pub checks: Vec<String>,
+    pub battery: BatteryCheck,
+}
+
+/// [`CHECKS_BY_KIND`] for the API.
+pub fn checks_table() -> Vec<KindChecks> {
+    CHECKS_BY_KIND
+        .iter()
+        .map(|(kind, checks, battery)| KindChecks {
+            kind: *kind,
+            checks: checks.iter().map(|c| c.to_string()).collect(),
+            battery: *battery,
+        })
+        .collect()
+}
+
+/// The checks and battery rule for `kind`, from [`CHECKS_BY_KIND`].
+pub fn checks_for(kind: dev::DeviceKind) -> (&'static [&'static str], BatteryCheck) {
+    CHECKS_BY_KIND
+        .iter()
+        .find(|(k, _, _)| *k == kind)
+        .map(|(_, c, b)| (*c, *b))
+        .unwrap_or((&[], BatteryCheck::NotAsked))
+}
+
+/// What is missing or contradictory in a refurbishment of a device of `kind`.
+fn refurbishment_errors(kind: dev::DeviceKind, r: &NewRefurbishment) -> Vec<FieldError> {
+    let (required, battery) = checks_for(kind);
+    let mut errors = Vec::new();
+    for name in required {
+        if r.checks.get(name).is_none() {
+            errors.push(FieldError::new(
+                format!("checks.{name}"),
+                format!("is required for a {kind}"),
+            ));
+        }
+    }
+    if let Some(failed) = required.iter().find(|n| r.checks.get(n) == Some(false)) {
+        if r.functional_pass {
+            errors.push(FieldError::new(
+                "functional_pass",
+                format!("cannot be true when the check {failed} failed"),
+            ));
+        }
+    }
+    if battery == BatteryCheck::Required && r.battery_health_pct.is_none() {
+        errors.push(FieldError::new(
+            "battery_health_pct",
+            format!("is required for a {kind} (full-charge ÷ design capacity, in percent)"),
+        ));
+    }
+    errors
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -392,52 +535,12 @@ fn naive(t: DateTime<Utc>) -> NaiveDateTime {
     t.naive_utc().trunc_subsecs(6)
 }
 
-/// Records one wipe.
-pub fn record_wipe(
-    conn: &mut DbConn,
-    caller: &Caller,
-    device_id: &str,
-    w: NewWipe,
-) -> AppResult<WipeRow> {
-    caller.require(Perm::RecordRefurbishment)?;
+/// Problems of a wipe record that do not depend on the device.
+fn wipe_body_errors(w: &NewWipe) -> Vec<FieldError> {
     let mut errors: Vec<FieldError> = match w.validate() {
         Ok(()) => Vec::new(),
         Err(e) => crate::error::flatten_validation("", &e),
     };
-    let d = dev::lock(conn, caller, device_id)?;
-    on_the_bench(&d, "a wipe")?;
-    let device_drives = drives_of(conn, &d.id)?;
-    let drive = match w.drive_id {
-        Some(id) => {
-            let id = id.to_string();
-            match device_drives.iter().find(|x| x.id == id) {
-                Some(x) => Some(x.clone()),
-                None => {
-                    errors.push(FieldError::new("drive_id", "is not a drive of this device"));
-                    None
-                }
-            }
-        }
-        None => {
-            if !device_drives.is_empty() {
-                errors.push(FieldError::new(
-                    "drive_id",
-                    format!(
-                        "this device has {} drive(s); say which one was wiped",
-                        device_drives.len()
-                    ),
-                ));
-            }
-            None
-        }
-    };
-    let drive_type = drive.as_ref().map(|x| x.drive_type).or(w.drive_type);
-    if drive_type.is_none() && drive.is_none() && w.drive_id.is_none() {
-        errors.push(FieldError::new(
-            "drive_type",
-            "is required for built-in storage (emmc, flash, ssd, ...)",
-        ));
-    }
     if !categories_for(w.technique).contains(&w.category) {
         errors.push(FieldError::new(
             "category",
@@ -447,27 +550,20 @@ pub fn record_wipe(
             ),
         ));
     }
-    if let Some(t) = drive_type {
-        if w.technique == WipeTechnique::Overwrite
-            && w.category == WipeCategory::Purge
-            && is_flash(t)
-        {
-            errors.push(FieldError::new(
-                "category",
-                "overwriting flash storage from the host is only clear, not purge",
-            ));
-        }
-    }
     if w.technique == WipeTechnique::Overwrite && w.passes < 1 {
         errors.push(FieldError::new(
             "passes",
             "an overwrite needs at least one pass",
         ));
     }
+    let latest = Utc::now() + chrono::Duration::minutes(CLOCK_SKEW_MINUTES);
+    if w.started_at > latest {
+        errors.push(FieldError::new("started_at", "is in the future"));
+    }
     if w.ended_at < w.started_at {
         errors.push(FieldError::new("ended_at", "is before started_at"));
     }
-    if w.ended_at > Utc::now() + chrono::Duration::minutes(5) {
+    if w.ended_at > latest {
         errors.push(FieldError::new("ended_at", "is in the future"));
     }
     if w.verified == (w.verification_method == Verification::None) {
@@ -484,10 +580,99 @@ pub fn record_wipe(
             ));
         }
     }
+    errors
+}
+
+/// How far a wipe tool's clock may be off the server's (times in the future, before the
+/// device's registration).
+pub const CLOCK_SKEW_MINUTES: i64 = 5;
+
+/// The drive a wipe is for: the one named, else the device's only drive, else (no drives) the
+/// built-in storage (`None`). A device with several drives must name one.
+fn wipe_target(
+    device_drives: &[DriveRow],
+    drive_id: Option<uuid::Uuid>,
+    errors: &mut Vec<FieldError>,
+) -> Option<DriveRow> {
+    match (drive_id, device_drives) {
+        (Some(id), _) => {
+            let id = id.to_string();
+            let found = device_drives.iter().find(|x| x.id == id).cloned();
+            if found.is_none() {
+                errors.push(FieldError::new("drive_id", "is not a drive of this device"));
+            }
+            found
+        }
+        (None, []) => None,
+        (None, [only]) => Some(only.clone()),
+        (None, many) => {
+            errors.push(FieldError::new(
+                "drive_id",
+                format!(
+                    "this device has {} drives; say which one was wiped",
+                    many.len()
+                ),
+            ));
+            None
+        }
+    }
+}
+
+/// Records one wipe.
+pub fn record_wipe(
+    conn: &mut DbConn,
+    caller: &Caller,
+    device_id: &str,
+    w: NewWipe,
+) -> AppResult<WipeRow> {
+    caller.require(Perm::RecordRefurbishment)?;
+    let d = dev::lock(conn, caller, device_id)?;
+    on_the_bench(&d, "a wipe")?;
+    wipe_locked(conn, caller, &d, &w, wipe_body_errors(&w))
+}
+
+/// Checks `w` against the locked device `d` (adding to the body's `errors`) and records it.
+fn wipe_locked(
+    conn: &mut DbConn,
+    caller: &Caller,
+    d: &DeviceRow,
+    w: &NewWipe,
+    mut errors: Vec<FieldError>,
+) -> AppResult<WipeRow> {
+    let device_drives = drives_of(conn, &d.id)?;
+    let drive = wipe_target(&device_drives, w.drive_id, &mut errors);
+    let drive_type = drive.as_ref().map(|x| x.drive_type).or(w.drive_type);
+    if drive_type.is_none() && device_drives.is_empty() && w.drive_id.is_none() {
+        errors.push(FieldError::new(
+            "drive_type",
+            "is required for built-in storage (emmc, flash, ssd, ...)",
+        ));
+    }
+    if let Some(t) = drive_type {
+        if w.technique == WipeTechnique::Overwrite
+            && w.category == WipeCategory::Purge
+            && is_flash(t)
+        {
+            errors.push(FieldError::new(
+                "category",
+                "overwriting flash storage from the host is only clear, not purge",
+            ));
+        }
+    }
+    // The same small tolerance as for the future: the wipe tool's clock may lag the server's.
+    if naive(w.started_at) + chrono::Duration::minutes(CLOCK_SKEW_MINUTES) < d.created_at {
+        errors.push(FieldError::new(
+            "started_at",
+            format!(
+                "is before the device was registered ({} UTC)",
+                d.created_at.format("%Y-%m-%d %H:%M")
+            ),
+        ));
+    }
     if !errors.is_empty() {
         return Err(AppError::invalid_fields(errors));
     }
-    let workshop = workshop_for(caller, &d)?;
+    let workshop = workshop_for(caller, d)?;
     let at = now();
     let row = WipeRow {
         id: new_id(),
@@ -499,6 +684,7 @@ pub fn record_wipe(
         tool_version: w.tool_version.trim().to_string(),
         drive_serial: w
             .drive_serial
+            .clone()
             .or_else(|| drive.as_ref().and_then(|x| x.serial.clone())),
         drive_type: drive_type.unwrap_or(DriveType::Other),
         capacity_gb: w.capacity_gb.or(drive.as_ref().map(|x| x.capacity_gb)),
@@ -511,9 +697,9 @@ pub fn record_wipe(
         workshop_id: workshop,
         started_at: naive(w.started_at),
         ended_at: naive(w.ended_at),
-        report_file_name: w.report_file_name,
-        report_sha256: w.report_sha256.map(|h| h.to_lowercase()),
-        note: w.note,
+        report_file_name: w.report_file_name.clone(),
+        report_sha256: w.report_sha256.as_ref().map(|h| h.to_lowercase()),
+        note: w.note.clone(),
         created_at: at,
     };
     diesel::insert_into(wipe_records::table)
@@ -552,23 +738,37 @@ pub fn record_refurbishment(
     r.validate()?;
     let d = dev::lock(conn, caller, device_id)?;
     on_the_bench(&d, "a refurbishment")?;
-    let workshop = workshop_for(caller, &d)?;
+    refurbish_locked(conn, caller, &d, &r)
+}
+
+/// Checks `r` against the kind of the locked device `d` and records it.
+fn refurbish_locked(
+    conn: &mut DbConn,
+    caller: &Caller,
+    d: &DeviceRow,
+    r: &NewRefurbishment,
+) -> AppResult<RefurbishmentRow> {
+    let errors = refurbishment_errors(d.kind, r);
+    if !errors.is_empty() {
+        return Err(AppError::invalid_fields(errors));
+    }
+    let workshop = workshop_for(caller, d)?;
     let at = now();
     let row = RefurbishmentRow {
         id: new_id(),
         device_id: d.id.clone(),
         checks: serde_json::to_string(&r.checks).map_err(AppError::internal)?,
         battery_health_pct: r.battery_health_pct,
-        parts_replaced: r.parts_replaced,
-        os_installed: r.os_installed,
-        os_version: r.os_version,
+        parts_replaced: r.parts_replaced.clone(),
+        os_installed: r.os_installed.clone(),
+        os_version: r.os_version.clone(),
         cosmetic_grade: r.cosmetic_grade,
         functional_pass: r.functional_pass,
         minutes_spent: r.minutes_spent,
         technician_user_id: caller.user_id.clone(),
         technician_name: technician_name(conn, &caller.user_id)?,
         workshop_id: workshop,
-        note: r.note,
+        note: r.note.clone(),
         created_at: at,
     };
     diesel::insert_into(refurbishments::table)
@@ -621,18 +821,27 @@ pub fn last_event(
         .optional()?)
 }
 
-/// Why the device's storage is not covered by passed wipes newer than `since`, one line per
-/// drive; empty when it is covered. A drive's latest record counts: a failed wipe after a
+/// Why the device's storage is not covered by passed wipes that ended after `since`, one line
+/// per drive; empty when it is covered or the device has no storage. A drive's latest record counts: a failed wipe after a
 /// passed one uncovers it again.
 pub fn uncovered_storage(
     conn: &mut DbConn,
-    device_id: &str,
+    device: &DeviceRow,
     since: NaiveDateTime,
 ) -> AppResult<Vec<String>> {
-    let device_drives = drives_of(conn, device_id)?;
-    let wipes: Vec<WipeRow> = wipes_of(conn, device_id)?
+    let device_drives = drives_of(conn, &device.id)?;
+    if !crate::domain::guards::has_storage(
+        device.kind,
+        device.subtype.as_deref(),
+        device_drives.len(),
+    ) {
+        return Ok(Vec::new());
+    }
+    // Only a wipe that ended (and was recorded) after the hand-back destroyed the data of
+    // whoever had the device last.
+    let wipes: Vec<WipeRow> = wipes_of(conn, &device.id)?
         .into_iter()
-        .filter(|w| w.created_at > since)
+        .filter(|w| w.ended_at > since && w.created_at > since)
         .collect();
     let latest = |drive: Option<&str>| wipes.iter().rev().find(|w| w.drive_id.as_deref() == drive);
     let mut problems = Vec::new();
@@ -753,8 +962,11 @@ pub fn work_queue(
                     .waiting_for_refurbishment
                     .push(item("wiped; needs refurbishment and grading".into())),
             },
+            _ if !crate::domain::guards::device_has_storage(conn, &d)? => queue
+                .waiting_for_refurbishment
+                .push(item("no storage to wipe; needs a check".into())),
             _ => {
-                let problems = uncovered_storage(conn, &d.id, since)?;
+                let problems = uncovered_storage(conn, &d, since)?;
                 if let Some(p) = problems.iter().find(|p| p.contains("failed")) {
                     queue.failed.push(item(p.clone()));
                 } else {
@@ -935,5 +1147,325 @@ pub fn certificate(
         workshop_name,
         issued_on: issued.issued_on,
         rows,
+    })
+}
+
+/// Most devices in one batch request.
+pub const MAX_BATCH: usize = 500;
+
+/// The same wipe (a device's only drive, or its built-in storage) recorded for many devices.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchWipe {
+    /// Ids or scanned asset tags (or label URLs); each device has at most one drive.
+    pub devices: Vec<String>,
+    /// The wipe, without `drive_id`.
+    pub wipe: NewWipe,
+}
+
+/// The same refurbishment result recorded for many devices.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchRefurbishment {
+    /// Ids or scanned asset tags (or label URLs).
+    pub devices: Vec<String>,
+    pub refurbishment: NewRefurbishment,
+}
+
+/// A 422 for a batch list that is empty or too long.
+fn check_batch_size(field: &str, n: usize) -> AppResult<()> {
+    if n == 0 || n > MAX_BATCH {
+        return Err(AppError::invalid(
+            field,
+            format!("give 1 to {MAX_BATCH} devices"),
+        ));
+    }
+    Ok(())
+}
+
+/// Why one device of a batch failed, in words.
+fn failure_text(e: &AppError) -> String {
+    match e {
+        AppError::Validation { errors, .. } => errors
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        AppError::NotFound(_) => "no device with this id or asset tag that you can see".into(),
+        AppError::Conflict { detail, .. } => detail.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// One error naming every failing device of a batch: a 409 when every failure is a state
+/// conflict, else a 422 with one entry per failing device (`{field}[i]`).
+fn batch_failure(field: &str, total: usize, failures: Vec<(usize, String, AppError)>) -> AppError {
+    let summary = format!(
+        "{} of the {total} devices cannot be done; nothing was recorded.",
+        failures.len()
+    );
+    if failures
+        .iter()
+        .all(|(_, _, e)| matches!(e, AppError::Conflict { .. }))
+    {
+        let list: Vec<serde_json::Value> = failures
+            .iter()
+            .map(|(i, device, e)| {
+                let mut entry = json!({ "index": i, "device": device, "detail": failure_text(e) });
+                if let (AppError::Conflict { extra, .. }, Some(map)) = (e, entry.as_object_mut()) {
+                    map.extend(extra.clone());
+                }
+                entry
+            })
+            .collect();
+        return AppError::conflict_with(summary, json!({ "failures": list }));
+    }
+    AppError::Validation {
+        detail: summary,
+        errors: failures
+            .iter()
+            .map(|(i, device, e)| {
+                FieldError::new(
+                    format!("{field}[{i}]"),
+                    format!("{device}: {}", failure_text(e)),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Locks every device named in `inputs` (ids or tags) and runs `each` on it. Returns every
+/// result, or (when any device is unknown, invisible, repeated or refused by `each`) one error
+/// naming each failing device; the request's transaction then records nothing.
+pub fn for_each_device<T>(
+    conn: &mut DbConn,
+    caller: &Caller,
+    field: &str,
+    inputs: &[String],
+    mut each: impl FnMut(&mut DbConn, &mut DeviceRow) -> AppResult<T>,
+) -> AppResult<Vec<T>> {
+    check_batch_size(field, inputs.len())?;
+    let mut done = Vec::with_capacity(inputs.len());
+    let mut failures = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    let per_device = |e: &AppError| {
+        matches!(
+            e,
+            AppError::Validation { .. } | AppError::Conflict { .. } | AppError::NotFound(_)
+        )
+    };
+    for (i, input) in inputs.iter().enumerate() {
+        let mut d = match dev::lock(conn, caller, input) {
+            Ok(d) => d,
+            Err(e) if per_device(&e) => {
+                failures.push((i, input.trim().to_string(), e));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        if let Some(first) = seen.insert(d.id.clone(), i) {
+            failures.push((
+                i,
+                d.asset_tag.clone(),
+                AppError::invalid(field, format!("is the same device as {field}[{first}]")),
+            ));
+            continue;
+        }
+        match each(conn, &mut d) {
+            Ok(t) => done.push(t),
+            Err(e) if per_device(&e) => failures.push((i, d.asset_tag.clone(), e)),
+            Err(e) => return Err(e),
+        }
+    }
+    if failures.is_empty() {
+        Ok(done)
+    } else {
+        Err(batch_failure(field, inputs.len(), failures))
+    }
+}
+
+/// Records the same wipe for many devices (each its only drive or built-in storage).
+pub fn record_wipes(conn: &mut DbConn, caller: &Caller, b: BatchWipe) -> AppResult<Vec<WipeRow>> {
+    caller.require(Perm::RecordRefurbishment)?;
+    let mut errors = wipe_body_errors(&b.wipe);
+    if b.wipe.drive_id.is_some() {
+        errors.push(FieldError::new(
+            "drive_id",
+            "cannot be one drive for many devices; leave it out (each device's only drive is used)",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::invalid_fields(
+            errors
+                .into_iter()
+                .map(|e| FieldError::new(format!("wipe.{}", e.field), e.message))
+                .collect(),
+        ));
+    }
+    for_each_device(conn, caller, "devices", &b.devices, |conn, d| {
+        on_the_bench(d, "a wipe")?;
+        wipe_locked(conn, caller, d, &b.wipe, Vec::new())
+    })
+}
+
+/// Records the same refurbishment result for many devices.
+pub fn record_refurbishments(
+    conn: &mut DbConn,
+    caller: &Caller,
+    b: BatchRefurbishment,
+) -> AppResult<Vec<RefurbishmentRow>> {
+    caller.require(Perm::RecordRefurbishment)?;
+    if let Err(e) = b.refurbishment.validate() {
+        return Err(AppError::invalid_fields(crate::error::flatten_validation(
+            "refurbishment",
+            &e,
+        )));
+    }
+    for_each_device(conn, caller, "devices", &b.devices, |conn, d| {
+        on_the_bench(d, "a refurbishment")?;
+        refurbish_locked(conn, caller, d, &b.refurbishment)
+    })
+}
+
+/// The reset of pool devices back from a booking: a factory reset with encryption on (a
+/// cryptographic erase, NIST SP 800-88 purge) or the tool's crypto-erase, done by the lending
+/// service itself.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PoolReset {
+    /// The scanned asset tags (or ids) of the devices reset.
+    pub asset_tags: Vec<String>,
+    /// `factory_reset` (default) or `crypto_erase`.
+    #[serde(default = "factory_reset")]
+    pub technique: WipeTechnique,
+    /// `purge` (default: a reset with encryption on) or `clear`.
+    #[serde(default = "purge")]
+    pub category: WipeCategory,
+    /// Default "factory reset (built-in)".
+    #[validate(length(min = 1, max = 100))]
+    pub tool: Option<String>,
+    /// Default "n/a".
+    #[validate(length(min = 1, max = 50))]
+    pub tool_version: Option<String>,
+    #[serde(default)]
+    pub verified: bool,
+    #[serde(default = "no_verification")]
+    pub verification_method: Verification,
+    /// Default: now.
+    pub started_at: Option<DateTime<Utc>>,
+    /// Default: now.
+    pub ended_at: Option<DateTime<Utc>>,
+    #[validate(length(max = 2000))]
+    pub note: Option<String>,
+}
+
+fn factory_reset() -> WipeTechnique {
+    WipeTechnique::FactoryReset
+}
+
+fn purge() -> WipeCategory {
+    WipeCategory::Purge
+}
+
+fn no_verification() -> Verification {
+    Verification::None
+}
+
+/// Records the reset of each device (one passed wipe per drive, or of its built-in storage;
+/// nothing for a device without storage) and releases it to `ready`, all or nothing. Lending
+/// staff, admins and refurbishers (for their workshop's devices) may do it; only devices back
+/// from a booking qualify (a device back from a person goes through the workshop).
+pub fn reset_pool_devices(
+    conn: &mut DbConn,
+    caller: &Caller,
+    r: PoolReset,
+) -> AppResult<Vec<DeviceRow>> {
+    if !caller.can(Perm::ManageBookings) {
+        caller.require(Perm::RecordRefurbishment)?;
+    }
+    let now_utc = Utc::now();
+    let body = NewWipe {
+        drive_id: None,
+        category: r.category,
+        technique: r.technique,
+        tool: r
+            .tool
+            .clone()
+            .unwrap_or_else(|| "factory reset (built-in)".into()),
+        tool_version: r.tool_version.clone().unwrap_or_else(|| "n/a".into()),
+        drive_type: None,
+        drive_serial: None,
+        capacity_gb: None,
+        passes: 1,
+        verified: r.verified,
+        verification_method: r.verification_method,
+        outcome: WipeOutcome::Passed,
+        started_at: r.started_at.or(r.ended_at).unwrap_or(now_utc),
+        ended_at: r.ended_at.unwrap_or(now_utc),
+        report_file_name: None,
+        report_sha256: None,
+        note: r.note.clone(),
+    };
+    let mut errors = match r.validate() {
+        Ok(()) => Vec::new(),
+        Err(e) => crate::error::flatten_validation("", &e),
+    };
+    errors.extend(wipe_body_errors(&body));
+    if !matches!(
+        r.technique,
+        WipeTechnique::FactoryReset | WipeTechnique::CryptoErase
+    ) {
+        errors.push(FieldError::new(
+            "technique",
+            "a pool reset is a factory_reset or a crypto_erase; other wipes are recorded by the workshop",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::invalid_fields(errors));
+    }
+    for_each_device(conn, caller, "asset_tags", &r.asset_tags, |conn, d| {
+        if d.status != Status::Returned {
+            return Err(AppError::conflict_with(
+                format!(
+                    "Device {} is {}; only a device back from a booking (returned) can be reset here.",
+                    d.asset_tag, d.status
+                ),
+                json!({ "current_status": d.status }),
+            ));
+        }
+        if matches!(last_event(conn, &d.id, &["lend", "book_out"])?, Some((ref a, _)) if a == "lend")
+        {
+            return Err(AppError::conflict_with(
+                format!(
+                    "Device {} came back from a loan to a person; it goes through the workshop (wipe and refurbish).",
+                    d.asset_tag
+                ),
+                json!({ "current_status": d.status }),
+            ));
+        }
+        let device_drives = drives_of(conn, &d.id)?;
+        if crate::domain::guards::has_storage(d.kind, d.subtype.as_deref(), device_drives.len()) {
+            let targets: Vec<Option<&DriveRow>> = if device_drives.is_empty() {
+                vec![None]
+            } else {
+                device_drives.iter().map(Some).collect()
+            };
+            for drive in targets {
+                let w = NewWipe {
+                    drive_id: drive.and_then(|x| uuid::Uuid::parse_str(&x.id).ok()),
+                    drive_type: Some(drive.map(|x| x.drive_type).unwrap_or(DriveType::Flash)),
+                    ..body.clone()
+                };
+                wipe_locked(conn, caller, d, &w, Vec::new())?;
+            }
+        }
+        dev::transition(
+            conn,
+            caller,
+            d,
+            crate::domain::lifecycle::Action::Release,
+            json!({ "reset": r.technique, "note": r.note }),
+        )?;
+        Ok(d.clone())
     })
 }

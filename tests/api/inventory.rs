@@ -570,3 +570,51 @@ async fn lifecycle_table_is_exposed(b: Backend) {
     assert_eq!(lend["via_loans_or_bookings"], true);
 }
 dual_test!(lifecycle_table_is_exposed);
+
+async fn a_dutch_csv_with_drive_serials_is_taken_in(b: Backend) {
+    let app = spawn_app(b).await;
+    let t = app.admin_token.clone();
+    let donation = app.create_donation(&t).await;
+    // Every column under its Dutch name, as a Flemish donor's Excel has them.
+    let csv = "\u{feff}Soort;Merk;Model;Serienummer;Processor;Werkgeheugen;Opslag;Opslagtype;Serienummer schijf;Besturingssysteem;Toebehoren;Opmerkingen;Locatie\r\n\
+               laptop;HP;ProBook 640 G5;5CG-001;i5-8365U;16;512;nvme;S4EWNX0R1;Linux Mint;lader;krasje op deksel;Rek 3\r\n\
+               tablet;Samsung;Tab A8;R9-002;;4;64;emmc;;Android 14;hoes;;Rek 4\r\n";
+    let r = app
+        .send_raw(
+            Method::POST,
+            &format!("/donations/{donation}/devices/csv"),
+            Some(&t),
+            "text/csv",
+            csv.as_bytes().to_vec(),
+        )
+        .await;
+    r.assert_status(201);
+    let laptop = &r.body["devices"][0];
+    assert_eq!(laptop["shelf_location"], "Rek 3");
+    assert_eq!(laptop["accessories"], "lader");
+    assert_eq!(laptop["notes"], "krasje op deksel");
+    assert_eq!(laptop["specs"]["cpu"], "i5-8365U");
+    assert_eq!(laptop["specs"]["ram_gb"], 16);
+    assert_eq!(laptop["specs"]["os"], "Linux Mint");
+    let id = laptop["id"].as_str().expect("id");
+    let drives = app.get(&format!("/devices/{id}/drives"), &t).await;
+    assert_eq!(
+        drives.body,
+        json!([{ "id": drives.body[0]["id"], "type": "nvme", "capacity_gb": 512, "serial": "S4EWNX0R1" }])
+    );
+    assert_eq!(r.body["devices"][1]["shelf_location"], "Rek 4");
+    // A drive serial without the drive's size is named.
+    let csv = "Soort,Merk,Model,Serienummer,Serienummer schijf\nlaptop,HP,640,5CG-003,WD-1\n";
+    let r = app
+        .send_raw(
+            Method::POST,
+            &format!("/donations/{donation}/devices/csv"),
+            Some(&t),
+            "text/csv",
+            csv.as_bytes().to_vec(),
+        )
+        .await;
+    r.assert_problem(422);
+    assert_eq!(r.error_fields(), vec!["row 2, drive_serial"]);
+}
+dual_test!(a_dutch_csv_with_drive_serials_is_taken_in);

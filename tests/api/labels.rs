@@ -865,3 +865,117 @@ async fn openapi_lists_the_label_endpoints(b: Backend) {
         .any(|t| t["name"] == "labels"));
 }
 dual_test!(openapi_lists_the_label_endpoints);
+
+/// The staff view of the scan landing offers only actions the caller can take there; a sold
+/// device's page does not ask the finder to bring it back.
+async fn the_scan_landing_offers_only_real_actions_and_lets_sold_devices_go(b: Backend) {
+    let app = spawn_app(b).await;
+    let admin = app.admin_token.clone();
+    let (workshop, tech) = app.user_in_new_org("refurbisher", "workshop").await;
+    let (_, staff) = app
+        .user_in_new_org("lending_staff", "lending_service")
+        .await;
+    let (_, coordinator) = app.user_in_new_org("coordinator", "lending_service").await;
+    let donation = app.create_donation(&admin).await;
+    let laptops = app.register_devices(&admin, &donation, "laptop", 2).await;
+    let r = app
+        .post(
+            "/devices",
+            &admin,
+            json!({ "kind": "peripheral", "subtype": "headphones", "brand": "JBL", "model": "T5" }),
+        )
+        .await;
+    r.assert_status(201);
+    let headphones = r.body["asset_tag"].as_str().expect("tag").to_string();
+    let ready = laptops[0]["id"].as_str().expect("id").to_string();
+    let ready_tag = laptops[0]["asset_tag"].as_str().expect("tag").to_string();
+    let received_tag = laptops[1]["asset_tag"].as_str().expect("tag").to_string();
+    for d in [&ready_tag, &received_tag, &headphones] {
+        app.post(
+            &format!("/devices/{d}/assign"),
+            &admin,
+            json!({ "workshop_id": workshop }),
+        )
+        .await
+        .assert_status(200);
+    }
+    crate::refurbishment::make_ready(&app, &admin, &ready).await;
+    let offered = |tag: String, token: String| {
+        let app = &app;
+        async move {
+            let r = get_with(app, &format!("/d/{tag}"), Some(&token), "application/json").await;
+            r.assert_status(200);
+            r.body["allowed_actions"].clone()
+        }
+    };
+    // Ready: lend and book_out go through loans and bookings, mark_lost is not a workshop's.
+    assert_eq!(
+        offered(ready_tag.clone(), staff.clone()).await,
+        json!(["send_to_repair", "retire", "mark_lost"])
+    );
+    assert_eq!(
+        offered(ready_tag.clone(), tech.clone()).await,
+        json!(["send_to_repair", "retire"])
+    );
+    // A coordinator reads devices but acts on none.
+    assert_eq!(
+        offered(ready_tag.clone(), coordinator.clone()).await,
+        json!([])
+    );
+    // Received: a laptop is wiped first; headphones (no storage) go straight to the check.
+    assert_eq!(
+        offered(received_tag.clone(), tech.clone()).await,
+        json!(["wipe", "send_to_repair", "retire"])
+    );
+    assert_eq!(
+        offered(headphones.clone(), tech.clone()).await,
+        json!(["wipe", "refurbish", "send_to_repair", "retire"])
+    );
+    // Every action offered is accepted by the action endpoint.
+    let r = app
+        .post(
+            &format!("/devices/{ready_tag}/actions/mark_lost"),
+            &staff,
+            json!({}),
+        )
+        .await;
+    r.assert_status(200);
+
+    // Sold (to its borrower): the page says it need not come back.
+    {
+        use diesel::prelude::*;
+        use digilend::db::schema::devices;
+        let mut conn = app.db.conn().expect("conn");
+        diesel::update(devices::table.find(&ready))
+            .set(devices::status.eq("sold"))
+            .execute(&mut *conn)
+            .expect("sold");
+    }
+    let r = get_with(&app, &format!("/d/{ready_tag}"), None, "application/json").await;
+    r.assert_status(200);
+    assert_eq!(r.body["sold"], true);
+    let nl = r.body["return_instructions"]["nl"].as_str().expect("nl");
+    assert!(nl.contains("verkocht") && !nl.contains("Breng"), "{nl}");
+    assert!(!r.body["return_instructions"]["en"]
+        .as_str()
+        .expect("en")
+        .contains("Please return"));
+    let browser = "text/html,application/xhtml+xml";
+    let html = text(&get_with(&app, &format!("/d/{ready_tag}"), None, browser).await);
+    assert!(html.contains("Former owner") && html.contains("no need to return it"));
+    assert!(!html.contains("Please return") && !html.contains("Breng dit toestel terug"));
+    // A device not sold still asks to be brought back.
+    let r = get_with(
+        &app,
+        &format!("/d/{received_tag}"),
+        None,
+        "application/json",
+    )
+    .await;
+    assert!(r.body.get("sold").is_none());
+    assert!(r.body["return_instructions"]["en"]
+        .as_str()
+        .expect("en")
+        .starts_with("Found it? Please return"));
+}
+dual_test!(the_scan_landing_offers_only_real_actions_and_lets_sold_devices_go);

@@ -13,3 +13,4 @@ mod labels;
 mod loans;
 mod ops;
 mod refurbishment;
+mod workshop;

@@ -6,11 +6,13 @@ use crate::dual_test;
 use crate::helpers::{spawn_app, Backend, TestApp};
 
 /// A wipe record body for `drive` (None: built-in storage).
+/// It starts and ends now: after the device's registration and its last hand-back.
 pub fn wipe_body(drive: Option<&str>, outcome: &str) -> Value {
+    let now = chrono::Utc::now().to_rfc3339();
     let mut body = json!({
         "category": "purge", "technique": "crypto_erase", "tool": "nwipe", "tool_version": "0.36",
         "passes": 1, "verified": true, "verification_method": "full", "outcome": outcome,
-        "started_at": "2026-11-20T09:00:00Z", "ended_at": "2026-11-20T09:40:00Z",
+        "started_at": now, "ended_at": now,
         "report_file_name": "nwipe-report.pdf",
         "report_sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
     });
@@ -50,7 +52,7 @@ pub async fn pass_wipes(app: &TestApp, token: &str, device: &str) {
 pub fn refurbishment_body(pass: bool, grade: &str) -> Value {
     json!({
         "checks": { "boots": pass, "screen": true, "keyboard": true, "touchpad": true, "ports": true,
-                    "camera": true, "wifi": true, "charger_present": true },
+                    "camera": true, "wifi": true, "charger_present": true, "works": pass },
         "battery_health_pct": 84, "parts_replaced": "keyboard", "os_installed": "Linux Mint", "os_version": "22",
         "cosmetic_grade": grade, "functional_pass": pass, "minutes_spent": 35, "note": "ok"
     })
