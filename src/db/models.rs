@@ -266,6 +266,7 @@ pub struct WipeRow {
     pub report_sha256: Option<String>,
     pub note: Option<String>,
     pub created_at: NaiveDateTime,
+    pub verified_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -114,6 +114,9 @@ pub struct NewWipe {
     pub passes: i32,
     pub verified: bool,
     pub verification_method: Verification,
+    /// Who verified the result (NIST SP 800-88's "validated by"); printed on the certificate.
+    #[validate(length(min = 1, max = 100))]
+    pub verified_by: Option<String>,
     pub outcome: WipeOutcome,
     pub started_at: DateTime<Utc>,
     pub ended_at: DateTime<Utc>,
@@ -701,6 +704,7 @@ fn wipe_locked(
         report_sha256: w.report_sha256.as_ref().map(|h| h.to_lowercase()),
         note: w.note.clone(),
         created_at: at,
+        verified_by: w.verified_by.clone(),
     };
     diesel::insert_into(wipe_records::table)
         .values(&row)
@@ -1066,10 +1070,7 @@ pub fn certificate(
                         Verification::Sample => DocVerification::Sample,
                         Verification::None => DocVerification::None,
                     },
-                    verified_by: wipe_records::table
-                        .find(&w.id)
-                        .select(wipe_records::verified_by)
-                        .first(conn)?,
+                    verified_by: w.verified_by.clone(),
                     outcome: if w.technique == WipeTechnique::PhysicalDestruction {
                         Outcome::Destroyed
                     } else {
@@ -1399,6 +1400,7 @@ pub fn reset_pool_devices(
         passes: 1,
         verified: r.verified,
         verification_method: r.verification_method,
+        verified_by: None,
         outcome: WipeOutcome::Passed,
         started_at: r.started_at.or(r.ended_at).unwrap_or(now_utc),
         ended_at: r.ended_at.unwrap_or(now_utc),

@@ -11,7 +11,8 @@ pub fn wipe_body(drive: Option<&str>, outcome: &str) -> Value {
     let now = chrono::Utc::now().to_rfc3339();
     let mut body = json!({
         "category": "purge", "technique": "crypto_erase", "tool": "nwipe", "tool_version": "0.36",
-        "passes": 1, "verified": true, "verification_method": "full", "outcome": outcome,
+        "passes": 1, "verified": true, "verification_method": "full", "verified_by": "Jan Peeters",
+        "outcome": outcome,
         "started_at": now, "ended_at": now,
         "report_file_name": "nwipe-report.pdf",
         "report_sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
