@@ -4,7 +4,6 @@
 //! when to pick up, and every printed word is in the document's language.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use crate::dual_test;
