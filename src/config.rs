@@ -39,6 +39,11 @@ pub const ENV_HELP: &[(&str, &str, &str)] = &[
         "largest accepted request body (CSV uploads, scans)",
     ),
     ("WORKERS", "number of cores", "HTTP worker threads"),
+    (
+        "RETENTION_DAYS",
+        "730",
+        "days after a borrower's last loan closes before they are due for anonymisation",
+    ),
     ("RUST_LOG", "info", "log filter (env_logger syntax)"),
 ];
 
@@ -55,6 +60,8 @@ pub struct Config {
     pub booking_turnaround_days: i64,
     pub max_body_bytes: usize,
     pub workers: Option<usize>,
+    /// Days after a borrower's last loan closed before their data is due for anonymisation.
+    pub retention_days: i64,
 }
 
 impl Default for Config {
@@ -71,6 +78,7 @@ impl Default for Config {
             booking_turnaround_days: 1,
             max_body_bytes: 2 * 1024 * 1024,
             workers: None,
+            retention_days: 730,
         }
     }
 }
@@ -111,6 +119,7 @@ impl Config {
                 None => None,
                 Some(_) => Some(parse("WORKERS", 1usize)?),
             },
+            retention_days: parse("RETENTION_DAYS", d.retention_days)?,
         };
         cfg.check()?;
         Ok(cfg)
@@ -128,6 +137,9 @@ impl Config {
         }
         if self.booking_max_days < 1 || self.booking_turnaround_days < 0 {
             return Err("BOOKING_MAX_DAYS must be ≥ 1 and BOOKING_TURNAROUND_DAYS ≥ 0".into());
+        }
+        if !(1..=36_500).contains(&self.retention_days) {
+            return Err("RETENTION_DAYS must be between 1 and 36500".into());
         }
         Ok(())
     }

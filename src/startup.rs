@@ -124,6 +124,7 @@ pub fn run(listener: TcpListener, db: Db, config: Config) -> std::io::Result<Ser
     let openapi = api::openapi::ApiDoc::openapi();
     let mut server = HttpServer::new(move || {
         App::new()
+            .wrap(actix_web::middleware::from_fn(api::privacy::guard))
             .wrap(ErrorHandlers::new().default_handler(ensure_problem))
             // Method, path without query string, status, duration: never headers, tokens or
             // query strings, which can carry personal data.

@@ -33,6 +33,7 @@ use crate::domain::accounts::{new_id, Role};
 use crate::domain::borrowers::office_visible;
 use crate::domain::devices::transition;
 use crate::domain::lifecycle::{Action, Status};
+use crate::domain::personal_notes;
 use crate::domain::programmes;
 use crate::error::{AppError, AppResult, FieldError};
 
@@ -478,15 +479,20 @@ pub fn create(conn: &mut DbConn, caller: &Caller, n: NewLoan) -> AppResult<LoanD
         None => n.start_date,
     };
     let ids: Vec<String> = n.device_ids.iter().map(|u| u.to_string()).collect();
+    // A device outside the caller's view answers exactly like an unknown id.
+    let scope = crate::auth::visibility::device_scope(caller);
     let found: Vec<DeviceRow> = devices::table
         .filter(devices::id.eq_any(&ids))
         .select(DeviceRow::as_select())
-        .load(conn)?;
+        .load(conn)?
+        .into_iter()
+        .filter(|d| crate::auth::visibility::device_in(&scope, d))
+        .collect();
     for (i, id) in ids.iter().enumerate() {
         if !found.iter().any(|d| &d.id == id) {
             errors.push(FieldError::new(
                 format!("device_ids[{i}]"),
-                "no device has this id",
+                "no device you may lend has this id",
             ));
         }
     }
@@ -959,12 +965,21 @@ pub fn return_devices(
             return Err(device_not_out(&ld, &d));
         }
         let back = clean_list(&item.accessories_back);
-        transition(
+        // The condition may describe the person; it is kept beside the history so that
+        // anonymisation can erase it (see `personal_notes`).
+        let event = transition(
             conn,
             caller,
             &mut d,
             Action::CheckIn,
-            json!({ "loan_id": loan.id, "loan_number": loan.number, "condition": item.condition, "accessories_back": back }),
+            json!({ "loan_id": loan.id, "loan_number": loan.number, "accessories_back": back }),
+        )?;
+        personal_notes::keep(
+            conn,
+            &event,
+            Some(&loan.id),
+            "condition",
+            item.condition.trim(),
         )?;
         diesel::update(loan_devices::table.find(&ld.id))
             .set((
@@ -1025,13 +1040,16 @@ pub fn non_return(
         if ld.status != LoanDeviceStatus::OnLoan {
             return Err(device_not_out(&ld, &d));
         }
-        transition(
+        let event = transition(
             conn,
             caller,
             &mut d,
             Action::MarkLost,
-            json!({ "loan_id": loan.id, "loan_number": loan.number, "reason": "not returned by the end date", "note": n.note }),
+            json!({ "loan_id": loan.id, "loan_number": loan.number, "reason": "not returned by the end date" }),
         )?;
+        if let Some(note) = &n.note {
+            personal_notes::keep(conn, &event, Some(&loan.id), "note", note)?;
+        }
         diesel::update(loan_devices::table.find(&ld.id))
             .set((
                 loan_devices::status.eq(LoanDeviceStatus::NotReturned),
@@ -1322,11 +1340,7 @@ pub struct LoanFilter {
 }
 
 fn scope_office(caller: &Caller, asked: Option<uuid::Uuid>) -> Option<String> {
-    if caller.sees_everything() {
-        asked.map(|u| u.to_string())
-    } else {
-        Some(caller.organisation_id.clone())
-    }
+    crate::auth::visibility::loan_list_office(caller, asked)
 }
 
 pub fn list(
