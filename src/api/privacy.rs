@@ -26,9 +26,9 @@ pub async fn guard(
         let limit = req
             .app_data::<web::Data<crate::startup::AppState>>()
             .map_or(2 * 1024 * 1024, |s| s.config.max_body_bytes);
-        let payload: web::Payload = req.extract().await?;
+        let payload = req.extract::<web::Payload>().await?;
         let body = match payload.to_bytes_limited(limit).await {
-            Ok(read) => read.map_err(crate::api::payload_error_to_app)?,
+            Ok(read) => read?,
             Err(_) => {
                 return Err(AppError::PayloadTooLarge(format!(
                     "The body is larger than the limit of {limit} bytes."

@@ -15,9 +15,18 @@ pub fn contains(text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
     (0..chars.len()).any(|start| {
         chars[start].is_ascii_digit()
-            && (start == 0 || !chars[start - 1].is_ascii_digit())
+            && !continues_a_number(&chars, start)
             && match_at(&chars, start).is_some_and(|digits| valid(&digits))
     })
+}
+
+/// Whether the digits at `start` continue another number: right after a digit, or after a
+/// digit and one of `.:,` (the fraction of a time such as `12:05:12.123456789`).
+fn continues_a_number(chars: &[char], start: usize) -> bool {
+    let before = |n: usize| start.checked_sub(n).and_then(|i| chars.get(i));
+    before(1).is_some_and(char::is_ascii_digit)
+        || (before(1).is_some_and(|c| matches!(c, '.' | ':' | ','))
+            && before(2).is_some_and(char::is_ascii_digit))
 }
 
 /// The 11 digits of a number written at `start`, if the groups and separators fit and no
@@ -56,10 +65,16 @@ pub fn find_in_json(value: &serde_json::Value) -> Vec<String> {
     out
 }
 
+/// Ids and timestamps are not free text (a UUID's hex digits can fall into the pattern).
+fn is_identifier(s: &str) -> bool {
+    uuid::Uuid::parse_str(s.trim()).is_ok()
+        || chrono::DateTime::parse_from_rfc3339(s.trim()).is_ok()
+}
+
 fn walk(value: &serde_json::Value, path: String, out: &mut Vec<String>) {
     use serde_json::Value;
     match value {
-        Value::String(s) if contains(s) => out.push(if path.is_empty() {
+        Value::String(s) if !is_identifier(s) && contains(s) => out.push(if path.is_empty() {
             "body".into()
         } else {
             path
@@ -106,6 +121,9 @@ mod tests {
         assert!(!contains("+32 470 12 34 56"));
         assert!(!contains("2026-01-15"));
         assert!(!contains("BE68 5390 0754 7034"));
+        // 2026-11-29T14:05:12.85073003328Z: a fraction of a second, not a number of its own.
+        assert!(!contains("2026-11-29T14:05:12.85073003328Z"));
+        assert!(contains("RRN:85073003328"));
     }
 
     #[test]
@@ -114,5 +132,9 @@ mod tests {
         let mut found = find_in_json(&v);
         found.sort();
         assert_eq!(found, vec!["devices[1].condition", "note"]);
+        // The hex digits of an id can fall into the pattern; an id is not free text.
+        let raw = "12345678-1234-1234-1234-a85073003328";
+        assert!(contains(raw));
+        assert!(find_in_json(&serde_json::json!({ "device_id": raw })).is_empty());
     }
 }

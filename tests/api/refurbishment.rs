@@ -10,7 +10,7 @@ pub fn wipe_body(drive: Option<&str>, outcome: &str) -> Value {
     let mut body = json!({
         "category": "purge", "technique": "crypto_erase", "tool": "nwipe", "tool_version": "0.36",
         "passes": 1, "verified": true, "verification_method": "full", "outcome": outcome,
-        "started_at": "2026-11-20T09:00:00Z", "ended_at": "2026-11-20T09:40:00Z",
+        "started_at": chrono::Utc::now(), "ended_at": chrono::Utc::now() + chrono::Duration::minutes(1),
         "report_file_name": "nwipe-report.pdf",
         "report_sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
     });
