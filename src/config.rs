@@ -138,8 +138,8 @@ impl Config {
         if self.booking_max_days < 1 || self.booking_turnaround_days < 0 {
             return Err("BOOKING_MAX_DAYS must be ≥ 1 and BOOKING_TURNAROUND_DAYS ≥ 0".into());
         }
-        if !(1..=36_500).contains(&self.retention_days) {
-            return Err("RETENTION_DAYS must be between 1 and 36500".into());
+        if !(0..=36_500).contains(&self.retention_days) {
+            return Err("RETENTION_DAYS must be between 0 and 36500".into());
         }
         Ok(())
     }

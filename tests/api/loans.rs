@@ -16,7 +16,7 @@ fn s(v: &Value) -> String {
 }
 
 /// `n` devices of `kind` made ready (wiped, refurbished, released) by the admin.
-async fn ready_devices(app: &TestApp, kind: &str, n: usize) -> Vec<Value> {
+pub async fn ready_devices(app: &TestApp, kind: &str, n: usize) -> Vec<Value> {
     let donation = app.create_donation(&app.admin_token).await;
     let devices = app
         .register_devices(&app.admin_token, &donation, kind, n)
@@ -35,7 +35,7 @@ async fn ready_devices(app: &TestApp, kind: &str, n: usize) -> Vec<Value> {
 }
 
 /// A welfare office with a social worker: (office id, social worker id, token).
-async fn office(app: &TestApp) -> (String, String, String) {
+pub async fn office(app: &TestApp) -> (String, String, String) {
     let org = app
         .create_org(
             &format!("OCMW {}", uuid::Uuid::new_v4().simple()),
@@ -46,7 +46,7 @@ async fn office(app: &TestApp) -> (String, String, String) {
     (org, user, token)
 }
 
-async fn programme(app: &TestApp, token: &str, end: NaiveDate) -> String {
+pub async fn programme(app: &TestApp, token: &str, end: NaiveDate) -> String {
     let r = app
         .post("/programmes", token, json!({ "name": format!("Digibank {}", uuid::Uuid::new_v4().simple()), "end_date": end }))
         .await;
@@ -56,7 +56,7 @@ async fn programme(app: &TestApp, token: &str, end: NaiveDate) -> String {
     s(&r.body["id"])
 }
 
-async fn borrower(app: &TestApp, token: &str, name: &str) -> Value {
+pub async fn borrower(app: &TestApp, token: &str, name: &str) -> Value {
     let r = app
         .post(
             "/borrowers",

@@ -5,6 +5,7 @@ mod helpers;
 mod access;
 mod bookings;
 mod foundation;
+mod gdpr;
 mod inventory;
 mod labels;
 mod loans;
