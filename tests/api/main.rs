@@ -10,3 +10,4 @@ mod inventory;
 mod labels;
 mod loans;
 mod refurbishment;
+mod visibility;
