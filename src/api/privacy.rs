@@ -63,8 +63,7 @@ pub async fn guard(
             header::HeaderValue::from_static("no-store"),
         );
     }
-    if path.starts_with("/loans/") && path.ends_with("/signed-scan") && res.status().is_success()
-    {
+    if path.starts_with("/loans/") && path.ends_with("/signed-scan") && res.status().is_success() {
         let h = res.headers_mut();
         h.insert(
             header::CONTENT_DISPOSITION,
@@ -79,9 +78,8 @@ pub async fn guard(
 }
 
 fn has_json_body(req: &ServiceRequest) -> bool {
-    matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH)
-        && {
-            let t = req.content_type().to_ascii_lowercase();
-            t == "application/json" || t.ends_with("+json")
-        }
+    matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH) && {
+        let t = req.content_type().to_ascii_lowercase();
+        t == "application/json" || t.ends_with("+json")
+    }
 }

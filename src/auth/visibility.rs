@@ -126,9 +126,13 @@ pub fn donation(caller: &Caller, d: &DonationRow) -> bool {
 /// The record a history event belongs to, read from its detail.
 pub enum EventOwner {
     /// A loan of this welfare office.
-    Loan { organisation_id: String },
+    Loan {
+        organisation_id: String,
+    },
     /// A booking of this organisation.
-    Booking { organisation_id: String },
+    Booking {
+        organisation_id: String,
+    },
     None,
 }
 

@@ -614,12 +614,14 @@ pub fn due_for_anonymisation(
         .filter(borrowers::anonymised_at.is_null())
         .filter(borrowers::updated_at.lt(cutoff))
         .filter(not(exists(
-            loans::table.filter(loans::borrower_id.eq(borrowers::id)).filter(
-                loans::status
-                    .ne(LoanStatus::Closed)
-                    .or(loans::closed_at.ge(cutoff))
-                    .or(loans::closed_at.is_null()),
-            ),
+            loans::table
+                .filter(loans::borrower_id.eq(borrowers::id))
+                .filter(
+                    loans::status
+                        .ne(LoanStatus::Closed)
+                        .or(loans::closed_at.ge(cutoff))
+                        .or(loans::closed_at.is_null()),
+                ),
         )))
         .filter(not(exists(
             loan_charges::table

@@ -50,9 +50,7 @@ fn match_at(chars: &[char], start: usize) -> Option<Vec<u32>> {
 }
 
 fn valid(digits: &[u32]) -> bool {
-    let base = digits[..9]
-        .iter()
-        .fold(0u64, |n, d| n * 10 + u64::from(*d));
+    let base = digits[..9].iter().fold(0u64, |n, d| n * 10 + u64::from(*d));
     let check = u64::from(digits[9] * 10 + digits[10]);
     97 - base % 97 == check || 97 - (2_000_000_000 + base) % 97 == check
 }
@@ -74,11 +72,9 @@ fn is_identifier(s: &str) -> bool {
 fn walk(value: &serde_json::Value, path: String, out: &mut Vec<String>) {
     use serde_json::Value;
     match value {
-        Value::String(s) if !is_identifier(s) && contains(s) => out.push(if path.is_empty() {
-            "body".into()
-        } else {
-            path
-        }),
+        Value::String(s) if !is_identifier(s) && contains(s) => {
+            out.push(if path.is_empty() { "body".into() } else { path })
+        }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
                 walk(v, format!("{path}[{i}]"), out);

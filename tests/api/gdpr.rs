@@ -98,19 +98,44 @@ async fn anonymisation_erases_every_free_text_about_the_person(b: Backend) {
     let app = spawn_app(b).await;
     let (bor, devices, sw, coordinator) = person_with_texts(&app).await;
     let (_, _, other_sw) = office(&app).await;
-    let (_, staff) = app.user_in_new_org("lending_staff", "lending_service").await;
+    let (_, staff) = app
+        .user_in_new_org("lending_staff", "lending_service")
+        .await;
 
     // The history shows the texts (kept beside it) to those who may read the loan.
     let h = app
-        .get(&format!("/devices/{}/history", devices[0]), &app.admin_token)
+        .get(
+            &format!("/devices/{}/history", devices[0]),
+            &app.admin_token,
+        )
         .await;
     h.assert_status(200);
-    let check_in = h.body.as_array().expect("events").iter().find(|e| e["action"] == "check_in").cloned().expect("check_in");
-    assert_eq!(check_in["detail"]["condition"], "scherm gebarsten, Zulma viel");
+    let check_in = h
+        .body
+        .as_array()
+        .expect("events")
+        .iter()
+        .find(|e| e["action"] == "check_in")
+        .cloned()
+        .expect("check_in");
+    assert_eq!(
+        check_in["detail"]["condition"],
+        "scherm gebarsten, Zulma viel"
+    );
     let h = app
-        .get(&format!("/devices/{}/history", devices[1]), &app.admin_token)
+        .get(
+            &format!("/devices/{}/history", devices[1]),
+            &app.admin_token,
+        )
         .await;
-    let lost = h.body.as_array().expect("events").iter().find(|e| e["action"] == "mark_lost").cloned().expect("mark_lost");
+    let lost = h
+        .body
+        .as_array()
+        .expect("events")
+        .iter()
+        .find(|e| e["action"] == "mark_lost")
+        .cloned()
+        .expect("mark_lost");
     assert_eq!(lost["detail"]["note"], "Zulma verhuisd naar Antwerpen");
 
     // The export is complete, also for the person's own social worker; the note kept only
@@ -144,19 +169,46 @@ async fn anonymisation_erases_every_free_text_about_the_person(b: Backend) {
     assert!(!app.columns_containing("zulma").is_empty());
 
     let r = app
-        .post(&format!("/borrowers/{bor}/anonymise"), &coordinator, json!({}))
+        .post(
+            &format!("/borrowers/{bor}/anonymise"),
+            &coordinator,
+            json!({}),
+        )
         .await;
     r.assert_status(200);
 
     // Nothing is found any more through the API …
     let mut seen = String::new();
-    seen.push_str(&app.get(&format!("/borrowers/{bor}/export"), &coordinator).await.body.to_string());
-    seen.push_str(&app.get(&format!("/borrowers/{bor}"), &coordinator).await.body.to_string());
-    seen.push_str(&app.get(&format!("/loans?borrower_id={bor}"), &coordinator).await.body.to_string());
+    seen.push_str(
+        &app.get(&format!("/borrowers/{bor}/export"), &coordinator)
+            .await
+            .body
+            .to_string(),
+    );
+    seen.push_str(
+        &app.get(&format!("/borrowers/{bor}"), &coordinator)
+            .await
+            .body
+            .to_string(),
+    );
+    seen.push_str(
+        &app.get(&format!("/loans?borrower_id={bor}"), &coordinator)
+            .await
+            .body
+            .to_string(),
+    );
     for d in &devices {
-        seen.push_str(&app.get(&format!("/devices/{d}/history"), &app.admin_token).await.body.to_string());
+        seen.push_str(
+            &app.get(&format!("/devices/{d}/history"), &app.admin_token)
+                .await
+                .body
+                .to_string(),
+        );
     }
-    assert!(seen.contains("check_in") && seen.contains("mark_lost"), "{seen}");
+    assert!(
+        seen.contains("check_in") && seen.contains("mark_lost"),
+        "{seen}"
+    );
     assert!(!seen.to_lowercase().contains("zulma"), "{seen}");
     assert!(!seen.contains("Quagebeur"), "{seen}");
     // … nor by a raw look over every column of every table.
@@ -175,9 +227,10 @@ async fn anonymisation_erases_every_free_text_about_the_person(b: Backend) {
     }
     use diesel::RunQueryDsl;
     let mut conn = app.db.conn().expect("conn");
-    let logs: Vec<Log> = diesel::sql_query("SELECT borrower_id, source, cleared_texts FROM anonymisation_log")
-        .load(&mut *conn)
-        .expect("log");
+    let logs: Vec<Log> =
+        diesel::sql_query("SELECT borrower_id, source, cleared_texts FROM anonymisation_log")
+            .load(&mut *conn)
+            .expect("log");
     assert_eq!(logs.len(), 1);
     assert_eq!(logs[0].borrower_id, bor);
     assert_eq!(logs[0].source, "request");
@@ -188,7 +241,9 @@ async fn anonymisation_erases_every_free_text_about_the_person(b: Backend) {
     if b == Backend::Sqlite {
         let path = app.database.url.trim_start_matches("sqlite://").to_string();
         for file in [path.clone(), format!("{path}-wal")] {
-            let Ok(bytes) = std::fs::read(&file) else { continue };
+            let Ok(bytes) = std::fs::read(&file) else {
+                continue;
+            };
             let lower: Vec<u8> = bytes.iter().map(u8::to_ascii_lowercase).collect();
             for needle in [&b"zulma"[..], b"quagebeur"] {
                 assert!(
@@ -219,45 +274,98 @@ async fn the_retention_job_anonymises_people_whose_time_has_come(b: Backend) {
     // Done: a loan returned.
     let done = s(&borrower(&app, &sw, "Done Person").await["id"]);
     let (loan, dev) = signed_loan(&app, &sw, &done, &prog, today(), None).await;
-    app.post(&format!("/loans/{loan}/return"), &sw, json!({ "devices": [{ "device_id": dev, "condition": "goed" }] }))
-        .await
-        .assert_status(200);
+    app.post(
+        &format!("/loans/{loan}/return"),
+        &sw,
+        json!({ "devices": [{ "device_id": dev, "condition": "goed" }] }),
+    )
+    .await
+    .assert_status(200);
     // Still lending: an active loan.
     let active = s(&borrower(&app, &sw, "Active Person").await["id"]);
     signed_loan(&app, &sw, &active, &prog, today(), None).await;
     // Owing: the loan closed by a non-return, the charge open.
     let owing = s(&borrower(&app, &sw, "Owing Person").await["id"]);
     let start = NaiveDate::from_ymd_opt(today().year() - 1, 1, 10).expect("date");
-    let (loan, _) = signed_loan(&app, &sw, &owing, &prog, start, start.checked_add_months(Months::new(7))).await;
-    app.post(&format!("/loans/{loan}/non-return"), &sw, json!({})).await.assert_status(200);
+    let (loan, _) = signed_loan(
+        &app,
+        &sw,
+        &owing,
+        &prog,
+        start,
+        start.checked_add_months(Months::new(7)),
+    )
+    .await;
+    app.post(&format!("/loans/{loan}/non-return"), &sw, json!({}))
+        .await
+        .assert_status(200);
 
-    let r = app.get("/borrowers/due-for-anonymisation", &coordinator).await;
+    let r = app
+        .get("/borrowers/due-for-anonymisation", &coordinator)
+        .await;
     r.assert_status(200);
-    let due: Vec<String> = r.body.as_array().expect("list").iter().map(|d| s(&d["borrower_id"])).collect();
+    let due: Vec<String> = r
+        .body
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|d| s(&d["borrower_id"]))
+        .collect();
     assert!(due.contains(&done), "{}", r.body);
-    assert!(!due.contains(&active) && !due.contains(&owing), "{}", r.body);
-    assert!(!r.body.to_string().contains("Person"), "no names in the list");
-    app.get("/borrowers/due-for-anonymisation", &sw).await.assert_problem(403);
-    app.post("/borrowers/anonymise-due", &sw, json!({})).await.assert_problem(403);
+    assert!(
+        !due.contains(&active) && !due.contains(&owing),
+        "{}",
+        r.body
+    );
+    assert!(
+        !r.body.to_string().contains("Person"),
+        "no names in the list"
+    );
+    app.get("/borrowers/due-for-anonymisation", &sw)
+        .await
+        .assert_problem(403);
+    app.post("/borrowers/anonymise-due", &sw, json!({}))
+        .await
+        .assert_problem(403);
 
     // With the default retention (two years) nobody is due: the function the CLI calls.
     {
         let mut conn = app.db.conn().expect("conn");
-        let none = digilend::domain::borrowers::due_for_anonymisation(&mut conn, 730, digilend::db::now())
-            .expect("due");
+        let none =
+            digilend::domain::borrowers::due_for_anonymisation(&mut conn, 730, digilend::db::now())
+                .expect("due");
         assert!(none.is_empty());
     }
 
-    let r = app.post("/borrowers/anonymise-due", &coordinator, json!({})).await;
+    let r = app
+        .post("/borrowers/anonymise-due", &coordinator, json!({}))
+        .await;
     r.assert_status(200);
-    let anonymised: Vec<String> = r.body["anonymised"].as_array().expect("ids").iter().map(s).collect();
-    assert!(anonymised.contains(&done) && !anonymised.contains(&active) && !anonymised.contains(&owing));
+    let anonymised: Vec<String> = r.body["anonymised"]
+        .as_array()
+        .expect("ids")
+        .iter()
+        .map(s)
+        .collect();
+    assert!(
+        anonymised.contains(&done) && !anonymised.contains(&active) && !anonymised.contains(&owing)
+    );
     assert_eq!(r.body["retention_days"], 0);
     let b1 = app.get(&format!("/borrowers/{done}"), &coordinator).await;
     assert!(b1.body["anonymised_at"].is_string());
     assert_ne!(b1.body["name"], "Done Person");
-    assert_eq!(app.get(&format!("/borrowers/{active}"), &coordinator).await.body["name"], "Active Person");
-    assert_eq!(app.get(&format!("/borrowers/{owing}"), &coordinator).await.body["name"], "Owing Person");
+    assert_eq!(
+        app.get(&format!("/borrowers/{active}"), &coordinator)
+            .await
+            .body["name"],
+        "Active Person"
+    );
+    assert_eq!(
+        app.get(&format!("/borrowers/{owing}"), &coordinator)
+            .await
+            .body["name"],
+        "Owing Person"
+    );
 
     #[derive(diesel::QueryableByName)]
     struct Log {
@@ -270,16 +378,23 @@ async fn the_retention_job_anonymises_people_whose_time_has_come(b: Backend) {
     }
     use diesel::RunQueryDsl;
     let mut conn = app.db.conn().expect("conn");
-    let logs: Vec<Log> = diesel::sql_query("SELECT borrower_id, source, actor_user_id FROM anonymisation_log")
-        .load(&mut *conn)
-        .expect("log");
+    let logs: Vec<Log> =
+        diesel::sql_query("SELECT borrower_id, source, actor_user_id FROM anonymisation_log")
+            .load(&mut *conn)
+            .expect("log");
     assert!(logs.iter().any(|l| l.borrower_id == done
         && l.source == "retention_job"
         && l.actor_user_id.as_deref() == Some(coordinator_id.as_str())));
     assert_eq!(app.columns_containing("done person"), Vec::<String>::new());
     // Run again: nobody new is due, nothing changes.
-    let again = app.post("/borrowers/anonymise-due", &coordinator, json!({})).await;
-    assert!(!again.body["anonymised"].as_array().expect("ids").iter().any(|i| i == &json!(done)));
+    let again = app
+        .post("/borrowers/anonymise-due", &coordinator, json!({}))
+        .await;
+    assert!(!again.body["anonymised"]
+        .as_array()
+        .expect("ids")
+        .iter()
+        .any(|i| i == &json!(done)));
 }
 dual_test!(the_retention_job_anonymises_people_whose_time_has_come);
 
@@ -295,9 +410,16 @@ async fn national_register_numbers_are_refused_in_free_text(b: Backend) {
         .await;
     r.assert_problem(422);
     assert_eq!(r.error_fields(), vec!["note"]);
-    assert!(r.body["errors"][0]["message"].as_str().expect("msg").contains("national register number"));
+    assert!(r.body["errors"][0]["message"]
+        .as_str()
+        .expect("msg")
+        .contains("national register number"));
     let r = app
-        .post("/donations", &app.admin_token, json!({ "donor_name": "85073003328", "received_on": today(), "received_at": "Gent" }))
+        .post(
+            "/donations",
+            &app.admin_token,
+            json!({ "donor_name": "85073003328", "received_on": today(), "received_at": "Gent" }),
+        )
         .await;
     r.assert_problem(422);
     assert_eq!(r.error_fields(), vec!["donor_name"]);
@@ -309,10 +431,17 @@ async fn national_register_numbers_are_refused_in_free_text(b: Backend) {
         .await;
     r.assert_problem(422);
     assert_eq!(r.error_fields(), vec!["[1].notes"]);
-    let dev = app.register_devices(&app.admin_token, &donation, "laptop", 1).await.remove(0);
+    let dev = app
+        .register_devices(&app.admin_token, &donation, "laptop", 1)
+        .await
+        .remove(0);
     let counts = app.row_counts();
     let r = app
-        .patch(&format!("/devices/{}", s(&dev["id"])), &app.admin_token, json!({ "notes": NRN }))
+        .patch(
+            &format!("/devices/{}", s(&dev["id"])),
+            &app.admin_token,
+            json!({ "notes": NRN }),
+        )
         .await;
     r.assert_problem(422);
     assert_eq!(r.error_fields(), vec!["notes"]);
@@ -366,16 +495,33 @@ async fn personal_data_is_never_cached_and_scans_are_attachments(b: Backend) {
     ] {
         let r = app.get_raw(&path, &sw).await;
         assert!(r.status().is_success(), "{path}: {}", r.status());
-        assert_eq!(r.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"), "{path}");
+        assert_eq!(
+            r.headers()
+                .get("cache-control")
+                .and_then(|v| v.to_str().ok()),
+            Some("no-store"),
+            "{path}"
+        );
     }
-    let r = app.get_raw(&format!("/loans/{loan}/signed-scan"), &sw).await;
+    let r = app
+        .get_raw(&format!("/loans/{loan}/signed-scan"), &sw)
+        .await;
     let h = r.headers();
-    assert_eq!(h.get("x-content-type-options").and_then(|v| v.to_str().ok()), Some("nosniff"));
-    assert!(h.get("content-disposition").and_then(|v| v.to_str().ok()).expect("disposition").starts_with("attachment"));
+    assert_eq!(
+        h.get("x-content-type-options")
+            .and_then(|v| v.to_str().ok()),
+        Some("nosniff")
+    );
+    assert!(h
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .expect("disposition")
+        .starts_with("attachment"));
 
     if b == Backend::Sqlite {
         use std::os::unix::fs::PermissionsExt;
-        let mode = |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+        let mode =
+            |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
         assert_eq!(mode(&db_path), 0o600);
         assert_eq!(mode(db_path.parent().expect("dir")), 0o700);
         assert_eq!(mode(dir.path().join("private").as_path()), 0o700);

@@ -48,7 +48,9 @@ async fn every_record_is_seen_by_exactly_those_who_may(b: Backend) {
     let school = app.create_org("School", "school").await;
     let (_, req) = app.create_user(&school, "requester").await;
     let (_, req2) = app.user_in_new_org("requester", "school").await;
-    let (_, staff) = app.user_in_new_org("lending_staff", "lending_service").await;
+    let (_, staff) = app
+        .user_in_new_org("lending_staff", "lending_service")
+        .await;
     let (_, coord) = app.user_in_new_org("coordinator", "lending_service").await;
     let tokens = [
         app.admin_token.clone(),
@@ -64,10 +66,16 @@ async fn every_record_is_seen_by_exactly_those_who_may(b: Backend) {
 
     // A batch of three laptops assigned to the workshop and made ready there.
     let donation = app.create_donation(&app.admin_token).await;
-    let devs = app.register_devices(&app.admin_token, &donation, "laptop", 3).await;
-    app.post(&format!("/donations/{donation}/assign"), &staff, json!({ "workshop_id": workshop }))
-        .await
-        .assert_status(200);
+    let devs = app
+        .register_devices(&app.admin_token, &donation, "laptop", 3)
+        .await;
+    app.post(
+        &format!("/donations/{donation}/assign"),
+        &staff,
+        json!({ "workshop_id": workshop }),
+    )
+    .await
+    .assert_status(200);
     let ids: Vec<String> = devs.iter().map(|d| s(&d["id"])).collect();
     for id in &ids {
         crate::refurbishment::make_ready(&app, &refurb, id).await;
@@ -75,13 +83,22 @@ async fn every_record_is_seen_by_exactly_those_who_may(b: Backend) {
     let (returned, out, pooled) = (ids[0].clone(), ids[1].clone(), ids[2].clone());
     let out_tag = s(&devs[1]["asset_tag"]);
     let returned_tag = s(&devs[0]["asset_tag"]);
-    app.patch(&format!("/devices/{pooled}"), &app.admin_token, json!({ "in_pool": true }))
-        .await
-        .assert_status(200);
+    app.patch(
+        &format!("/devices/{pooled}"),
+        &app.admin_token,
+        json!({ "in_pool": true }),
+    )
+    .await
+    .assert_status(200);
 
     // The office lends two of them; one comes back with a condition that only the office
     // (and coordinators, admins) may read.
-    let prog = programme(&app, &coord, today().checked_add_months(Months::new(12)).expect("date")).await;
+    let prog = programme(
+        &app,
+        &coord,
+        today().checked_add_months(Months::new(12)).expect("date"),
+    )
+    .await;
     let bor = s(&borrower(&app, &sw, "Visibility Persoon").await["id"]);
     let r = app
         .post("/loans", &sw, json!({ "borrower_id": bor, "programme_id": prog, "device_ids": [returned], "start_date": today(), "purpose": "other" }))
@@ -115,7 +132,11 @@ async fn every_record_is_seen_by_exactly_those_who_may(b: Backend) {
         (format!("/devices/by-tag/{out_tag}"), &*out, "YYY44Y433"),
         // Back from the loan: with the workshop again (returned), still held by the office.
         (format!("/devices/{returned}"), &*returned, "YYYY4Y433"),
-        (format!("/devices/by-tag/{returned_tag}"), &*returned, "YYYY4Y433"),
+        (
+            format!("/devices/by-tag/{returned_tag}"),
+            &*returned,
+            "YYYY4Y433",
+        ),
         (format!("/donations/{donation}"), &*donation, "YYYY44433"),
         (format!("/borrowers/{bor}"), &*bor, "YY333Y433"),
         (format!("/loans/{loan}"), &*loan, "YY333Y433"),
@@ -143,7 +164,10 @@ async fn every_record_is_seen_by_exactly_those_who_may(b: Backend) {
     // The export and the certificate: documents, not records with an id.
     let docs: Vec<(String, &str)> = vec![
         (format!("/borrowers/{bor}/export"), "YY333Y433"),
-        (format!("/donations/{donation}/certificate.pdf"), "YYYY43333"),
+        (
+            format!("/donations/{donation}/certificate.pdf"),
+            "YYYY43333",
+        ),
     ];
     for (path, expected) in &docs {
         for (i, token) in tokens.iter().enumerate() {
@@ -203,20 +227,43 @@ async fn every_record_is_seen_by_exactly_those_who_may(b: Backend) {
         if code == b'-' {
             continue;
         }
-        let r = app.get(&format!("/devices/{returned}/history"), token).await;
+        let r = app
+            .get(&format!("/devices/{returned}/history"), token)
+            .await;
         r.assert_status(200);
         let events = r.body.as_array().expect("events");
         let actions: Vec<&str> = events.iter().filter_map(|e| e["action"].as_str()).collect();
-        assert!(actions.contains(&"lend") && actions.contains(&"check_in"), "{actions:?}");
+        assert!(
+            actions.contains(&"lend") && actions.contains(&"check_in"),
+            "{actions:?}"
+        );
         let text = r.body.to_string();
-        let check_in = events.iter().find(|e| e["action"] == "check_in").expect("check_in");
+        let check_in = events
+            .iter()
+            .find(|e| e["action"] == "check_in")
+            .expect("check_in");
         if code == b'Y' {
-            assert_eq!(check_in["detail"]["condition"], "RETURN-DETAIL toetsenbord plakt", "{}", CALLERS[i]);
+            assert_eq!(
+                check_in["detail"]["condition"], "RETURN-DETAIL toetsenbord plakt",
+                "{}",
+                CALLERS[i]
+            );
             assert_eq!(check_in["detail"]["loan_number"], json!(loan_number));
         } else {
-            assert_eq!(check_in["detail"], json!({ "redacted": true }), "{}", CALLERS[i]);
+            assert_eq!(
+                check_in["detail"],
+                json!({ "redacted": true }),
+                "{}",
+                CALLERS[i]
+            );
             assert!(check_in["actor_user_id"].is_null());
-            assert!(!text.contains("RETURN-DETAIL") && !text.contains(&loan_number) && !text.contains(&loan), "{}: {text}", CALLERS[i]);
+            assert!(
+                !text.contains("RETURN-DETAIL")
+                    && !text.contains(&loan_number)
+                    && !text.contains(&loan),
+                "{}: {text}",
+                CALLERS[i]
+            );
         }
     }
 
