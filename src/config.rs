@@ -54,6 +54,11 @@ pub const ENV_HELP: &[(&str, &str, &str)] = &[
         "bearer token that may read GET /metrics (admins and coordinators always may)",
     ),
     ("LOG_FORMAT", "text", "text (one line per event) or json"),
+    (
+        "RETENTION_DAYS",
+        "730",
+        "days after a borrower's last loan closes before they are due for anonymisation",
+    ),
 ];
 
 #[derive(Debug, Clone)]
@@ -74,6 +79,8 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// `text` or `json` log lines.
     pub log_format: String,
+    /// Days after a borrower's last loan closed before their data is due for anonymisation.
+    pub retention_days: i64,
 }
 
 impl Default for Config {
@@ -92,6 +99,7 @@ impl Default for Config {
             workers: None,
             metrics_token: None,
             log_format: "text".into(),
+            retention_days: 730,
         }
     }
 }
@@ -134,6 +142,7 @@ impl Config {
             },
             metrics_token: var("METRICS_TOKEN").or(d.metrics_token),
             log_format: var("LOG_FORMAT").unwrap_or(d.log_format),
+            retention_days: parse("RETENTION_DAYS", d.retention_days)?,
         };
         cfg.check()?;
         Ok(cfg)
@@ -173,6 +182,9 @@ impl Config {
                 "LOG_FORMAT={:?} must be text or json",
                 self.log_format
             ));
+        }
+        if !(0..=36_500).contains(&self.retention_days) {
+            return Err("RETENTION_DAYS must be between 0 and 36500".into());
         }
         Ok(())
     }

@@ -126,6 +126,7 @@ pub fn run(listener: TcpListener, db: Db, config: Config) -> std::io::Result<Ser
     let openapi = api::openapi::ApiDoc::openapi();
     let mut server = HttpServer::new(move || {
         App::new()
+            .wrap(actix_web::middleware::from_fn(api::privacy::guard))
             .wrap(ErrorHandlers::new().default_handler(ensure_problem))
             // Request id, one log line per request (route pattern, status, duration: never
             // headers, tokens, query strings or bodies) and request metrics.

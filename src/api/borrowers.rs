@@ -12,9 +12,8 @@ use crate::api::{clamp_limit, decode_cursor, encode_cursor, parse_id, Page};
 use crate::auth::{Caller, Perm};
 use crate::db::models::BorrowerRow;
 use crate::domain::borrowers::{
-    self, BorrowerPatch, BorrowerSearch, Language, NewBorrower, Warning,
+    self, BorrowerPatch, BorrowerSearch, DueForAnonymisation, Language, NewBorrower, Warning,
 };
-use crate::domain::loans;
 use crate::error::{AppError, Problem};
 use crate::startup::AppState;
 
@@ -74,6 +73,36 @@ pub struct BorrowerExport {
     /// Each loan with its devices, checkpoints, charges and the signed scan's description
     /// (the scan itself: `GET /loans/{id}/signed-scan`).
     pub loans: Vec<Loan>,
+    /// Texts about the person's loans kept with the devices' history (the condition at a
+    /// return, the note at a non-return).
+    pub history_notes: Vec<HistoryNote>,
+}
+
+/// A text written into a device's history about one of the person's loans.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct HistoryNote {
+    pub device_id: uuid::Uuid,
+    pub loan_id: Option<uuid::Uuid>,
+    /// `condition` (at a return) or `note` (at a non-return).
+    pub field: String,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+/// The outcome of the retention job.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AnonymisedDue {
+    /// The borrowers anonymised by this run.
+    pub anonymised: Vec<uuid::Uuid>,
+    /// The retention used, in days (`RETENTION_DAYS`).
+    pub retention_days: i64,
+}
+
+/// `Cache-Control: no-store`: responses with personal data are never kept by a cache.
+fn private() -> actix_web::HttpResponseBuilder {
+    let mut b = HttpResponse::Ok();
+    b.insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"));
+    b
 }
 
 /// Borrowers of an office.
@@ -120,7 +149,9 @@ pub async fn create_borrower(
         .db
         .write(move |conn| borrowers::create(conn, &caller, body))
         .await?;
-    Ok(HttpResponse::Created().json(Borrower::with_warnings(row, warnings)))
+    Ok(HttpResponse::Created()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(Borrower::with_warnings(row, warnings)))
 }
 
 /// Lists the borrowers of an office, oldest registration first.
@@ -141,7 +172,7 @@ pub async fn list_borrowers(
         .db
         .read(move |conn| borrowers::list(conn, &caller, p.organisation_id, limit, after))
         .await?;
-    Ok(HttpResponse::Ok().json(Page {
+    Ok(private().json(Page {
         items: rows.into_iter().map(Borrower::from).collect::<Vec<_>>(),
         next_cursor: next.map(|(at, id)| encode_time_cursor(at, &id)),
         limit,
@@ -165,7 +196,7 @@ pub async fn search_borrowers(
         .db
         .read(move |conn| borrowers::search(conn, &caller, body))
         .await?;
-    Ok(HttpResponse::Ok().json(rows.into_iter().map(Borrower::from).collect::<Vec<_>>()))
+    Ok(private().json(rows.into_iter().map(Borrower::from).collect::<Vec<_>>()))
 }
 
 /// One borrower (staff of their office, coordinators, admins; others get 404).
@@ -184,7 +215,7 @@ pub async fn get_borrower(
         .db
         .read(move |conn| borrowers::get(conn, &caller, &id))
         .await?;
-    Ok(HttpResponse::Ok().json(Borrower::from(row)))
+    Ok(private().json(Borrower::from(row)))
 }
 
 /// Changes a borrower's data.
@@ -206,11 +237,12 @@ pub async fn edit_borrower(
         .db
         .write(move |conn| borrowers::update(conn, &caller, &id, body))
         .await?;
-    Ok(HttpResponse::Ok().json(Borrower::with_warnings(row, warnings)))
+    Ok(private().json(Borrower::with_warnings(row, warnings)))
 }
 
-/// Everything held on a person: their data, loans, checkpoints and charges (GDPR art. 15;
-/// coordinators and admins).
+/// Everything held on a person: their data, loans, checkpoints, charges and the texts kept
+/// with the devices' history (GDPR art. 15; coordinators, admins and the social workers of
+/// the person's office).
 #[utoipa::path(tag = "loans", params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = BorrowerExport), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
@@ -220,28 +252,34 @@ pub async fn export_borrower(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ManagePersonalData)?;
+    caller.require(Perm::ReadLoans)?;
     let id = parse_id(&id, "The borrower")?;
-    let (row, details) = state
+    let export = state
         .db
-        .read(move |conn| {
-            let row = borrowers::get(conn, &caller, &id)?;
-            let details = loans::of_borrower(conn, &row.id)?;
-            Ok((row, details))
-        })
+        .read(move |conn| borrowers::export(conn, &caller, &id))
         .await?;
     let body = BorrowerExport {
         exported_at: utc(crate::db::now()),
-        borrower: Borrower::from(row),
-        loans: details.into_iter().map(Loan::from).collect(),
+        borrower: Borrower::from(export.borrower),
+        loans: export.loans.into_iter().map(Loan::from).collect(),
+        history_notes: export
+            .history_notes
+            .into_iter()
+            .map(|n| HistoryNote {
+                device_id: uuid_of(&n.device_id),
+                loan_id: n.loan_id.as_deref().map(uuid_of),
+                field: n.name,
+                text: n.text,
+                at: utc(n.created_at),
+            })
+            .collect(),
     };
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(body))
+    Ok(private().json(body))
 }
 
-/// Replaces the person's data with neutral values and keeps the loans for statistics (GDPR
-/// art. 17). Refused with 409 while a loan is open or a charge unpaid.
+/// Replaces the person's data with neutral values and clears every free text about their
+/// loans, keeping the loans' facts for statistics (GDPR art. 17). Refused with 409 while a
+/// loan is open or a charge unpaid.
 #[utoipa::path(tag = "loans", params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = Borrower), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 409, body = Problem)),
@@ -258,13 +296,61 @@ pub async fn anonymise_borrower(
         .db
         .write(move |conn| borrowers::anonymise(conn, &caller, &id))
         .await?;
-    Ok(HttpResponse::Ok().json(Borrower::from(row)))
+    let db = state.db.clone();
+    web::block(move || db.after_erasure()).await?;
+    Ok(private().json(Borrower::from(row)))
+}
+
+/// The people due for anonymisation: no loan open, nothing owed, and the last loan closed
+/// more than `RETENTION_DAYS` ago (ids and dates only; coordinators and admins).
+#[utoipa::path(tag = "loans",
+    responses((status = 200, body = [DueForAnonymisation]), (status = 401, body = Problem), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/borrowers/due-for-anonymisation")]
+pub async fn due_for_anonymisation(
+    caller: Caller,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::ManagePersonalData)?;
+    let days = state.config.retention_days;
+    let rows = state
+        .db
+        .read(move |conn| borrowers::due_list(conn, &caller, days))
+        .await?;
+    Ok(private().json(rows))
+}
+
+/// Runs the retention job now: anonymises everyone due and logs each (coordinators, admins).
+#[utoipa::path(tag = "loans",
+    responses((status = 200, body = AnonymisedDue), (status = 401, body = Problem), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/borrowers/anonymise-due")]
+pub async fn anonymise_due(
+    caller: Caller,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::ManagePersonalData)?;
+    let days = state.config.retention_days;
+    let done = state
+        .db
+        .write(move |conn| borrowers::anonymise_due_by(conn, &caller, days))
+        .await?;
+    if !done.is_empty() {
+        let db = state.db.clone();
+        web::block(move || db.after_erasure()).await?;
+    }
+    Ok(private().json(AnonymisedDue {
+        anonymised: done,
+        retention_days: days,
+    }))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(create_borrower)
         .service(list_borrowers)
         .service(search_borrowers)
+        .service(due_for_anonymisation)
+        .service(anonymise_due)
         .service(get_borrower)
         .service(edit_borrower)
         .service(export_borrower)

@@ -9,6 +9,7 @@ pub mod health;
 pub mod labels;
 pub mod loans;
 pub mod openapi;
+pub mod privacy;
 pub mod programmes;
 pub mod refurbishment;
 

@@ -26,6 +26,7 @@ use crate::api;
         api::borrowers::create_borrower, api::borrowers::list_borrowers, api::borrowers::search_borrowers,
         api::borrowers::get_borrower, api::borrowers::edit_borrower, api::borrowers::export_borrower,
         api::borrowers::anonymise_borrower,
+        api::borrowers::due_for_anonymisation, api::borrowers::anonymise_due,
         api::loans::create_loan, api::loans::list_loans, api::loans::checkpoints_due,
         api::loans::checkpoints_overdue, api::loans::loans_ending, api::loans::loans_overdue,
         api::loans::get_loan, api::loans::sign_loan, api::loans::put_signed_scan,

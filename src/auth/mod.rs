@@ -1,6 +1,7 @@
 //! Bearer-token authentication and the `Caller` every protected handler receives.
 
 pub mod policy;
+pub mod visibility;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -44,7 +44,8 @@ impl Backend {
 }
 
 /// Per-connection settings for SQLite: WAL, foreign keys, a busy timeout so that a writer
-/// waits for another instead of failing with "database is locked", and a 32 MB page cache
+/// waits for another instead of failing with "database is locked", `secure_delete` so that
+/// erased personal data is overwritten with zeros in the file, and a 32 MB page cache
 /// plus memory-mapped reads so that a million-device inventory stays as quick as a small one.
 #[derive(Debug)]
 struct SqlitePragmas;
@@ -54,6 +55,7 @@ impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqlitePragmas {
         conn.batch_execute(
             "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; \
              PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+             PRAGMA secure_delete = ON; \
              PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456;",
         )
         .map_err(diesel::r2d2::Error::QueryError)
@@ -84,13 +86,37 @@ fn sqlite_path(url: &str) -> Result<String, String> {
     let path = sqlite_file(url);
     if path != ":memory:" {
         if let Some(parent) = std::path::Path::new(path).parent() {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent)
+            if !parent.as_os_str().is_empty() && !parent.exists() {
+                private_dir(parent)
                     .map_err(|e| format!("cannot create folder {}: {e}", parent.display()))?;
             }
         }
+        private_file(std::path::Path::new(path))
+            .map_err(|e| format!("cannot create the database file {path}: {e}"))?;
     }
     Ok(path.to_string())
+}
+
+/// Creates a folder (and its parents) readable by the service's user only (0700).
+fn private_dir(path: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)
+}
+
+/// Creates the database file if it is missing, readable and writable by the service's user
+/// only (0600); SQLite gives its `-wal` and `-shm` files the same permissions.
+fn private_file(path: &std::path::Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?;
+    #[cfg(unix)]
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    Ok(())
 }
 
 impl Db {
@@ -144,6 +170,28 @@ impl Db {
             state.idle_connections,
             self.pool.max_size(),
         )
+    }
+
+    /// After personal data was erased (and the transaction committed): on SQLite, moves the
+    /// WAL into the database file and truncates it, so that with `secure_delete` the old
+    /// values are gone from both files; on PostgreSQL, vacuums the tables that held them so
+    /// that their space is reused (the operator's part is in the README). Failures are logged,
+    /// not returned: the erasure itself has succeeded.
+    pub fn after_erasure(&self) {
+        let sql = match self.backend {
+            Backend::Sqlite => "PRAGMA wal_checkpoint(TRUNCATE);",
+            Backend::Postgres => {
+                "VACUUM borrowers, loans, loan_devices, loan_checkpoints, loan_charges, \
+                 loan_scans, device_event_notes;"
+            }
+        };
+        let result = match self.pool.get() {
+            Ok(mut conn) => conn.batch_execute(sql).map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = result {
+            log::warn!("clean-up after an erasure failed: {e}");
+        }
     }
 
     /// A pooled connection, for synchronous callers (CLI, benchmarks, tests).

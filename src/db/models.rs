@@ -356,3 +356,26 @@ pub struct BookingDeviceRow {
     pub note: Option<String>,
     pub created_at: NaiveDateTime,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::db::schema::device_event_notes)]
+pub struct EventNoteRow {
+    pub event_id: String,
+    pub name: String,
+    pub device_id: String,
+    pub loan_id: Option<String>,
+    pub text: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::db::schema::anonymisation_log)]
+pub struct AnonymisationLogRow {
+    pub id: String,
+    pub borrower_id: String,
+    pub at: NaiveDateTime,
+    pub actor_user_id: Option<String>,
+    pub source: String,
+    pub loans: i64,
+    pub cleared_texts: i64,
+}

@@ -407,3 +407,37 @@ diesel::joinable!(loan_devices -> devices (device_id));
 diesel::joinable!(loan_checkpoints -> loans (loan_id));
 diesel::joinable!(loan_charges -> loans (loan_id));
 diesel::joinable!(loan_scans -> loans (loan_id));
+
+// Personal data (GDPR): free text kept beside the append-only history, and the log of
+// anonymisations.
+diesel::table! {
+    device_event_notes (event_id, name) {
+        event_id -> Text,
+        name -> Text,
+        device_id -> Text,
+        loan_id -> Nullable<Text>,
+        text -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    anonymisation_log (id) {
+        id -> Text,
+        borrower_id -> Text,
+        at -> Timestamp,
+        actor_user_id -> Nullable<Text>,
+        source -> Text,
+        loans -> BigInt,
+        cleared_texts -> BigInt,
+    }
+}
+
+diesel::joinable!(device_event_notes -> device_events (event_id));
+diesel::joinable!(device_event_notes -> loans (loan_id));
+diesel::joinable!(anonymisation_log -> borrowers (borrower_id));
+diesel::allow_tables_to_appear_in_same_query!(device_event_notes, device_events);
+diesel::allow_tables_to_appear_in_same_query!(device_event_notes, loans);
+diesel::allow_tables_to_appear_in_same_query!(device_event_notes, devices);
+diesel::allow_tables_to_appear_in_same_query!(anonymisation_log, borrowers);
+diesel::allow_tables_to_appear_in_same_query!(anonymisation_log, loans);

@@ -262,7 +262,7 @@ fn not_found() -> AppError {
 
 /// Requesters see their own organisation's bookings; other readers see all.
 fn visible(caller: &Caller, b: &BookingRow) -> bool {
-    caller.role != Role::Requester || b.organisation_id == caller.organisation_id
+    crate::auth::visibility::booking(caller, b)
 }
 
 fn load(conn: &mut DbConn, caller: &Caller, id: &str) -> AppResult<BookingRow> {
@@ -351,12 +351,16 @@ fn scanned_device(conn: &mut DbConn, input: &str) -> AppResult<Option<DeviceRow>
         .optional()?)
 }
 
-/// Finds pool devices by asset tag (or id, or label URL); `field` names each tag in errors.
+/// Finds pool devices by asset tag (or id, or label URL); `field` names each tag in errors. A
+/// caller who may not learn the pool's tags (`visibility::sees_pool_tags`) gets one answer for
+/// an unknown tag and a tag outside the pool.
 fn pool_devices_by_tag(
     conn: &mut DbConn,
+    caller: &Caller,
     tags: &[String],
     field: &str,
 ) -> AppResult<Vec<DeviceRow>> {
+    let reveal = crate::auth::visibility::sees_pool_tags(caller);
     let mut errors = Vec::new();
     let mut seen = HashSet::new();
     let mut out = Vec::new();
@@ -374,6 +378,14 @@ fn pool_devices_by_tag(
             continue;
         }
         match d {
+            Some(d) if !reveal && !d.in_pool => errors.push(FieldError::new(
+                format!("{field}[{i}]"),
+                format!("no device of the booking pool has the tag {key}"),
+            )),
+            None if !reveal => errors.push(FieldError::new(
+                format!("{field}[{i}]"),
+                format!("no device of the booking pool has the tag {key}"),
+            )),
             None => errors.push(FieldError::new(
                 format!("{field}[{i}]"),
                 format!("no device has the tag {key}"),
@@ -478,7 +490,7 @@ pub fn create(
             "no organisation has this id",
         ));
     }
-    let specific = pool_devices_by_tag(conn, &req.devices, "devices")?;
+    let specific = pool_devices_by_tag(conn, caller, &req.devices, "devices")?;
     let at = now();
     let row = BookingRow {
         id: new_id(),
@@ -1067,7 +1079,7 @@ pub fn update(
     if ret != b.return_on && ret < rules.today && b.status != Requested {
         return Err(AppError::invalid("return_on", "is in the past"));
     }
-    let specific = pool_devices_by_tag(conn, &patch.add_devices, "add_devices")?;
+    let specific = pool_devices_by_tag(conn, caller, &patch.add_devices, "add_devices")?;
     let dates_changed = pickup != b.pickup_on || ret != b.return_on;
     b.pickup_on = pickup;
     b.return_on = ret;
@@ -1309,7 +1321,7 @@ pub fn pickup(
             json!({ "current_status": b.status }),
         ));
     }
-    let scanned = pool_devices_by_tag(conn, &req.asset_tags, "asset_tags")?;
+    let scanned = pool_devices_by_tag(conn, caller, &req.asset_tags, "asset_tags")?;
     let live = live_allocations(conn, &b.id)?;
     let allocated: HashMap<String, BookingDeviceRow> =
         live.into_iter().map(|(a, d)| (d.id, a)).collect();

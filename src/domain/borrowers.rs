@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::auth::{Caller, Perm};
-use crate::db::models::{BorrowerRow, OrganisationRow, UserRow};
+use crate::auth::{visibility, Caller, Perm};
+use crate::db::models::{AnonymisationLogRow, BorrowerRow, OrganisationRow, UserRow};
 use crate::db::schema::{
     borrowers, loan_charges, loan_checkpoints, loan_scans, loans, organisations, users,
 };
@@ -115,9 +115,9 @@ fn not_found() -> AppError {
     AppError::not_found("The borrower")
 }
 
-/// Whether the caller may see records of this office.
+/// Whether the caller may see records of this office (the rule: `auth::visibility`).
 pub fn office_visible(caller: &Caller, organisation_id: &str) -> bool {
-    caller.sees_everything() || caller.organisation_id == organisation_id
+    visibility::loan_record(caller, organisation_id)
 }
 
 fn check_age(dob: NaiveDate, errors: &mut Vec<FieldError>) {
@@ -386,11 +386,7 @@ pub fn update(
 
 /// The office a list is restricted to: a social worker's own, or the one a coordinator asks.
 fn list_office(caller: &Caller, asked: Option<uuid::Uuid>) -> Option<String> {
-    if caller.sees_everything() {
-        asked.map(|u| u.to_string())
-    } else {
-        Some(caller.organisation_id.clone())
-    }
+    visibility::loan_list_office(caller, asked)
 }
 
 /// A keyset position: (created_at, id) of the last row of a page.
@@ -468,16 +464,35 @@ pub fn search(
 /// open or a charge is unpaid: the open claim is an exception to erasure.
 pub fn anonymise(conn: &mut DbConn, caller: &Caller, id: &str) -> AppResult<BorrowerRow> {
     caller.require(Perm::ManagePersonalData)?;
-    let mut row = lock(conn, caller, id)?;
+    let row = lock(conn, caller, id)?;
+    erase(conn, row, Some(&caller.user_id), "request")
+}
+
+/// Where the anonymisation came from, as written in the log.
+pub const SOURCE_RETENTION_JOB: &str = "retention_job";
+
+/// Clears everything that identifies the person: their record, and the free text tied to
+/// their loans (checkpoint conditions and notes, return conditions, the reason a charge was
+/// waived, the place of signing, the signed scan, and the texts kept beside the device
+/// history: the condition at check-in and the note at a non-return). Writes one line to the
+/// anonymisation log (no personal data in it).
+fn erase(
+    conn: &mut DbConn,
+    mut row: BorrowerRow,
+    actor: Option<&str>,
+    source: &str,
+) -> AppResult<BorrowerRow> {
+    use crate::db::schema::{anonymisation_log, loan_devices};
     if row.anonymised_at.is_some() {
         return Ok(row);
     }
+    let id = row.id.clone();
     let loan_ids: Vec<String> = loans::table
-        .filter(loans::borrower_id.eq(id))
+        .filter(loans::borrower_id.eq(&id))
         .select(loans::id)
         .load(conn)?;
     let open: i64 = loans::table
-        .filter(loans::borrower_id.eq(id))
+        .filter(loans::borrower_id.eq(&id))
         .filter(loans::status.ne(LoanStatus::Closed))
         .count()
         .get_result(conn)?;
@@ -502,7 +517,7 @@ pub fn anonymise(conn: &mut DbConn, caller: &Caller, id: &str) -> AppResult<Borr
     row.note = None;
     row.anonymised_at = Some(at);
     row.updated_at = at;
-    diesel::update(borrowers::table.find(id))
+    diesel::update(borrowers::table.find(&id))
         .set((
             borrowers::name.eq(&row.name),
             borrowers::name_key.eq(&row.name_key),
@@ -515,14 +530,196 @@ pub fn anonymise(conn: &mut DbConn, caller: &Caller, id: &str) -> AppResult<Borr
             borrowers::updated_at.eq(at),
         ))
         .execute(conn)?;
-    // Free-text notes and the signed paper identify the person; the loans' facts stay.
-    diesel::update(loan_checkpoints::table.filter(loan_checkpoints::loan_id.eq_any(&loan_ids)))
-        .set(loan_checkpoints::note.eq(None::<String>))
+    // Free text and the signed paper identify the person; the loans' facts stay.
+    let mut cleared = 0;
+    for chunk in loan_ids.chunks(500) {
+        cleared += diesel::update(
+            loan_checkpoints::table
+                .filter(loan_checkpoints::loan_id.eq_any(chunk))
+                .filter(
+                    loan_checkpoints::note
+                        .is_not_null()
+                        .or(loan_checkpoints::condition.is_not_null()),
+                ),
+        )
+        .set((
+            loan_checkpoints::note.eq(None::<String>),
+            loan_checkpoints::condition.eq(None::<String>),
+        ))
         .execute(conn)?;
-    diesel::update(loans::table.filter(loans::id.eq_any(&loan_ids)))
+        cleared += diesel::update(
+            loan_devices::table
+                .filter(loan_devices::loan_id.eq_any(chunk))
+                .filter(loan_devices::return_condition.is_not_null()),
+        )
+        .set(loan_devices::return_condition.eq(None::<String>))
+        .execute(conn)?;
+        cleared += diesel::update(
+            loan_charges::table
+                .filter(loan_charges::loan_id.eq_any(chunk))
+                .filter(loan_charges::waived_reason.is_not_null()),
+        )
+        .set(loan_charges::waived_reason.eq(None::<String>))
+        .execute(conn)?;
+        cleared += diesel::update(
+            loans::table
+                .filter(loans::id.eq_any(chunk))
+                .filter(loans::signed_place.is_not_null()),
+        )
         .set(loans::signed_place.eq(None::<String>))
         .execute(conn)?;
-    diesel::delete(loan_scans::table.filter(loan_scans::loan_id.eq_any(&loan_ids)))
+        cleared += diesel::delete(loan_scans::table.filter(loan_scans::loan_id.eq_any(chunk)))
+            .execute(conn)?;
+    }
+    cleared += crate::domain::personal_notes::erase_for_loans(conn, &loan_ids)?;
+    diesel::insert_into(anonymisation_log::table)
+        .values(&AnonymisationLogRow {
+            id: new_id(),
+            borrower_id: id,
+            at,
+            actor_user_id: actor.map(str::to_string),
+            source: source.to_string(),
+            loans: i64::try_from(loan_ids.len()).map_err(AppError::internal)?,
+            cleared_texts: i64::try_from(cleared).map_err(AppError::internal)?,
+        })
         .execute(conn)?;
     Ok(row)
+}
+
+/// A person whose retention has passed: no loan open, nothing owed, and the last loan closed
+/// (or, without loans, the record last changed) more than the retention period ago.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DueForAnonymisation {
+    pub borrower_id: uuid::Uuid,
+    pub organisation_id: uuid::Uuid,
+    /// When the last loan closed, or the record last changed if later or without loans.
+    pub last_activity: NaiveDateTime,
+}
+
+/// Most people listed or anonymised at once.
+pub const DUE_MAX: i64 = 500;
+
+/// The people due for anonymisation on `at` with a retention of `retention_days`, oldest
+/// activity first (at most [`DUE_MAX`]). No personal data is returned, only ids and dates.
+pub fn due_for_anonymisation(
+    conn: &mut DbConn,
+    retention_days: i64,
+    at: NaiveDateTime,
+) -> AppResult<Vec<DueForAnonymisation>> {
+    use diesel::dsl::{exists, not};
+    let cutoff = at
+        .checked_sub_signed(chrono::TimeDelta::try_days(retention_days).unwrap_or_default())
+        .unwrap_or(at);
+    let rows: Vec<(String, String, NaiveDateTime)> = borrowers::table
+        .filter(borrowers::anonymised_at.is_null())
+        .filter(borrowers::updated_at.lt(cutoff))
+        .filter(not(exists(
+            loans::table
+                .filter(loans::borrower_id.eq(borrowers::id))
+                .filter(
+                    loans::status
+                        .ne(LoanStatus::Closed)
+                        .or(loans::closed_at.ge(cutoff))
+                        .or(loans::closed_at.is_null()),
+                ),
+        )))
+        .filter(not(exists(
+            loan_charges::table
+                .inner_join(loans::table)
+                .filter(loans::borrower_id.eq(borrowers::id))
+                .filter(loan_charges::status.eq(ChargeStatus::Open)),
+        )))
+        .select((
+            borrowers::id,
+            borrowers::organisation_id,
+            borrowers::updated_at,
+        ))
+        .order((borrowers::updated_at.asc(), borrowers::id.asc()))
+        .limit(DUE_MAX)
+        .load(conn)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (id, org, updated) in rows {
+        let last_closed: Option<NaiveDateTime> = loans::table
+            .filter(loans::borrower_id.eq(&id))
+            .select(diesel::dsl::max(loans::closed_at))
+            .first(conn)?;
+        out.push(DueForAnonymisation {
+            borrower_id: uuid::Uuid::parse_str(&id).map_err(AppError::internal)?,
+            organisation_id: uuid::Uuid::parse_str(&org).map_err(AppError::internal)?,
+            last_activity: last_closed.map_or(updated, |c| c.max(updated)),
+        });
+    }
+    Ok(out)
+}
+
+/// The people due for anonymisation, for coordinators and admins.
+pub fn due_list(
+    conn: &mut DbConn,
+    caller: &Caller,
+    retention_days: i64,
+) -> AppResult<Vec<DueForAnonymisation>> {
+    caller.require(Perm::ManagePersonalData)?;
+    due_for_anonymisation(conn, retention_days, now())
+}
+
+/// The retention job: anonymises everyone due (at most [`DUE_MAX`] per run) and logs each.
+/// `actor` is the user who started it, or `None` when the CLI or a timer runs it. Returns the
+/// ids anonymised. Run [`crate::db::Db::after_erasure`] after the transaction commits.
+pub fn anonymise_due(
+    conn: &mut DbConn,
+    actor: Option<&str>,
+    retention_days: i64,
+) -> AppResult<Vec<uuid::Uuid>> {
+    let due = due_for_anonymisation(conn, retention_days, now())?;
+    let mut done = Vec::with_capacity(due.len());
+    for d in due {
+        let row: BorrowerRow = crate::locked_first!(
+            conn,
+            borrowers::table
+                .find(d.borrower_id.to_string())
+                .select(BorrowerRow::as_select())
+        )?;
+        erase(conn, row, actor, SOURCE_RETENTION_JOB)?;
+        done.push(d.borrower_id);
+    }
+    Ok(done)
+}
+
+/// The job started through the API (coordinators and admins).
+pub fn anonymise_due_by(
+    conn: &mut DbConn,
+    caller: &Caller,
+    retention_days: i64,
+) -> AppResult<Vec<uuid::Uuid>> {
+    caller.require(Perm::ManagePersonalData)?;
+    anonymise_due(conn, Some(&caller.user_id), retention_days)
+}
+
+/// Everything held on one person (GDPR art. 15): their record, their loans with all that is
+/// attached, and the texts kept beside the device history for those loans.
+pub struct Export {
+    pub borrower: BorrowerRow,
+    pub loans: Vec<crate::domain::loans::LoanDetail>,
+    pub history_notes: Vec<crate::db::models::EventNoteRow>,
+}
+
+/// The subject-access export, for coordinators, admins and the social workers of the
+/// person's own office (others: 404, roles that read no loans: 403).
+pub fn export(conn: &mut DbConn, caller: &Caller, id: &str) -> AppResult<Export> {
+    caller.require(Perm::ReadLoans)?;
+    let borrower = get(conn, caller, id)?;
+    if !visibility::borrower_export(caller, &borrower.organisation_id) {
+        return Err(AppError::Forbidden(format!(
+            "The role {} may not export a person's data.",
+            caller.role
+        )));
+    }
+    let loans = crate::domain::loans::of_borrower(conn, &borrower.id)?;
+    let ids: Vec<String> = loans.iter().map(|l| l.loan.id.clone()).collect();
+    let history_notes = crate::domain::personal_notes::of_loans(conn, &ids)?;
+    Ok(Export {
+        borrower,
+        loans,
+        history_notes,
+    })
 }

@@ -268,17 +268,18 @@ pub fn accessories_without(all: &[String], missing: &[String]) -> Vec<String> {
 /// Checks a (locked) device in from a loan or a booking: `on_loan | booked_out → returned`,
 /// held by its owner; then, if the return found problems, `returned → in_repair`, held by its
 /// workshop (or its owner when none is assigned). Records the accessories that came back.
+/// Returns the check-in event (to keep personal text beside it).
 pub fn check_in(
     conn: &mut DbConn,
     caller: &crate::auth::Caller,
     d: &mut DeviceRow,
     detail: serde_json::Value,
     findings: &ReturnFindings,
-) -> AppResult<()> {
+) -> AppResult<crate::db::models::DeviceEventRow> {
     use crate::domain::devices::transition;
     use crate::domain::lifecycle::Action;
     d.holder_organisation_id = Some(d.owner_organisation_id.clone());
-    transition(conn, caller, d, Action::CheckIn, detail)?;
+    let event = transition(conn, caller, d, Action::CheckIn, detail)?;
     if !findings.problems.is_empty() {
         d.holder_organisation_id = d
             .workshop_id
@@ -296,5 +297,5 @@ pub fn check_in(
     diesel::update(devices::table.find(&d.id))
         .set(devices::accessories_back.eq(&d.accessories_back))
         .execute(conn)?;
-    Ok(())
+    Ok(event)
 }

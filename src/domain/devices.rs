@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::auth::{Caller, Perm};
+use crate::auth::{visibility, Caller, Perm};
 use crate::db::models::{DeviceEventRow, DeviceRow};
 use crate::db::schema::{device_events, devices, donations};
 use crate::db::{next_counter, now, DbConn};
@@ -315,32 +315,16 @@ pub fn register(
     Ok(rows)
 }
 
-/// How much of the inventory a caller sees.
-pub enum Scope {
-    All,
-    /// A refurbisher: devices assigned to their workshop.
-    Workshop(String),
-    /// A social worker: devices ready to lend and devices their office holds.
-    Office(String),
-}
+/// How much of the inventory a caller sees (the rules: `crate::auth::visibility`).
+pub use crate::auth::visibility::DeviceScope as Scope;
 
 pub fn scope_of(caller: &Caller) -> AppResult<Scope> {
     caller.require(Perm::ReadDevices)?;
-    Ok(match caller.role {
-        Role::Refurbisher => Scope::Workshop(caller.organisation_id.clone()),
-        Role::SocialWorker => Scope::Office(caller.organisation_id.clone()),
-        _ => Scope::All,
-    })
+    Ok(visibility::device_scope(caller))
 }
 
 pub fn visible(scope: &Scope, d: &DeviceRow) -> bool {
-    match scope {
-        Scope::All => true,
-        Scope::Workshop(org) => d.workshop_id.as_deref() == Some(org),
-        Scope::Office(org) => {
-            d.status == Status::Ready || d.holder_organisation_id.as_deref() == Some(org)
-        }
-    }
+    visibility::device_in(scope, d)
 }
 
 fn not_found() -> AppError {
@@ -451,7 +435,13 @@ pub fn list(
     let mut q = devices::table.select(DeviceRow::as_select()).into_boxed();
     match &scope {
         Scope::All => {}
-        Scope::Workshop(org) => q = q.filter(devices::workshop_id.eq(org.clone())),
+        Scope::Workshop(org) => {
+            q = q.filter(
+                devices::workshop_id
+                    .eq(org.clone())
+                    .and(devices::status.eq_any(visibility::WORKSHOP_STATUSES)),
+            )
+        }
         Scope::Office(org) => {
             q = q.filter(
                 devices::status
@@ -459,6 +449,7 @@ pub fn list(
                     .or(devices::holder_organisation_id.eq(org.clone())),
             )
         }
+        Scope::Nothing => return Ok((Vec::new(), None)),
     }
     if let Some(s) = f.status {
         q = q.filter(devices::status.eq(s));
@@ -792,12 +783,74 @@ pub fn act(
     Ok(d)
 }
 
-/// The complete history of a device, oldest first.
+/// The complete history of a device, oldest first, as the caller may see it: the personal
+/// text kept beside an event is merged into its detail, and the detail of a loan or booking
+/// event the caller may not read is replaced by `{"redacted": true}` (the action and statuses
+/// still show that the device was lent and came back).
 pub fn history(conn: &mut DbConn, caller: &Caller, id: &str) -> AppResult<Vec<DeviceEventRow>> {
+    use crate::db::schema::{bookings, loans};
+    use std::collections::HashMap;
     let d = find(conn, caller, Lookup::Id(id))?;
-    Ok(device_events::table
+    let mut rows: Vec<DeviceEventRow> = device_events::table
         .filter(device_events::device_id.eq(&d.id))
         .order(device_events::seq.asc())
         .select(DeviceEventRow::as_select())
-        .load(conn)?)
+        .load(conn)?;
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut notes: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for n in crate::domain::personal_notes::of_events(conn, &ids)? {
+        notes.entry(n.event_id).or_default().push((n.name, n.text));
+    }
+    let details: Vec<Value> = rows
+        .iter()
+        .map(|r| serde_json::from_str(&r.detail).unwrap_or(Value::Null))
+        .collect();
+    let referenced = |key: &str| -> Vec<String> {
+        let mut v: Vec<String> = details
+            .iter()
+            .filter_map(|d| d.get(key).and_then(Value::as_str).map(str::to_string))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let loan_ids = referenced("loan_id");
+    let booking_ids = referenced("booking_id");
+    let loan_orgs: HashMap<String, String> = loans::table
+        .filter(loans::id.eq_any(&loan_ids))
+        .select((loans::id, loans::organisation_id))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
+    let booking_orgs: HashMap<String, String> = bookings::table
+        .filter(bookings::id.eq_any(&booking_ids))
+        .select((bookings::id, bookings::organisation_id))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
+    for (row, mut detail) in rows.iter_mut().zip(details) {
+        let org_of = |map: &HashMap<String, String>, key: &str| {
+            let id = detail.get(key).and_then(Value::as_str)?;
+            Some(map.get(id).cloned().unwrap_or_default())
+        };
+        let owner = if let Some(organisation_id) = org_of(&loan_orgs, "loan_id") {
+            visibility::EventOwner::Loan { organisation_id }
+        } else if let Some(organisation_id) = org_of(&booking_orgs, "booking_id") {
+            visibility::EventOwner::Booking { organisation_id }
+        } else {
+            visibility::EventOwner::None
+        };
+        if !visibility::event_detail(caller, &owner) {
+            row.detail = json!({ "redacted": true }).to_string();
+            row.actor_user_id = None;
+            continue;
+        }
+        if let (Some(texts), Value::Object(map)) = (notes.remove(&row.id), &mut detail) {
+            for (name, text) in texts {
+                map.insert(name, Value::String(text));
+            }
+            row.detail = detail.to_string();
+        }
+    }
+    Ok(rows)
 }

@@ -97,14 +97,10 @@ pub fn get(conn: &mut DbConn, caller: &Caller, id: &str) -> AppResult<DonationRo
     }
 }
 
-/// Refurbishers see the batches assigned to their workshop; social workers see none.
+/// Refurbishers see the batches assigned to their workshop; social workers see none (the
+/// rule: `auth::visibility::donation`).
 fn visible(caller: &Caller, d: &DonationRow) -> bool {
-    use crate::domain::accounts::Role;
-    match caller.role {
-        Role::Refurbisher => d.workshop_id.as_deref() == Some(&caller.organisation_id),
-        Role::SocialWorker | Role::Requester => false,
-        _ => true,
-    }
+    crate::auth::visibility::donation(caller, d)
 }
 
 /// Position in the donation list: the last row's date received and id.

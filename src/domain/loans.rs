@@ -33,6 +33,7 @@ use crate::domain::accounts::{new_id, Role};
 use crate::domain::borrowers::office_visible;
 use crate::domain::devices::transition;
 use crate::domain::lifecycle::{Action, Status};
+use crate::domain::personal_notes;
 use crate::domain::programmes;
 use crate::domain::{commitments, device_ref};
 use crate::error::{AppError, AppResult, FieldError};
@@ -429,11 +430,23 @@ pub fn create(conn: &mut DbConn, caller: &Caller, n: NewLoan) -> AppResult<LoanD
     }
     let mut seen = std::collections::HashSet::new();
     let mut ids: Vec<String> = Vec::new();
+    // A device outside the caller's view answers exactly like an unknown id or tag.
+    let scope = crate::auth::visibility::device_scope(caller);
     for (i, input) in n.device_ids.iter().enumerate() {
-        match device_ref::device_id(conn, input)? {
+        let visible = match device_ref::device_id(conn, input)? {
+            Some(id) => devices::table
+                .find(&id)
+                .select(DeviceRow::as_select())
+                .first(conn)
+                .optional()?
+                .filter(|d| crate::auth::visibility::device_in(&scope, d))
+                .map(|d| d.id),
+            None => None,
+        };
+        match visible {
             None => errors.push(FieldError::new(
                 format!("device_ids[{i}]"),
-                "no device has this id or asset tag",
+                "no device you may lend has this id or asset tag",
             )),
             Some(id) if !seen.insert(id.clone()) => errors.push(FieldError::new(
                 format!("device_ids[{i}]"),
@@ -1017,20 +1030,29 @@ pub fn return_devices(
         }
         let mut problems = Vec::new();
         if item.damaged {
-            problems.push(format!("returned damaged: {}", item.condition.trim()));
+            problems.push("returned damaged".to_string());
         }
         if !missing.is_empty() {
             problems.push(format!("accessories missing: {}", missing.join(", ")));
         }
-        commitments::check_in(
+        // The condition may describe the person; it is kept beside the history so that
+        // anonymisation can erase it (see `personal_notes`).
+        let event = commitments::check_in(
             conn,
             caller,
             &mut d,
-            json!({ "loan_id": loan.id, "loan_number": loan.number, "condition": item.condition, "accessories_back": back, "damaged": item.damaged }),
+            json!({ "loan_id": loan.id, "loan_number": loan.number, "accessories_back": back, "damaged": item.damaged }),
             &commitments::ReturnFindings {
                 problems,
                 accessories_back: Some(back.join(", ")),
             },
+        )?;
+        personal_notes::keep(
+            conn,
+            &event,
+            Some(&loan.id),
+            "condition",
+            item.condition.trim(),
         )?;
         diesel::update(loan_devices::table.find(&ld.id))
             .set((
@@ -1091,13 +1113,16 @@ pub fn non_return(
         if ld.status != LoanDeviceStatus::OnLoan {
             return Err(device_not_out(&ld, &d));
         }
-        transition(
+        let event = transition(
             conn,
             caller,
             &mut d,
             Action::MarkLost,
-            json!({ "loan_id": loan.id, "loan_number": loan.number, "reason": "not returned by the end date", "note": n.note }),
+            json!({ "loan_id": loan.id, "loan_number": loan.number, "reason": "not returned by the end date" }),
         )?;
+        if let Some(note) = &n.note {
+            personal_notes::keep(conn, &event, Some(&loan.id), "note", note)?;
+        }
         diesel::update(loan_devices::table.find(&ld.id))
             .set((
                 loan_devices::status.eq(LoanDeviceStatus::NotReturned),
@@ -1388,11 +1413,7 @@ pub struct LoanFilter {
 }
 
 fn scope_office(caller: &Caller, asked: Option<uuid::Uuid>) -> Option<String> {
-    if caller.sees_everything() {
-        asked.map(|u| u.to_string())
-    } else {
-        Some(caller.organisation_id.clone())
-    }
+    crate::auth::visibility::loan_list_office(caller, asked)
 }
 
 pub fn list(

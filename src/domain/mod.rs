@@ -14,5 +14,7 @@ pub mod intake;
 pub mod labels;
 pub mod lifecycle;
 pub mod loans;
+pub mod national_number;
+pub mod personal_notes;
 pub mod programmes;
 pub mod refurbishment;

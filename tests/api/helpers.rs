@@ -486,3 +486,42 @@ pub async fn spawn_at(first: &TestApp, url: &str) -> TestApp {
     )
     .await
 }
+// ---- Helpers added for the personal-data tests (gdpr branch) ----
+
+impl TestApp {
+    /// Every `table.column` whose value, read as text, contains `needle` (case-insensitive):
+    /// a raw look over all the tables, independent of the API.
+    pub fn columns_containing(&self, needle: &str) -> Vec<String> {
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = self.db.conn().expect("connection");
+        let needle = needle.to_lowercase().replace('\'', "''");
+        let mut out = Vec::new();
+        for t in table_names(&mut conn) {
+            for c in column_names(&mut conn, &t) {
+                let n: N = diesel::sql_query(format!(
+                    "SELECT COUNT(*) AS n FROM {t} WHERE LOWER(CAST(\"{c}\" AS TEXT)) LIKE '%{needle}%'"
+                ))
+                .get_result(&mut *conn)
+                .expect("scan");
+                if n.n > 0 {
+                    out.push(format!("{t}.{c}"));
+                }
+            }
+        }
+        out
+    }
+
+    /// A GET with the token, returning the raw response (headers included).
+    pub async fn get_raw(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+}

@@ -1,0 +1,43 @@
+-- Personal free text written with a device's history event (the condition at a loan's return,
+-- the note at a non-return) is kept here, beside the append-only history, so that
+-- anonymising the borrower can erase it without rewriting the history.
+CREATE TABLE device_event_notes (
+    event_id TEXT NOT NULL REFERENCES device_events (id),
+    name TEXT NOT NULL,
+    device_id TEXT NOT NULL REFERENCES devices (id),
+    loan_id TEXT REFERENCES loans (id),
+    text TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (event_id, name)
+);
+CREATE INDEX device_event_notes_loan ON device_event_notes (loan_id);
+
+-- What anonymisation did, without any personal data: when, who or which job, which borrower.
+CREATE TABLE anonymisation_log (
+    id TEXT PRIMARY KEY NOT NULL,
+    borrower_id TEXT NOT NULL REFERENCES borrowers (id),
+    at TIMESTAMP NOT NULL,
+    actor_user_id TEXT REFERENCES users (id),
+    source TEXT NOT NULL,
+    loans BIGINT NOT NULL,
+    cleared_texts BIGINT NOT NULL
+);
+CREATE INDEX anonymisation_log_at ON anonymisation_log (at);
+
+-- Move the personal text of existing loan events out of the history, once, here.
+INSERT INTO device_event_notes (event_id, name, device_id, loan_id, text, created_at)
+SELECT id, 'condition', device_id, detail::jsonb ->> 'loan_id', detail::jsonb ->> 'condition', at
+FROM device_events
+WHERE action = 'check_in' AND detail::jsonb ->> 'loan_id' IS NOT NULL
+  AND detail::jsonb ->> 'condition' IS NOT NULL;
+INSERT INTO device_event_notes (event_id, name, device_id, loan_id, text, created_at)
+SELECT id, 'note', device_id, detail::jsonb ->> 'loan_id', detail::jsonb ->> 'note', at
+FROM device_events
+WHERE action = 'mark_lost' AND detail::jsonb ->> 'loan_id' IS NOT NULL
+  AND detail::jsonb ->> 'note' IS NOT NULL;
+ALTER TABLE device_events DISABLE TRIGGER device_events_no_change;
+UPDATE device_events SET detail = (detail::jsonb - 'condition')::text
+WHERE action = 'check_in' AND detail::jsonb ->> 'loan_id' IS NOT NULL;
+UPDATE device_events SET detail = (detail::jsonb - 'note')::text
+WHERE action = 'mark_lost' AND detail::jsonb ->> 'loan_id' IS NOT NULL;
+ALTER TABLE device_events ENABLE TRIGGER device_events_no_change;
