@@ -20,11 +20,12 @@ pub fn contains(text: &str) -> bool {
     })
 }
 
-/// Whether the digits at `start` continue another number: right after a digit, or after a
-/// digit and one of `.:,` (the fraction of a time such as `12:05:12.123456789`).
+/// Whether the digits at `start` continue another word or number: right after a letter or
+/// digit (hex ids, serials such as `SN3f85…`), or after a digit and one of `.:,` (the fraction
+/// of a time such as `12:05:12.123456789`).
 fn continues_a_number(chars: &[char], start: usize) -> bool {
     let before = |n: usize| start.checked_sub(n).and_then(|i| chars.get(i));
-    before(1).is_some_and(char::is_ascii_digit)
+    before(1).is_some_and(|c| c.is_alphanumeric())
         || (before(1).is_some_and(|c| matches!(c, '.' | ':' | ','))
             && before(2).is_some_and(char::is_ascii_digit))
 }
@@ -44,7 +45,7 @@ fn match_at(chars: &[char], start: usize) -> Option<Vec<u32>> {
         }
     }
     match chars.get(pos) {
-        Some(c) if c.is_ascii_digit() => None,
+        Some(c) if c.is_alphanumeric() => None,
         _ => Some(digits),
     }
 }
@@ -69,6 +70,12 @@ fn is_identifier(s: &str) -> bool {
         || chrono::DateTime::parse_from_rfc3339(s.trim()).is_ok()
 }
 
+/// Fields that hold a device's or a file's identifier, never a person's data.
+fn is_identifier_field(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    k.contains("serial") || k.contains("sha256") || k.contains("asset_tag") || k.ends_with("_id")
+}
+
 fn walk(value: &serde_json::Value, path: String, out: &mut Vec<String>) {
     use serde_json::Value;
     match value {
@@ -82,6 +89,9 @@ fn walk(value: &serde_json::Value, path: String, out: &mut Vec<String>) {
         }
         Value::Object(map) => {
             for (k, v) in map {
+                if is_identifier_field(k) {
+                    continue;
+                }
                 let p = if path.is_empty() {
                     k.clone()
                 } else {
@@ -129,8 +139,9 @@ mod tests {
         found.sort();
         assert_eq!(found, vec!["devices[1].condition", "note"]);
         // The hex digits of an id can fall into the pattern; an id is not free text.
-        let raw = "12345678-1234-1234-1234-a85073003328";
-        assert!(contains(raw));
-        assert!(find_in_json(&serde_json::json!({ "device_id": raw })).is_empty());
+        assert!(contains("a-85073003328") && !contains("a85073003328"));
+        let ids =
+            serde_json::json!({ "serial_number": "85073003328", "report_sha256": "85073003328" });
+        assert!(find_in_json(&ids).is_empty());
     }
 }
