@@ -130,12 +130,13 @@ async fn every_record_is_seen_by_exactly_those_who_may(b: Backend) {
         // On loan to a person: left the workshop; the lending office holds it.
         (format!("/devices/{out}"), &*out, "YYY44Y433"),
         (format!("/devices/by-tag/{out_tag}"), &*out, "YYY44Y433"),
-        // Back from the loan: with the workshop again (returned), still held by the office.
-        (format!("/devices/{returned}"), &*returned, "YYYY4Y433"),
+        // Back from the loan: with the workshop again (returned) and held by its owner, no
+        // longer by the office that lent it (the holder follows the device).
+        (format!("/devices/{returned}"), &*returned, "YYYY44433"),
         (
             format!("/devices/by-tag/{returned_tag}"),
             &*returned,
-            "YYYY4Y433",
+            "YYYY44433",
         ),
         (format!("/donations/{donation}"), &*donation, "YYYY44433"),
         (format!("/borrowers/{bor}"), &*bor, "YY333Y433"),
