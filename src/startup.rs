@@ -7,7 +7,7 @@ use std::time::Duration;
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{Server, ServiceResponse};
 use actix_web::http::header;
-use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Logger};
+use actix_web::middleware::{from_fn, ErrorHandlerResponse, ErrorHandlers, Logger};
 use actix_web::{web, App, HttpServer};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
@@ -86,6 +86,7 @@ fn ensure_problem<B: MessageBody + 'static>(
         404 => AppError::not_found("This path"),
         405 => AppError::MethodNotAllowed,
         413 => AppError::PayloadTooLarge("The body is larger than the limit.".into()),
+        414 => AppError::UriTooLong("The URL is too long.".into()),
         415 => AppError::UnsupportedMediaType("This content type is not accepted here.".into()),
         s if s >= 500 => AppError::Internal(format!("unhandled {status}")),
         _ => AppError::BadRequest(format!(
@@ -124,6 +125,8 @@ pub fn run(listener: TcpListener, db: Db, config: Config) -> std::io::Result<Ser
     let openapi = api::openapi::ApiDoc::openapi();
     let mut server = HttpServer::new(move || {
         App::new()
+            // Innermost: refuses NUL characters and over-long URLs before any handler.
+            .wrap(from_fn(api::input::screen))
             .wrap(ErrorHandlers::new().default_handler(ensure_problem))
             // Method, path without query string, status, duration: never headers, tokens or
             // query strings, which can carry personal data.

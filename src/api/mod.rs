@@ -6,13 +6,14 @@ pub mod borrowers;
 pub mod devices;
 pub mod donations;
 pub mod health;
+pub mod input;
 pub mod labels;
 pub mod loans;
 pub mod openapi;
 pub mod programmes;
 pub mod refurbishment;
 
-use actix_web::{error::JsonPayloadError, web, HttpRequest, HttpResponse};
+use actix_web::{error::JsonPayloadError, web, HttpMessage, HttpRequest, HttpResponse};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -67,7 +68,7 @@ pub fn parse_id(raw: &str, what: &str) -> Result<String, AppError> {
 }
 
 /// Problem documents for the extractor errors of actix (bad JSON, bad query, bad path).
-pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+pub fn json_error(err: JsonPayloadError, req: &HttpRequest) -> actix_web::Error {
     let app = match &err {
         JsonPayloadError::ContentType => AppError::UnsupportedMediaType(
             "Send the body as JSON with `Content-Type: application/json`.".into(),
@@ -77,7 +78,8 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
             format!("The body is larger than the limit of {limit} bytes."),
         ),
         JsonPayloadError::Deserialize(e) => {
-            AppError::BadRequest(format!("The JSON body is invalid: {e}."))
+            let raw = req.extensions().get::<input::RawJson>().cloned();
+            input::json_problem(raw.as_ref().map(|r| &r.0[..]), e)
         }
         JsonPayloadError::Serialize(e) => AppError::internal(e),
         other => AppError::BadRequest(format!("The JSON body could not be read: {other}.")),
@@ -87,9 +89,36 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
 
 pub fn query_error(
     err: actix_web::error::QueryPayloadError,
-    _req: &HttpRequest,
+    req: &HttpRequest,
 ) -> actix_web::Error {
-    AppError::BadRequest(format!("The query string is invalid: {err}.")).into()
+    let message = match &err {
+        actix_web::error::QueryPayloadError::Deserialize(e) => e.to_string(),
+        other => other.to_string(),
+    };
+    // serde_urlencoded does not say which parameter failed: name the one whose value (or
+    // name, for an unknown parameter) the message quotes.
+    let pairs: Vec<(String, String)> =
+        web::Query::<Vec<(String, String)>>::from_query(req.query_string())
+            .map(|q| q.into_inner())
+            .unwrap_or_default();
+    let field = pairs
+        .iter()
+        .find(|(k, _)| message.contains(&format!("`{k}`")))
+        .or_else(|| {
+            pairs
+                .iter()
+                .find(|(_, v)| !v.is_empty() && message.contains(&format!("`{v}`")))
+        })
+        .map(|(k, _)| k.clone());
+    let detail = format!("The query string is invalid: {message}.");
+    match field {
+        Some(field) => AppError::BadRequestFields {
+            detail,
+            errors: vec![crate::error::FieldError::new(field, message)],
+        },
+        None => AppError::BadRequest(detail),
+    }
+    .into()
 }
 
 pub fn path_error(_err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
@@ -128,8 +157,7 @@ pub fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> R
     if body.iter().all(|b| b.is_ascii_whitespace()) {
         return Ok(T::default());
     }
-    serde_json::from_slice(body)
-        .map_err(|e| AppError::BadRequest(format!("The JSON body is invalid: {e}.")))
+    serde_json::from_slice(body).map_err(|e| input::json_problem(Some(body), &e))
 }
 
 pub async fn not_found_fallback() -> Result<HttpResponse, AppError> {
