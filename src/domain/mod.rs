@@ -12,6 +12,7 @@ pub mod guards;
 pub mod intake;
 pub mod labels;
 pub mod lifecycle;
+pub mod limits;
 pub mod loans;
 pub mod programmes;
 pub mod refurbishment;

@@ -18,6 +18,7 @@ use crate::db::{now, DbConn};
 use crate::domain::accounts::{new_id, OrgKind, Role};
 use crate::domain::devices::{self as dev, append_event, DriveType};
 use crate::domain::lifecycle::Status;
+use crate::domain::limits;
 use crate::error::{AppError, AppResult, FieldError};
 
 crate::text_enum!(
@@ -400,6 +401,8 @@ pub fn record_wipe(
     w: NewWipe,
 ) -> AppResult<WipeRow> {
     caller.require(Perm::RecordRefurbishment)?;
+    let (start, end) = (naive(w.started_at), naive(w.ended_at));
+    limits::past_times(&[("started_at", Some(start)), ("ended_at", Some(end))])?;
     let mut errors: Vec<FieldError> = match w.validate() {
         Ok(()) => Vec::new(),
         Err(e) => crate::error::flatten_validation("", &e),
