@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod programmes;
 pub mod refurbishment;
 
+use actix_web::http::header;
 use actix_web::{error::JsonPayloadError, web, HttpMessage, HttpRequest, HttpResponse};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -109,12 +110,23 @@ pub fn query_error(
                 .iter()
                 .find(|(_, v)| !v.is_empty() && message.contains(&format!("`{v}`")))
         })
+        .or_else(|| {
+            // A date chrono could not read (its messages quote nothing): the date-like value
+            // that does not parse.
+            pairs.iter().find(|(_, v)| {
+                v.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-')
+                    && v.contains('-')
+                    && v.parse::<chrono::NaiveDate>().is_err()
+            })
+        })
         .map(|(k, _)| k.clone());
     let detail = format!("The query string is invalid: {message}.");
+    let errors = |field| vec![crate::error::FieldError::new(field, message.clone())];
     match field {
+        Some(field) if message.contains("out of range") => AppError::invalid_fields(errors(field)),
         Some(field) => AppError::BadRequestFields {
             detail,
-            errors: vec![crate::error::FieldError::new(field, message)],
+            errors: errors(field),
         },
         None => AppError::BadRequest(detail),
     }
@@ -160,8 +172,43 @@ pub fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> R
     serde_json::from_slice(body).map_err(|e| input::json_problem(Some(body), &e))
 }
 
-pub async fn not_found_fallback() -> Result<HttpResponse, AppError> {
-    Err(AppError::not_found("This path"))
+/// No route matched: a 405 with `Allow` when the path exists with other methods (as the
+/// OpenAPI document lists them), otherwise a 404.
+pub async fn not_found_fallback(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    static ROUTES: std::sync::OnceLock<Vec<(actix_web::dev::ResourceDef, Vec<&'static str>)>> =
+        std::sync::OnceLock::new();
+    let routes = ROUTES.get_or_init(|| {
+        use utoipa::OpenApi;
+        let doc = openapi::ApiDoc::openapi();
+        doc.paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ];
+                let allowed = methods.iter().filter(|m| m.1).map(|m| m.0).collect();
+                (actix_web::dev::ResourceDef::new(path.as_str()), allowed)
+            })
+            .collect()
+    });
+    let allowed: Vec<&str> = routes
+        .iter()
+        .filter(|(def, _)| def.is_match(req.path()))
+        .flat_map(|(_, methods)| methods.iter().copied())
+        .collect();
+    if allowed.is_empty() {
+        return Err(AppError::not_found("This path"));
+    }
+    let mut res = actix_web::ResponseError::error_response(&AppError::MethodNotAllowed);
+    if let Ok(value) = header::HeaderValue::from_str(&allowed.join(", ")) {
+        res.headers_mut().insert(header::ALLOW, value);
+    }
+    Ok(res)
 }
 
 /// Registers every route.

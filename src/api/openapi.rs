@@ -124,6 +124,10 @@ impl ErrorResponses {
                 .entry(code.to_string())
                 .or_insert_with(|| RefOr::T(Self::problem(description)));
         }
+        // A page for people (the public scan landing) also answers its 404 as a page.
+        let serves_html = op.responses.responses.iter().any(|(code, r)| {
+            code.starts_with('2') && matches!(r, RefOr::T(r) if r.content.contains_key("text/html"))
+        });
         for (code, response) in op.responses.responses.iter_mut() {
             let is_error = code.starts_with('4') || code.starts_with('5');
             let RefOr::T(response) = response else {
@@ -138,6 +142,15 @@ impl ErrorResponses {
                 response
                     .content
                     .insert("application/problem+json".into(), json);
+            }
+            if serves_html && code == "404" {
+                response.content.insert(
+                    "text/html".into(),
+                    Content::new(Some(
+                        utoipa::openapi::ObjectBuilder::new()
+                            .schema_type(utoipa::openapi::schema::Type::String),
+                    )),
+                );
             }
             if response.content.is_empty() {
                 response.content.insert(

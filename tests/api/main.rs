@@ -9,3 +9,4 @@ mod inventory;
 mod labels;
 mod loans;
 mod refurbishment;
+mod robustness;
