@@ -16,7 +16,12 @@ async fn main() -> std::io::Result<()> {
         print!("{}", Config::help_text());
         return Ok(());
     }
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    // actix logs a client's malformed request (a bad header) as an ERROR of its dispatcher:
+    // a client's mistake, not the server's, so that logger is off by default.
+    env_logger::Builder::from_env(
+        env_logger::Env::default().default_filter_or("info,actix_http::h1::dispatcher=off"),
+    )
+    .init();
     let config = Config::from_env().map_err(fail)?;
     match args.first().map(String::as_str) {
         None => serve(config).await,

@@ -29,6 +29,15 @@ pub async fn screen<B: MessageBody + 'static>(
     if let Err(e) = check_head(req.request()) {
         return Ok(refuse(req, &e));
     }
+    // A method the path does not have is a 405 before any handler of a look-alike templated
+    // path (`PATCH /bookings/overdue` is not `PATCH /bookings/{id}`) reads the body.
+    let allowed = crate::api::documented_methods(req.path());
+    let method = req.method().as_str();
+    if !allowed.is_empty() && !allowed.contains(&method) && method != "HEAD" && method != "OPTIONS"
+    {
+        let res = crate::api::method_not_allowed(&allowed);
+        return Ok(req.into_response(res).map_into_right_body());
+    }
     if let Some(kind) = text_body(req.request()) {
         // Read within the configured body limit (413 beyond it), then put back for the handler.
         let body = match req.extract::<Bytes>().await {

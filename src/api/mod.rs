@@ -172,11 +172,12 @@ pub fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> R
     serde_json::from_slice(body).map_err(|e| input::json_problem(Some(body), &e))
 }
 
-/// No route matched: a 405 with `Allow` when the path exists with other methods (as the
-/// OpenAPI document lists them), otherwise a 404.
-pub async fn not_found_fallback(req: HttpRequest) -> Result<HttpResponse, AppError> {
-    static ROUTES: std::sync::OnceLock<Vec<(actix_web::dev::ResourceDef, Vec<&'static str>)>> =
-        std::sync::OnceLock::new();
+/// The methods the OpenAPI document lists for a path: those of the paths without parameters
+/// that match it exactly when there are any (`/bookings/overdue` is not `/bookings/{id}`),
+/// otherwise those of the templated paths that match it. Empty for an unknown path.
+pub fn documented_methods(path: &str) -> Vec<&'static str> {
+    type Routes = Vec<(actix_web::dev::ResourceDef, bool, Vec<&'static str>)>;
+    static ROUTES: std::sync::OnceLock<Routes> = std::sync::OnceLock::new();
     let routes = ROUTES.get_or_init(|| {
         use utoipa::OpenApi;
         let doc = openapi::ApiDoc::openapi();
@@ -192,23 +193,43 @@ pub async fn not_found_fallback(req: HttpRequest) -> Result<HttpResponse, AppErr
                     ("DELETE", item.delete.is_some()),
                 ];
                 let allowed = methods.iter().filter(|m| m.1).map(|m| m.0).collect();
-                (actix_web::dev::ResourceDef::new(path.as_str()), allowed)
+                let is_static = !path.contains('{');
+                (
+                    actix_web::dev::ResourceDef::new(path.as_str()),
+                    is_static,
+                    allowed,
+                )
             })
             .collect()
     });
-    let allowed: Vec<&str> = routes
+    let matching: Vec<_> = routes
         .iter()
-        .filter(|(def, _)| def.is_match(req.path()))
-        .flat_map(|(_, methods)| methods.iter().copied())
+        .filter(|(def, ..)| def.is_match(path))
         .collect();
-    if allowed.is_empty() {
-        return Err(AppError::not_found("This path"));
-    }
+    let any_static = matching.iter().any(|(_, is_static, _)| *is_static);
+    matching
+        .into_iter()
+        .filter(|(_, is_static, _)| *is_static || !any_static)
+        .flat_map(|(.., methods)| methods.iter().copied())
+        .collect()
+}
+
+/// A 405 with `Allow`.
+pub fn method_not_allowed(allowed: &[&str]) -> HttpResponse {
     let mut res = actix_web::ResponseError::error_response(&AppError::MethodNotAllowed);
     if let Ok(value) = header::HeaderValue::from_str(&allowed.join(", ")) {
         res.headers_mut().insert(header::ALLOW, value);
     }
-    Ok(res)
+    res
+}
+
+/// No route matched: a 405 with `Allow` when the path exists with other methods, otherwise 404.
+pub async fn not_found_fallback(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let allowed = documented_methods(req.path());
+    if allowed.is_empty() {
+        return Err(AppError::not_found("This path"));
+    }
+    Ok(method_not_allowed(&allowed))
 }
 
 /// Registers every route.
