@@ -188,7 +188,7 @@ impl Db {
                 // A poisoned lock only means another writer panicked; the database is sound.
                 let guard = writer.lock().unwrap_or_else(|p| p.into_inner());
                 let mut conn = guard.get()?;
-                write_transaction(&mut *conn, f)
+                write_transaction(&mut conn, f)
             }
             None => write_transaction(&mut *self.pool.get()?, f),
         }
