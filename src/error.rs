@@ -50,6 +50,14 @@ pub struct Problem {
 pub enum AppError {
     #[error("{0}")]
     BadRequest(String),
+    /// A body or query that does not deserialize, naming the fields at fault.
+    #[error("{detail}")]
+    BadRequestFields {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    #[error("URI too long: {0}")]
+    UriTooLong(String),
     #[error("authentication required: {0}")]
     Unauthorized(String),
     #[error("forbidden: {0}")]
@@ -76,6 +84,10 @@ pub enum AppError {
     NotAcceptable(String),
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// The database gave up on this transaction because of concurrent ones (deadlock,
+    /// serialization failure, lock wait): nothing was written; the client may simply retry.
+    #[error("busy: {0}")]
+    Busy(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -123,7 +135,10 @@ impl AppError {
 
     fn slug_and_title(&self) -> (&'static str, &'static str) {
         match self {
-            AppError::BadRequest(_) => ("bad-request", "Bad request"),
+            AppError::BadRequest(_) | AppError::BadRequestFields { .. } => {
+                ("bad-request", "Bad request")
+            }
+            AppError::UriTooLong(_) => ("uri-too-long", "URI too long"),
             AppError::Unauthorized(_) => ("unauthorized", "Authentication required"),
             AppError::Forbidden(_) => ("forbidden", "Not allowed for your role"),
             AppError::NotFound(_) => ("not-found", "Not found"),
@@ -136,6 +151,7 @@ impl AppError {
             AppError::Validation { .. } => ("validation", "Invalid fields"),
             AppError::NotAcceptable(_) => ("not-acceptable", "Not acceptable"),
             AppError::Unavailable(_) => ("unavailable", "Service unavailable"),
+            AppError::Busy(_) => ("busy", "Busy, try again"),
             AppError::Internal(_) => ("internal", "Internal server error"),
         }
     }
@@ -151,18 +167,25 @@ impl AppError {
             | AppError::Forbidden(d)
             | AppError::PayloadTooLarge(d)
             | AppError::UnsupportedMediaType(d)
-            | AppError::NotAcceptable(d) => d.clone(),
+            | AppError::NotAcceptable(d)
+            | AppError::UriTooLong(d) => d.clone(),
             AppError::NotFound(what) => format!("{what} was not found."),
             AppError::MethodNotAllowed => "This method is not allowed on this resource.".into(),
             AppError::Conflict { detail, extra: e } => {
                 extra = e.clone();
                 detail.clone()
             }
-            AppError::Validation { detail, errors: e } => {
+            AppError::Validation { detail, errors: e }
+            | AppError::BadRequestFields { detail, errors: e } => {
                 errors = Some(e.clone());
                 detail.clone()
             }
             AppError::Unavailable(_) => "The service cannot reach its database.".into(),
+            AppError::Busy(_) => {
+                "Other requests changed the same data at the same time; nothing was written. \
+                 Try again."
+                    .into()
+            }
             AppError::Internal(_) => "Something went wrong on our side; it has been logged.".into(),
         };
         Problem {
@@ -179,7 +202,8 @@ impl AppError {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::BadRequestFields { .. } => StatusCode::BAD_REQUEST,
+            AppError::UriTooLong(_) => StatusCode::URI_TOO_LONG,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -189,19 +213,25 @@ impl ResponseError for AppError {
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(_) | AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
+        // Only the service's own failures are errors in the log; a client's mistake (4xx) is
+        // not logged here at all (the access log has its status), and contention is a warning.
         match self {
             AppError::Internal(cause) => log::error!("internal error: {cause}"),
             AppError::Unavailable(cause) => log::error!("database unavailable: {cause}"),
+            AppError::Busy(cause) => log::warn!("transaction given up, client may retry: {cause}"),
             _ => {}
         }
         let mut builder = HttpResponse::build(self.status_code());
         builder.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        if matches!(self, AppError::Unavailable(_) | AppError::Busy(_)) {
+            builder.insert_header((header::RETRY_AFTER, "1"));
+        }
         if matches!(self, AppError::Unauthorized(_)) {
             builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
@@ -220,12 +250,28 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
                 AppError::conflict("This refers to a record that does not exist or is in use.")
             }
-            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => AppError::conflict(
-                "Another request changed the same data at the same time; try again.",
-            ),
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
+                AppError::Busy(info.message().to_string())
+            }
+            Error::DatabaseError(_, info) if is_contention(info.message()) => {
+                AppError::Busy(info.message().to_string())
+            }
             other => AppError::Internal(format!("database: {other}")),
         }
     }
+}
+
+/// Whether a database error only says that concurrent transactions got in the way: a
+/// PostgreSQL deadlock (40P01) or lock timeout (55P03), which diesel does not classify, or
+/// SQLite's busy/locked after its busy timeout. Retrying the request may succeed.
+fn is_contention(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.starts_with("deadlock detected")
+        || m.starts_with("could not serialize access")
+        || m.starts_with("canceling statement due to lock timeout")
+        || m.starts_with("could not obtain lock")
+        || m.starts_with("database is locked")
+        || m.starts_with("database table is locked")
 }
 
 impl From<diesel::r2d2::PoolError> for AppError {
@@ -305,3 +351,43 @@ fn describe_code(
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    fn db_error(kind: DatabaseErrorKind, message: &str) -> AppError {
+        AppError::from(Error::DatabaseError(kind, Box::new(message.to_string())))
+    }
+
+    #[test]
+    fn contention_is_a_503_with_retry_after_never_a_500() {
+        let cases = [
+            (
+                DatabaseErrorKind::SerializationFailure,
+                "could not serialize access due to concurrent update",
+            ),
+            (DatabaseErrorKind::Unknown, "deadlock detected"),
+            (
+                DatabaseErrorKind::Unknown,
+                "canceling statement due to lock timeout",
+            ),
+            (DatabaseErrorKind::Unknown, "database is locked"),
+        ];
+        for (kind, message) in cases {
+            let e = db_error(kind, message);
+            assert!(matches!(e, AppError::Busy(_)), "{message}: {e:?}");
+            let res = e.error_response();
+            assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE, "{message}");
+            assert_eq!(res.headers().get(header::RETRY_AFTER).unwrap(), "1");
+            assert_eq!(
+                res.headers().get(header::CONTENT_TYPE).unwrap(),
+                "application/problem+json"
+            );
+        }
+        // Anything else stays an internal error.
+        let other = db_error(DatabaseErrorKind::Unknown, "syntax error at or near");
+        assert!(matches!(other, AppError::Internal(_)));
+    }
+}

@@ -37,10 +37,13 @@ pub const REQUEST_ID: &str = "x-request-id";
 /// dependencies are carried over, and lines go to standard error as text or JSON.
 pub fn init_logging(json: bool) {
     use tracing_subscriber::EnvFilter;
+    // actix logs a client's malformed request (a bad header) as an ERROR of its dispatcher: a
+    // client's mistake, not the server's, so that logger is off unless RUST_LOG asks for it.
+    const DEFAULT: &str = "info,actix_http::h1::dispatcher=off";
     let (filter, bad_filter) = match EnvFilter::try_from_default_env() {
         Ok(f) => (f, None),
-        Err(e) if std::env::var_os("RUST_LOG").is_some() => (EnvFilter::new("info"), Some(e)),
-        Err(_) => (EnvFilter::new("info"), None),
+        Err(e) if std::env::var_os("RUST_LOG").is_some() => (EnvFilter::new(DEFAULT), Some(e)),
+        Err(_) => (EnvFilter::new(DEFAULT), None),
     };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)

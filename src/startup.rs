@@ -87,6 +87,7 @@ fn ensure_problem<B: MessageBody + 'static>(
         404 => AppError::not_found("This path"),
         405 => AppError::MethodNotAllowed,
         413 => AppError::PayloadTooLarge("The body is larger than the limit.".into()),
+        414 => AppError::UriTooLong("The URL is too long.".into()),
         415 => AppError::UnsupportedMediaType("This content type is not accepted here.".into()),
         s if s >= 500 => AppError::Internal(format!("unhandled {status}")),
         _ => AppError::BadRequest(format!(
@@ -127,6 +128,8 @@ pub fn run(listener: TcpListener, db: Db, config: Config) -> std::io::Result<Ser
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(actix_web::middleware::from_fn(api::privacy::guard))
+            // Innermost: refuses NUL characters and over-long URLs before any handler.
+            .wrap(from_fn(api::input::screen))
             .wrap(ErrorHandlers::new().default_handler(ensure_problem))
             // Request id, one log line per request (route pattern, status, duration: never
             // headers, tokens, query strings or bodies) and request metrics.

@@ -470,7 +470,7 @@ fn wants_json(req: &HttpRequest) -> bool {
 /// English), `Accept: application/json` gets JSON. No token needed; a staff token of a role
 /// that reads devices (and may see this one) adds the status and the next steps.
 #[utoipa::path(tag = "labels", params(("asset_tag" = String, Path)),
-    responses((status = 200, body = ScanLanding, description = "JSON, or an HTML page for browsers"),
+    responses((status = 200, content((ScanLanding = "application/json"), (String = "text/html")), description = "JSON, or an HTML page for browsers"),
               (status = 404, body = Problem, description = "Unknown tag (an HTML page for browsers)")))]
 #[get("/d/{asset_tag}")]
 pub async fn scan_landing(

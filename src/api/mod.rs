@@ -6,6 +6,7 @@ pub mod borrowers;
 pub mod devices;
 pub mod donations;
 pub mod health;
+pub mod input;
 pub mod labels;
 pub mod loans;
 pub mod openapi;
@@ -13,7 +14,8 @@ pub mod privacy;
 pub mod programmes;
 pub mod refurbishment;
 
-use actix_web::{error::JsonPayloadError, web, HttpRequest, HttpResponse};
+use actix_web::http::header;
+use actix_web::{error::JsonPayloadError, web, HttpMessage, HttpRequest, HttpResponse};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -68,7 +70,7 @@ pub fn parse_id(raw: &str, what: &str) -> Result<String, AppError> {
 }
 
 /// Problem documents for the extractor errors of actix (bad JSON, bad query, bad path).
-pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+pub fn json_error(err: JsonPayloadError, req: &HttpRequest) -> actix_web::Error {
     let app = match &err {
         JsonPayloadError::ContentType => AppError::UnsupportedMediaType(
             "Send the body as JSON with `Content-Type: application/json`.".into(),
@@ -78,7 +80,8 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
             format!("The body is larger than the limit of {limit} bytes."),
         ),
         JsonPayloadError::Deserialize(e) => {
-            AppError::BadRequest(format!("The JSON body is invalid: {e}."))
+            let raw = req.extensions().get::<input::RawJson>().cloned();
+            input::json_problem(raw.as_ref().map(|r| &r.0[..]), e)
         }
         JsonPayloadError::Serialize(e) => AppError::internal(e),
         other => AppError::BadRequest(format!("The JSON body could not be read: {other}.")),
@@ -88,9 +91,47 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
 
 pub fn query_error(
     err: actix_web::error::QueryPayloadError,
-    _req: &HttpRequest,
+    req: &HttpRequest,
 ) -> actix_web::Error {
-    AppError::BadRequest(format!("The query string is invalid: {err}.")).into()
+    let message = match &err {
+        actix_web::error::QueryPayloadError::Deserialize(e) => e.to_string(),
+        other => other.to_string(),
+    };
+    // serde_urlencoded does not say which parameter failed: name the one whose value (or
+    // name, for an unknown parameter) the message quotes.
+    let pairs: Vec<(String, String)> =
+        web::Query::<Vec<(String, String)>>::from_query(req.query_string())
+            .map(|q| q.into_inner())
+            .unwrap_or_default();
+    let field = pairs
+        .iter()
+        .find(|(k, _)| message.contains(&format!("`{k}`")))
+        .or_else(|| {
+            pairs
+                .iter()
+                .find(|(_, v)| !v.is_empty() && message.contains(&format!("`{v}`")))
+        })
+        .or_else(|| {
+            // A date chrono could not read (its messages quote nothing): the date-like value
+            // that does not parse.
+            pairs.iter().find(|(_, v)| {
+                v.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-')
+                    && v.contains('-')
+                    && v.parse::<chrono::NaiveDate>().is_err()
+            })
+        })
+        .map(|(k, _)| k.clone());
+    let detail = format!("The query string is invalid: {message}.");
+    let errors = |field| vec![crate::error::FieldError::new(field, message.clone())];
+    match field {
+        Some(field) if message.contains("out of range") => AppError::invalid_fields(errors(field)),
+        Some(field) => AppError::BadRequestFields {
+            detail,
+            errors: errors(field),
+        },
+        None => AppError::BadRequest(detail),
+    }
+    .into()
 }
 
 pub fn path_error(_err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
@@ -129,12 +170,67 @@ pub fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> R
     if body.iter().all(|b| b.is_ascii_whitespace()) {
         return Ok(T::default());
     }
-    serde_json::from_slice(body)
-        .map_err(|e| AppError::BadRequest(format!("The JSON body is invalid: {e}.")))
+    serde_json::from_slice(body).map_err(|e| input::json_problem(Some(body), &e))
 }
 
-pub async fn not_found_fallback() -> Result<HttpResponse, AppError> {
-    Err(AppError::not_found("This path"))
+/// The methods the OpenAPI document lists for a path: those of the paths without parameters
+/// that match it exactly when there are any (`/bookings/overdue` is not `/bookings/{id}`),
+/// otherwise those of the templated paths that match it. Empty for an unknown path.
+pub fn documented_methods(path: &str) -> Vec<&'static str> {
+    type Routes = Vec<(actix_web::dev::ResourceDef, bool, Vec<&'static str>)>;
+    static ROUTES: std::sync::OnceLock<Routes> = std::sync::OnceLock::new();
+    let routes = ROUTES.get_or_init(|| {
+        use utoipa::OpenApi;
+        let doc = openapi::ApiDoc::openapi();
+        doc.paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ];
+                let allowed = methods.iter().filter(|m| m.1).map(|m| m.0).collect();
+                let is_static = !path.contains('{');
+                (
+                    actix_web::dev::ResourceDef::new(path.as_str()),
+                    is_static,
+                    allowed,
+                )
+            })
+            .collect()
+    });
+    let matching: Vec<_> = routes
+        .iter()
+        .filter(|(def, ..)| def.is_match(path))
+        .collect();
+    let any_static = matching.iter().any(|(_, is_static, _)| *is_static);
+    matching
+        .into_iter()
+        .filter(|(_, is_static, _)| *is_static || !any_static)
+        .flat_map(|(.., methods)| methods.iter().copied())
+        .collect()
+}
+
+/// A 405 with `Allow`.
+pub fn method_not_allowed(allowed: &[&str]) -> HttpResponse {
+    let mut res = actix_web::ResponseError::error_response(&AppError::MethodNotAllowed);
+    if let Ok(value) = header::HeaderValue::from_str(&allowed.join(", ")) {
+        res.headers_mut().insert(header::ALLOW, value);
+    }
+    res
+}
+
+/// No route matched: a 405 with `Allow` when the path exists with other methods, otherwise 404.
+pub async fn not_found_fallback(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let allowed = documented_methods(req.path());
+    if allowed.is_empty() {
+        return Err(AppError::not_found("This path"));
+    }
+    Ok(method_not_allowed(&allowed))
 }
 
 /// Registers every route.

@@ -1,7 +1,11 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations, and the offline API
 //! reference page (Swagger UI, its assets compiled into the binary).
 
+use utoipa::openapi::header::Header;
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::response::Response;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Content, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
 use crate::api;
@@ -51,7 +55,7 @@ use crate::api;
         api::labels::sheet_pdf, api::labels::scan_landing,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ErrorResponses),
     tags(
         (name = "operations", description = "Health, metrics and documentation"),
         (name = "accounts", description = "Organisations, users, API tokens"),
@@ -73,5 +77,122 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Every error response is an RFC 9457 problem document (`application/problem+json`), and every
+/// operation lists the errors any request can meet, besides those its handler declares:
+/// 400 (unreadable input), 414 (URL too long), 422 (invalid fields), 503 (database busy or
+/// unreachable, with `Retry-After`); 401 and 403 when it needs a token; 404 when its path
+/// names a record; 413 and 415 when it takes a body; 409 when it writes.
+struct ErrorResponses;
+
+impl ErrorResponses {
+    fn problem(description: &str) -> Response {
+        let mut r = Response::new(description);
+        r.content.insert(
+            "application/problem+json".into(),
+            Content::new(Some(Ref::from_schema_name("Problem"))),
+        );
+        r
+    }
+
+    fn complete(op: &mut Operation, writes: bool) {
+        let mut codes: Vec<(&str, &str)> = vec![
+            ("400", "The request could not be read (malformed JSON, a value of the wrong type, a NUL character)"),
+            ("414", "The URL is too long"),
+            ("422", "Invalid fields, each named in `errors`"),
+            ("503", "The database is busy or unreachable; nothing was written, retry after `Retry-After` seconds"),
+        ];
+        let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+        if secured {
+            codes.push(("401", "No valid token"));
+            codes.push(("403", "Not allowed for this role"));
+        }
+        let has_path_params = op
+            .parameters
+            .iter()
+            .flatten()
+            .any(|p| p.parameter_in == ParameterIn::Path);
+        if has_path_params {
+            codes.push(("404", "No such record (or not visible to the caller)"));
+        }
+        if op.request_body.is_some() {
+            codes.push(("413", "The body is too large"));
+            codes.push(("415", "The body is not of an accepted content type"));
+        }
+        if writes {
+            codes.push(("409", "Conflicts with the current state"));
+        }
+        for (code, description) in codes {
+            op.responses
+                .responses
+                .entry(code.to_string())
+                .or_insert_with(|| RefOr::T(Self::problem(description)));
+        }
+        // A page for people (the public scan landing) also answers its 404 as a page.
+        let serves_html = op.responses.responses.iter().any(|(code, r)| {
+            code.starts_with('2') && matches!(r, RefOr::T(r) if r.content.contains_key("text/html"))
+        });
+        for (code, response) in op.responses.responses.iter_mut() {
+            let is_error = code.starts_with('4') || code.starts_with('5');
+            let RefOr::T(response) = response else {
+                continue;
+            };
+            if !is_error {
+                continue;
+            }
+            // Handlers declare `body = Problem` (served as application/json by default): the
+            // wire type is application/problem+json. A page meant for people (text/html) stays.
+            if let Some(json) = response.content.shift_remove("application/json") {
+                response
+                    .content
+                    .insert("application/problem+json".into(), json);
+            }
+            if serves_html && code == "404" {
+                response.content.insert(
+                    "text/html".into(),
+                    Content::new(Some(
+                        utoipa::openapi::ObjectBuilder::new()
+                            .schema_type(utoipa::openapi::schema::Type::String),
+                    )),
+                );
+            }
+            if response.content.is_empty() {
+                response.content.insert(
+                    "application/problem+json".into(),
+                    Content::new(Some(Ref::from_schema_name("Problem"))),
+                );
+            }
+            if code == "503" {
+                response.headers.insert(
+                    "Retry-After".into(),
+                    Header::new(
+                        utoipa::openapi::ObjectBuilder::new()
+                            .schema_type(utoipa::openapi::schema::Type::Integer),
+                    ),
+                );
+            }
+        }
+    }
+}
+
+impl Modify for ErrorResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [
+                (&mut item.get, false),
+                (&mut item.head, false),
+                (&mut item.put, true),
+                (&mut item.post, true),
+                (&mut item.patch, true),
+                (&mut item.delete, true),
+            ];
+            for (op, writes) in ops {
+                if let Some(op) = op.as_mut() {
+                    Self::complete(op, writes);
+                }
+            }
+        }
     }
 }

@@ -47,6 +47,8 @@ impl Backend {
 /// waits for another instead of failing with "database is locked", `secure_delete` so that
 /// erased personal data is overwritten with zeros in the file, and a 32 MB page cache
 /// plus memory-mapped reads so that a million-device inventory stays as quick as a small one.
+/// `synchronous = FULL`: in WAL mode, NORMAL may lose the last acknowledged transactions on a
+/// power loss; FULL syncs the WAL at every commit, so an acknowledged write is on disk.
 #[derive(Debug)]
 struct SqlitePragmas;
 
@@ -54,7 +56,7 @@ impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut DbConn) -> Result<(), diesel::r2d2::Error> {
         conn.batch_execute(
             "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; \
-             PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+             PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
              PRAGMA secure_delete = ON; \
              PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456;",
         )
@@ -65,13 +67,16 @@ impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqlitePragmas {
 /// The pool and what is needed to use it from async handlers.
 #[derive(Clone)]
 pub struct Db {
+    /// Every connection on PostgreSQL; the readers on SQLite.
     pool: Pool<ConnectionManager<DbConn>>,
     backend: Backend,
-    /// SQLite allows one writer at a time; queueing writers of this process here keeps them
-    /// from spinning on the busy handler. Other processes are still held off by
-    /// `BEGIN IMMEDIATE` and the busy timeout. Unused on PostgreSQL, where nothing that must
-    /// be shared between server instances is kept in memory.
-    sqlite_writer: Arc<Mutex<()>>,
+    /// SQLite allows one writer at a time. Writers of this process queue on this mutex and
+    /// then use the one dedicated writer connection inside it, so a queued writer holds no
+    /// reader connection: readers (token look-ups included) never wait for writers, whose
+    /// WAL snapshots they do not need. Other processes are still held off by
+    /// `BEGIN IMMEDIATE` and the busy timeout. `None` on PostgreSQL, where every connection
+    /// writes and nothing that must be shared between server instances is kept in memory.
+    sqlite_writer: Option<Arc<Mutex<Pool<ConnectionManager<DbConn>>>>>,
 }
 
 /// The file of an SQLite URL (`sqlite://path`, `sqlite:path`), as SQLite expects it.
@@ -127,28 +132,38 @@ impl Db {
             Backend::Postgres => url.to_string(),
             Backend::Sqlite => sqlite_path(url)?,
         };
-        let manager = ConnectionManager::<DbConn>::new(target);
-        let mut builder = Pool::builder()
-            .max_size(pool_size)
-            .connection_timeout(Duration::from_secs(30));
-        if backend == Backend::Sqlite {
-            builder = builder.connection_customizer(Box::new(SqlitePragmas));
-        }
-        let pool = builder
-            .build(manager)
-            .map_err(|e| format!("cannot open the database: {e}"))?;
+        let open = |size: u32| {
+            let manager = ConnectionManager::<DbConn>::new(target.clone());
+            let mut builder = Pool::builder()
+                .max_size(size)
+                .connection_timeout(Duration::from_secs(30));
+            if backend == Backend::Sqlite {
+                builder = builder.connection_customizer(Box::new(SqlitePragmas));
+            }
+            builder
+                .build(manager)
+                .map_err(|e| format!("cannot open the database: {e}"))
+        };
+        let sqlite_writer = match backend {
+            // Opened first: it creates the file and switches it to WAL before readers open.
+            Backend::Sqlite => Some(Arc::new(Mutex::new(open(1)?))),
+            Backend::Postgres => None,
+        };
         let db = Db {
-            pool,
+            pool: open(pool_size)?,
             backend,
-            sqlite_writer: Arc::new(Mutex::new(())),
+            sqlite_writer,
         };
         db.migrate()?;
         Ok(db)
     }
 
     fn migrate(&self) -> Result<(), String> {
-        let mut conn = self
-            .pool
+        let pool = match &self.sqlite_writer {
+            Some(w) => w.lock().unwrap_or_else(|p| p.into_inner()).clone(),
+            None => self.pool.clone(),
+        };
+        let mut conn = pool
             .get()
             .map_err(|e| format!("cannot connect to the database: {e}"))?;
         let result = match &mut *conn {
@@ -233,13 +248,15 @@ impl Db {
     where
         F: FnOnce(&mut DbConn) -> AppResult<T>,
     {
-        let mut conn = self.pool.get()?;
-        let _guard = match self.backend {
-            // A poisoned lock only means another writer panicked; the database is still sound.
-            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
-            Backend::Postgres => None,
-        };
-        write_transaction(&mut conn, f)
+        match &self.sqlite_writer {
+            Some(writer) => {
+                // A poisoned lock only means another writer panicked; the database is sound.
+                let guard = writer.lock().unwrap_or_else(|p| p.into_inner());
+                let mut conn = guard.get()?;
+                write_transaction(&mut conn, f)
+            }
+            None => write_transaction(&mut *self.pool.get()?, f),
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Enums stored as TEXT, portable across both backends.
 //!
-//! `text_enum!` declares an enum with its wire/database names, serde, OpenAPI schema and the
+//! `text_enum!` declares an enum with its wire/database names, serde, OpenAPI schema (with
+//! the wire names as its values) and the
 //! diesel conversions, so a status can never be stored as a string outside this list.
 
 /// Declares a `TEXT`-backed enum: `text_enum!(Name { Variant => "name", ... })`.
@@ -9,7 +10,7 @@ macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
-                 serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+                 serde::Serialize, serde::Deserialize,
                  diesel::AsExpression, diesel::FromSqlRow)]
         #[diesel(sql_type = diesel::sql_types::Text)]
         pub enum $name {
@@ -28,6 +29,24 @@ macro_rules! text_enum {
             /// The accepted names, for error messages.
             pub fn names() -> String {
                 [$($text),+].join(", ")
+            }
+        }
+
+        // The schema is written here rather than derived: the derive does not see the serde
+        // names through the macro and would publish the Rust names (`Laptop`), which the API
+        // refuses. These are exactly the names `FromStr` and serde accept.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($text),+]))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
             }
         }
 

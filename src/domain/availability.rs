@@ -34,6 +34,7 @@ use crate::db::DbConn;
 use crate::domain::bookings::AllocationState;
 use crate::domain::devices::DeviceKind;
 use crate::domain::lifecycle::Status;
+use crate::domain::limits::{self, Window};
 use crate::error::{AppError, AppResult};
 
 /// Statuses of a pool device that can be planned into a booking.
@@ -406,6 +407,10 @@ pub fn availability(
     rules: &Rules,
     q: &AvailabilityQuery,
 ) -> AppResult<Availability> {
+    limits::dates(&[
+        ("from", Some(q.from), Window::Filter),
+        ("to", Some(q.to), Window::Filter),
+    ])?;
     if q.to < q.from {
         return Err(AppError::invalid("to", "must not be before from"));
     }
@@ -488,6 +493,7 @@ pub fn parse_month(s: &str) -> AppResult<(NaiveDate, NaiveDate)> {
 /// The pool per day and kind for one month: free / total.
 pub fn month_calendar(conn: &mut DbConn, rules: &Rules, month: &str) -> AppResult<MonthCalendar> {
     let (first, last) = parse_month(month)?;
+    limits::dates(&[("month", Some(first), Window::Filter)])?;
     let mut totals: BTreeMap<DeviceKind, i64> = BTreeMap::new();
     for d in stock_counts(conn)? {
         *totals.entry(d.kind).or_default() += 1;

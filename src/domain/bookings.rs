@@ -29,6 +29,7 @@ use crate::domain::commitments::{self, ReturnFindings};
 use crate::domain::device_ref;
 use crate::domain::devices::{self as devs, DeviceKind};
 use crate::domain::lifecycle::Action;
+use crate::domain::limits::{self, Window};
 use crate::error::{AppError, AppResult, FieldError};
 
 crate::text_enum!(
@@ -82,7 +83,7 @@ pub struct Contact {
 }
 
 /// A kind of device and how many.
-#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LineRequest {
     pub kind: DeviceKind,
@@ -109,11 +110,12 @@ pub struct NewBooking {
     pub purpose: String,
     #[validate(nested)]
     pub contact: Contact,
-    #[validate(nested)]
+    #[validate(nested, length(max = crate::domain::limits::MAX_LINES))]
     #[serde(default)]
     pub lines: Vec<LineRequest>,
     /// Specific devices, by asset tag.
     #[serde(default)]
+    #[validate(length(max = crate::domain::limits::MAX_DEVICES))]
     pub devices: Vec<String>,
     #[validate(length(max = 2000))]
     pub note: Option<String>,
@@ -134,11 +136,12 @@ pub struct BookingPatch {
     pub contact: Option<Contact>,
     #[validate(length(max = 2000))]
     pub note: Option<String>,
-    #[validate(nested)]
+    #[validate(nested, length(max = crate::domain::limits::MAX_LINES))]
     #[serde(default)]
     pub add_lines: Vec<LineRequest>,
     /// Specific devices to add, by asset tag.
     #[serde(default)]
+    #[validate(length(max = crate::domain::limits::MAX_DEVICES))]
     pub add_devices: Vec<String>,
     /// New quantities for existing lines. A requester may lower the quantities of their own
     /// confirmed booking (the surplus devices are released); raising them on a confirmed
@@ -202,7 +205,7 @@ pub struct PickupRequest {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnItem {
     /// The scanned asset tag (or device id, or label URL).
@@ -227,11 +230,12 @@ fn good() -> ReturnCondition {
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnRequest {
-    #[validate(nested)]
+    #[validate(nested, length(max = crate::domain::limits::MAX_DEVICES))]
     #[serde(default)]
     pub items: Vec<ReturnItem>,
     /// Asset tags the organisation reports as missing.
     #[serde(default)]
+    #[validate(length(max = crate::domain::limits::MAX_DEVICES))]
     pub reported_missing: Vec<String>,
     #[validate(length(max = 2000))]
     pub note: Option<String>,
@@ -317,6 +321,10 @@ fn check_dates(
     ret: NaiveDate,
     pickup_changed: bool,
 ) -> AppResult<()> {
+    limits::dates(&[
+        ("pickup_on", Some(pickup), Window::Plan),
+        ("return_on", Some(ret), Window::Plan),
+    ])?;
     let mut errors = Vec::new();
     if pickup_changed && pickup < rules.today {
         errors.push(FieldError::new(
@@ -629,6 +637,10 @@ pub fn list(
     after: Option<(NaiveDate, String)>,
 ) -> AppResult<(Vec<BookingRow>, Option<BookingCursor>)> {
     caller.require(Perm::ReadBookings)?;
+    limits::dates(&[
+        ("from", f.from, Window::Filter),
+        ("to", f.to, Window::Filter),
+    ])?;
     let mut q = bookings::table.select(BookingRow::as_select()).into_boxed();
     if caller.role == Role::Requester {
         q = q.filter(bookings::organisation_id.eq(caller.organisation_id.clone()));

@@ -15,6 +15,7 @@ use crate::db::schema::{
 };
 use crate::db::{now, today, DbConn};
 use crate::domain::accounts::{new_id, OrgKind, Role};
+use crate::domain::limits::{self, Window};
 use crate::domain::loans::{ChargeStatus, LoanStatus};
 use crate::error::{AppError, AppResult, FieldError};
 
@@ -121,6 +122,11 @@ pub fn office_visible(caller: &Caller, organisation_id: &str) -> bool {
 }
 
 fn check_age(dob: NaiveDate, errors: &mut Vec<FieldError>) {
+    if let Err(AppError::Validation { errors: e, .. }) =
+        limits::dates(&[("date_of_birth", Some(dob), Window::Birth)])
+    {
+        return errors.extend(e);
+    }
     let today = today();
     let adult_on = dob.checked_add_months(Months::new(MIN_AGE_YEARS * 12));
     if dob > today {

@@ -67,7 +67,7 @@ pub struct Specs {
     #[validate(length(max = 200))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
-    #[validate(nested)]
+    #[validate(nested, length(max = crate::domain::limits::MAX_DRIVES))]
     #[serde(default)]
     pub drives: Vec<Drive>,
 }

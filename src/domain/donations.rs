@@ -11,6 +11,7 @@ use crate::db::models::DonationRow;
 use crate::db::schema::{donations, organisations};
 use crate::db::{now, DbConn};
 use crate::domain::accounts::new_id;
+use crate::domain::limits::{self, Window};
 use crate::error::{AppError, AppResult};
 
 /// A new donation batch. The donor is an organisation, a private person by name, or anonymous.
@@ -34,6 +35,7 @@ pub struct NewDonation {
 pub fn create(conn: &mut DbConn, caller: &Caller, d: NewDonation) -> AppResult<DonationRow> {
     caller.require(Perm::RegisterDevices)?;
     d.validate()?;
+    limits::dates(&[("received_on", Some(d.received_on), Window::Past)])?;
     let donors = [
         d.donor_organisation_id.is_some(),
         d.donor_name.is_some(),

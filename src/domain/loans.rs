@@ -33,6 +33,7 @@ use crate::domain::accounts::{new_id, Role};
 use crate::domain::borrowers::office_visible;
 use crate::domain::devices::transition;
 use crate::domain::lifecycle::{Action, Status};
+use crate::domain::limits::{self, Window};
 use crate::domain::personal_notes;
 use crate::domain::programmes;
 use crate::domain::{commitments, device_ref};
@@ -209,7 +210,7 @@ pub struct ReturnedDevice {
 pub struct ReturnLoan {
     /// Defaults to today.
     pub returned_on: Option<NaiveDate>,
-    #[validate(length(min = 1, message = "must list at least one device"), nested)]
+    #[validate(length(min = 1, max = 3, message = "must list 1 to 3 devices"), nested)]
     pub devices: Vec<ReturnedDevice>,
 }
 
@@ -218,6 +219,7 @@ pub struct ReturnLoan {
 #[serde(deny_unknown_fields)]
 pub struct NonReturn {
     /// Defaults to every device still out.
+    #[validate(length(max = crate::domain::limits::MAX_DEVICES))]
     pub device_ids: Option<Vec<uuid::Uuid>>,
     #[validate(length(max = 2000))]
     pub note: Option<String>,
@@ -418,6 +420,10 @@ pub fn parse_list(s: &str) -> Vec<String> {
 /// Draws up a loan (a draft): nothing is handed over until it is signed.
 pub fn create(conn: &mut DbConn, caller: &Caller, n: NewLoan) -> AppResult<LoanDetail> {
     caller.require(Perm::ManageLoans)?;
+    limits::dates(&[
+        ("start_date", Some(n.start_date), Window::Plan),
+        ("end_date", n.end_date, Window::Plan),
+    ])?;
     let mut errors = match n.validate() {
         Ok(()) => Vec::new(),
         Err(e) => crate::error::flatten_validation("", &e),
@@ -603,6 +609,7 @@ pub fn sign(conn: &mut DbConn, caller: &Caller, id: &str, s: SignLoan) -> AppRes
     if loan.status != LoanStatus::Draft {
         return Err(state_conflict(&loan, "signing"));
     }
+    limits::dates(&[("signed_on", Some(s.signed_on), Window::Past)])?;
     let mut errors = match s.validate() {
         Ok(()) => Vec::new(),
         Err(e) => crate::error::flatten_validation("", &e),
@@ -798,6 +805,7 @@ pub fn record_checkpoint(
 ) -> AppResult<CheckpointRow> {
     let loan = lock(conn, caller, id)?;
     require_active(&loan, "recording a checkpoint")?;
+    limits::dates(&[("held_on", Some(r.held_on), Window::Past)])?;
     validate(&r)?;
     if r.held_on > today() {
         return Err(AppError::invalid("held_on", "lies in the future"));
@@ -863,6 +871,7 @@ pub fn extend(
 ) -> AppResult<LoanDetail> {
     let mut loan = lock(conn, caller, id)?;
     require_active(&loan, "extending")?;
+    limits::dates(&[("end_date", e.end_date, Window::Plan)])?;
     let programme = programmes::get(conn, &loan.programme_id)?;
     let limit = programme.end_date;
     let new_end = match e.end_date {
@@ -972,6 +981,7 @@ pub fn return_devices(
 ) -> AppResult<LoanDetail> {
     let mut loan = lock(conn, caller, id)?;
     require_active(&loan, "a return")?;
+    limits::dates(&[("returned_on", r.returned_on, Window::Past)])?;
     validate(&r)?;
     let returned_on = r.returned_on.unwrap_or_else(today);
     if returned_on > today() {
@@ -1160,6 +1170,7 @@ fn check_payment(
     expected: i64,
     started: NaiveDate,
 ) -> AppResult<()> {
+    limits::dates(&[("paid_on", Some(paid_on), Window::Past)])?;
     let mut errors = Vec::new();
     if paid_on > today() {
         errors.push(FieldError::new("paid_on", "lies in the future"));

@@ -13,6 +13,7 @@ pub mod guards;
 pub mod intake;
 pub mod labels;
 pub mod lifecycle;
+pub mod limits;
 pub mod loans;
 pub mod national_number;
 pub mod personal_notes;

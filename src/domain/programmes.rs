@@ -12,6 +12,7 @@ use crate::db::models::ProgrammeRow;
 use crate::db::schema::programmes;
 use crate::db::{now, DbConn};
 use crate::domain::accounts::new_id;
+use crate::domain::limits::{self, Window};
 use crate::error::{AppError, AppResult};
 
 /// The checkpoint interval when none is given: every 6 months.
@@ -62,6 +63,7 @@ fn name_taken(conn: &mut DbConn, name: &str, except: Option<&str>) -> AppResult<
 pub fn create(conn: &mut DbConn, caller: &Caller, p: NewProgramme) -> AppResult<ProgrammeRow> {
     caller.require(Perm::ManagePrograms)?;
     p.validate()?;
+    limits::dates(&[("end_date", Some(p.end_date), Window::Plan)])?;
     let name = p.name.trim().to_string();
     if name_taken(conn, &name, None)? {
         return Err(AppError::conflict_with(
@@ -113,6 +115,7 @@ pub fn update(
 ) -> AppResult<ProgrammeRow> {
     caller.require(Perm::ManagePrograms)?;
     patch.validate()?;
+    limits::dates(&[("end_date", patch.end_date, Window::Plan)])?;
     let mut row: ProgrammeRow = crate::locked_first!(
         conn,
         programmes::table.find(id).select(ProgrammeRow::as_select())

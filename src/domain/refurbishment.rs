@@ -18,6 +18,7 @@ use crate::db::{now, DbConn};
 use crate::domain::accounts::{new_id, OrgKind, Role};
 use crate::domain::devices::{self as dev, append_event, DriveType};
 use crate::domain::lifecycle::Status;
+use crate::domain::limits;
 use crate::error::{AppError, AppResult, FieldError};
 
 crate::text_enum!(
@@ -565,6 +566,12 @@ fn wipe_body_errors(w: &NewWipe) -> Vec<FieldError> {
     }
     if w.ended_at < w.started_at {
         errors.push(FieldError::new("ended_at", "is before started_at"));
+    }
+    if w.started_at.date_naive() < limits::EARLIEST {
+        errors.push(FieldError::new(
+            "started_at",
+            format!("is before {}", limits::EARLIEST),
+        ));
     }
     if w.ended_at > latest {
         errors.push(FieldError::new("ended_at", "is in the future"));

@@ -14,5 +14,6 @@ mod labels;
 mod loans;
 mod ops;
 mod refurbishment;
-mod workshop;
+mod robustness;
 mod visibility;
+mod workshop;
