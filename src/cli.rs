@@ -48,6 +48,9 @@ pub enum Command {
     },
     /// Print the effective settings (without secrets) and check that the database answers.
     CheckConfig,
+    /// Anonymise every person whose retention (RETENTION_DAYS after their last loan closed)
+    /// has passed and who owes nothing; prints how many, never who. Meant for a daily timer.
+    AnonymiseDue,
 }
 
 /// Every setting, its default and its meaning, for `--help`.
@@ -57,6 +60,22 @@ fn settings_help() -> String {
         s.push_str(&format!("  {name:<24} {default:<30} {meaning}\n"));
     }
     s
+}
+
+/// The retention job: anonymises the people due, then clears what the database files still
+/// hold of them (see `Db::after_erasure`).
+pub fn anonymise_due(config: &Config) -> Result<(), String> {
+    let db = Db::connect(&config.database_url, 1)?;
+    let days = config.retention_days;
+    let done = db
+        .write_blocking(|conn| digilend::domain::borrowers::anonymise_due(conn, None, days))
+        .map_err(|e| e.to_string())?;
+    db.after_erasure();
+    println!(
+        "Anonymised {} people whose retention of {days} days had passed.",
+        done.len()
+    );
+    Ok(())
 }
 
 /// Creates an admin and prints its token.

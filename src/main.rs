@@ -28,6 +28,7 @@ fn main() -> std::process::ExitCode {
         }
         Command::Backup { path } => cli::backup(&config, &path),
         Command::CheckConfig => cli::check_config(&config),
+        Command::AnonymiseDue => cli::anonymise_due(&config),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

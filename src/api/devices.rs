@@ -264,7 +264,7 @@ pub async fn edit_device(
 }
 
 /// Performs a lifecycle action. 409 names the current status and the actions it allows.
-#[utoipa::path(tag = "inventory", request_body = ActionBody,
+#[utoipa::path(tag = "inventory", request_body = Option<ActionBody>,
     params(("id" = String, Path, description = "The device's id or asset tag"), ("action" = Action, Path)),
     responses((status = 200, body = Device), (status = 400, body = Problem), (status = 401, body = Problem),
               (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),

@@ -569,7 +569,7 @@ pub async fn record_checkpoint(
 /// Extends a loan by one interval (capped at the programme's end) or to `end_date`, adding
 /// the checkpoints of the new period. 409 when it already ends with the programme; 422 for a
 /// date past the programme's end.
-#[utoipa::path(tag = "loans", request_body = ExtendLoan, params(("id" = uuid::Uuid, Path)),
+#[utoipa::path(tag = "loans", request_body = Option<ExtendLoan>, params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = Loan), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
@@ -606,7 +606,7 @@ pub async fn return_loan(
 
 /// Records devices not returned after the end date: each becomes `lost` and raises an open
 /// charge of the loan's agreed value. 409 before the end date.
-#[utoipa::path(tag = "loans", request_body = NonReturn, params(("id" = uuid::Uuid, Path)),
+#[utoipa::path(tag = "loans", request_body = Option<NonReturn>, params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = Loan), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]

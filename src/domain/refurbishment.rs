@@ -1242,9 +1242,12 @@ fn batch_failure(field: &str, total: usize, failures: Vec<(usize, String, AppErr
     }
 }
 
-/// Locks every device named in `inputs` (ids or tags) and runs `each` on it. Returns every
-/// result, or (when any device is unknown, invisible, repeated or refused by `each`) one error
-/// naming each failing device; the request's transaction then records nothing.
+/// Locks every device named in `inputs` (ids or tags) and runs `each` on it. Devices are
+/// locked in ascending id order, whatever the order of `inputs`, so that two batches naming the
+/// same devices never wait for each other in a cycle (no deadlock on PostgreSQL). Returns every
+/// result in the order of `inputs`, or (when any device is unknown, invisible, repeated or
+/// refused by `each`) one error naming each failing device; the request's transaction then
+/// records nothing.
 pub fn for_each_device<T>(
     conn: &mut DbConn,
     caller: &Caller,
@@ -1253,6 +1256,11 @@ pub fn for_each_device<T>(
     mut each: impl FnMut(&mut DbConn, &mut DeviceRow) -> AppResult<T>,
 ) -> AppResult<Vec<T>> {
     check_batch_size(field, inputs.len())?;
+    let mut order = Vec::with_capacity(inputs.len());
+    for (i, input) in inputs.iter().enumerate() {
+        order.push((crate::domain::device_ref::device_id(conn, input)?, i));
+    }
+    order.sort();
     let mut done = Vec::with_capacity(inputs.len());
     let mut failures = Vec::new();
     let mut seen = std::collections::HashMap::new();
@@ -1262,7 +1270,8 @@ pub fn for_each_device<T>(
             AppError::Validation { .. } | AppError::Conflict { .. } | AppError::NotFound(_)
         )
     };
-    for (i, input) in inputs.iter().enumerate() {
+    for (_, i) in order {
+        let input = &inputs[i];
         let mut d = match dev::lock(conn, caller, input) {
             Ok(d) => d,
             Err(e) if per_device(&e) => {
@@ -1271,23 +1280,28 @@ pub fn for_each_device<T>(
             }
             Err(e) => return Err(e),
         };
-        if let Some(first) = seen.insert(d.id.clone(), i) {
+        if let Some(first) = seen.get(&d.id).copied() {
+            let (first, later) = if first < i { (first, i) } else { (i, first) };
             failures.push((
-                i,
+                later,
                 d.asset_tag.clone(),
                 AppError::invalid(field, format!("is the same device as {field}[{first}]")),
             ));
+            seen.insert(d.id.clone(), first);
             continue;
         }
+        seen.insert(d.id.clone(), i);
         match each(conn, &mut d) {
-            Ok(t) => done.push(t),
+            Ok(t) => done.push((i, t)),
             Err(e) if per_device(&e) => failures.push((i, d.asset_tag.clone(), e)),
             Err(e) => return Err(e),
         }
     }
     if failures.is_empty() {
-        Ok(done)
+        done.sort_by_key(|(i, _)| *i);
+        Ok(done.into_iter().map(|(_, t)| t).collect())
     } else {
+        failures.sort_by_key(|(i, _, _)| *i);
         Err(batch_failure(field, inputs.len(), failures))
     }
 }

@@ -398,6 +398,61 @@ async fn the_retention_job_anonymises_people_whose_time_has_come(b: Backend) {
 }
 dual_test!(the_retention_job_anonymises_people_whose_time_has_come);
 
+/// The command an operator puts on a daily timer, `digilend anonymise-due`, anonymises the
+/// people whose retention has passed (and only them) and prints a count, never a name.
+async fn the_anonymise_due_command_runs_the_retention_job(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, _, sw) = office(&app).await;
+    let (_, coordinator) = app.user_in_new_org("coordinator", "lending_service").await;
+    let prog = programme(
+        &app,
+        &coordinator,
+        today().checked_add_months(Months::new(24)).expect("date"),
+    )
+    .await;
+    let done = s(&borrower(&app, &sw, "Cli Person").await["id"]);
+    let (loan, dev) = signed_loan(&app, &sw, &done, &prog, today(), None).await;
+    app.post(
+        &format!("/loans/{loan}/return"),
+        &sw,
+        json!({ "devices": [{ "device_id": dev, "condition": "goed" }] }),
+    )
+    .await
+    .assert_status(200);
+    let active = s(&borrower(&app, &sw, "Busy Person").await["id"]);
+    signed_loan(&app, &sw, &active, &prog, today(), None).await;
+
+    let run = |days: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_digilend"))
+            .arg("anonymise-due")
+            .env_clear()
+            .env("DATABASE_URL", &app.database.url)
+            .env("RETENTION_DAYS", days)
+            .output()
+            .expect("the binary runs")
+    };
+    // Two years of retention: nobody is due yet.
+    let out = run("730");
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Anonymised 0 people"));
+    let b = app.get(&format!("/borrowers/{done}"), &coordinator).await;
+    assert_eq!(b.body["name"], "Cli Person");
+
+    // No retention: the person whose loan closed goes, the one still lending stays.
+    let out = run("0");
+    assert!(out.status.success(), "{out:?}");
+    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(printed.contains("Anonymised 1 people"), "{printed}");
+    assert!(!printed.contains("Person"), "no names printed: {printed}");
+    let b = app.get(&format!("/borrowers/{done}"), &coordinator).await;
+    b.assert_status(200);
+    assert!(b.body["anonymised_at"].is_string(), "{}", b.body);
+    assert_ne!(b.body["name"], "Cli Person");
+    let b = app.get(&format!("/borrowers/{active}"), &coordinator).await;
+    assert_eq!(b.body["name"], "Busy Person");
+}
+dual_test!(the_anonymise_due_command_runs_the_retention_job);
+
 // 85.07.30-033.28 has valid check digits (97 − 850730033 mod 97 = 28); .29 does not.
 const NRN: &str = "85.07.30-033.28";
 

@@ -183,7 +183,13 @@ fn help_lists_every_setting_and_command() {
             .unwrap_or_else(|| panic!("{name} missing from --help:\n{help}"));
         assert!(line.contains(default), "{line}");
     }
-    for command in ["serve", "create-admin", "backup", "check-config"] {
+    for command in [
+        "serve",
+        "create-admin",
+        "backup",
+        "check-config",
+        "anonymise-due",
+    ] {
         assert!(help.contains(command), "{command} missing:\n{help}");
     }
 }
