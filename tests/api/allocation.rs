@@ -507,6 +507,8 @@ async fn a_device_lost_at_a_booking_is_written_off_and_found(b: Backend) {
         .map(|e| s(&e["action"]))
         .collect();
     assert!(actions.ends_with(&["mark_lost".to_string(), "found".to_string()]));
+    // The whole chain leaves no device whose status, holder, allocation and history disagree.
+    app.assert_devices_agree();
 }
 dual_test!(a_device_lost_at_a_booking_is_written_off_and_found);
 
@@ -576,6 +578,8 @@ async fn booking_returns_send_damaged_devices_to_repair_and_go_home(b: Backend) 
         )
         .await;
     assert_eq!(r.body["plannable"], 0);
+    // The whole chain leaves no device whose status, holder, allocation and history disagree.
+    app.assert_devices_agree();
 }
 dual_test!(booking_returns_send_damaged_devices_to_repair_and_go_home);
 
@@ -650,6 +654,8 @@ async fn loan_returns_by_scanned_tag_go_to_the_owner_or_to_repair(b: Backend) {
         .await;
     r.assert_problem(422);
     assert_eq!(r.error_fields(), vec!["device_ids[0]"]);
+    // The whole chain leaves no device whose status, holder, allocation and history disagree.
+    app.assert_devices_agree();
 }
 dual_test!(loan_returns_by_scanned_tag_go_to_the_owner_or_to_repair);
 
@@ -778,5 +784,30 @@ async fn requesters_see_shortages_and_lower_quantities(b: Backend) {
     p.assert_status(200);
     assert_eq!(p.body["counts"]["allocated"], 4);
     assert_eq!(free_on(&app, "tablet", mon).await, 0);
+    // The whole chain leaves no device whose status, holder, allocation and history disagree.
+    app.assert_devices_agree();
 }
 dual_test!(requesters_see_shortages_and_lower_quantities);
+
+/// The consistency check used at the end of the chain tests does catch a device whose status
+/// and history disagree, or that is out without a loan (so its silence elsewhere means
+/// something).
+async fn the_consistency_check_catches_devices_that_disagree(b: Backend) {
+    let app = spawn_app(b).await;
+    let devices = crate::loans::ready_devices(&app, "laptop", 1).await;
+    app.assert_devices_agree();
+    let id = s(&devices[0]["id"]);
+    exec(
+        &app,
+        &format!("UPDATE devices SET status = 'on_loan' WHERE id = '{id}'"),
+    );
+    let caught =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.assert_devices_agree()));
+    let message = caught
+        .err()
+        .and_then(|e| e.downcast_ref::<String>().cloned())
+        .expect("the check must fail");
+    assert!(message.contains("history ends at"), "{message}");
+    assert!(message.contains("0 loan lines out"), "{message}");
+}
+dual_test!(the_consistency_check_catches_devices_that_disagree);

@@ -323,6 +323,8 @@ async fn a_school_books_tablets_and_robots_from_request_to_return(b: Backend) {
     last.assert_status(200);
     assert_eq!(last.body["status"], "returned");
     let _ = (tablets, robots);
+    // The whole chain leaves no device whose status, holder, allocation and history disagree.
+    app.assert_devices_agree();
 }
 dual_test!(a_school_books_tablets_and_robots_from_request_to_return);
 
@@ -435,6 +437,8 @@ async fn back_to_back_bookings_and_an_extension_into_another(b: Backend) {
     app.post(&format!("/bookings/{c}/cancel"), &admin, json!({}))
         .await
         .assert_problem(409);
+    // The whole chain leaves no device whose status, holder, allocation and history disagree.
+    app.assert_devices_agree();
 }
 dual_test!(back_to_back_bookings_and_an_extension_into_another);
 
@@ -532,6 +536,8 @@ async fn pickup_records_what_really_went_out_and_overdue_is_listed(b: Backend) {
         .assert_problem(404);
     // A device still out is not planned, even after its booking's days.
     assert_eq!(free_on(&app, "peripheral", t + Duration::days(1)).await, 1);
+    // The whole chain leaves no device whose status, holder, allocation and history disagree.
+    app.assert_devices_agree();
 }
 dual_test!(pickup_records_what_really_went_out_and_overdue_is_listed);
 

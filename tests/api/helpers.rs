@@ -525,3 +525,106 @@ impl TestApp {
             .expect("request")
     }
 }
+
+// ---- The whole chain: every device's status, holder, allocation and history agree ----
+
+impl TestApp {
+    /// Reads every device straight from the tables (independently of the service's code) and
+    /// panics naming each one whose status, holder, open loan or booking, pool membership and
+    /// history disagree:
+    /// - the history's last event leads to the device's status;
+    /// - `on_loan` ⇔ exactly one device line of a loan is out, and the loan's office holds it;
+    /// - `booked_out` ⇔ exactly one allocation is picked up, and the booking's organisation
+    ///   holds it; never both at once;
+    /// - a device allocated to a booking is a pool device on no open loan (draft or signed);
+    /// - a device back (`returned`, `in_repair`) is held by its owner or its workshop.
+    pub fn assert_devices_agree(&self) {
+        use diesel::sql_types::{BigInt, Bool, Nullable, Text};
+        #[derive(QueryableByName, Debug)]
+        struct Row {
+            #[diesel(sql_type = Text)]
+            asset_tag: String,
+            #[diesel(sql_type = Text)]
+            status: String,
+            #[diesel(sql_type = Bool)]
+            in_pool: bool,
+            #[diesel(sql_type = Nullable<Text>)]
+            holder: Option<String>,
+            #[diesel(sql_type = Text)]
+            owner: String,
+            #[diesel(sql_type = Nullable<Text>)]
+            workshop: Option<String>,
+            #[diesel(sql_type = Nullable<Text>)]
+            last_status: Option<String>,
+            #[diesel(sql_type = BigInt)]
+            on_loan: i64,
+            #[diesel(sql_type = Nullable<Text>)]
+            loan_org: Option<String>,
+            #[diesel(sql_type = BigInt)]
+            open_loans: i64,
+            #[diesel(sql_type = BigInt)]
+            picked_up: i64,
+            #[diesel(sql_type = Nullable<Text>)]
+            booking_org: Option<String>,
+            #[diesel(sql_type = BigInt)]
+            allocated: i64,
+        }
+        let mut conn = self.db.conn().expect("connection");
+        let rows: Vec<Row> = diesel::sql_query(
+            "SELECT d.asset_tag, d.status, d.in_pool, d.holder_organisation_id AS holder, \
+                    d.owner_organisation_id AS owner, d.workshop_id AS workshop, \
+               (SELECT e.status_after FROM device_events e WHERE e.device_id = d.id \
+                 ORDER BY e.seq DESC LIMIT 1) AS last_status, \
+               (SELECT COUNT(*) FROM loan_devices ld WHERE ld.device_id = d.id \
+                 AND ld.status = 'on_loan') AS on_loan, \
+               (SELECT l.organisation_id FROM loan_devices ld JOIN loans l ON l.id = ld.loan_id \
+                 WHERE ld.device_id = d.id AND ld.status = 'on_loan' LIMIT 1) AS loan_org, \
+               (SELECT COUNT(*) FROM loan_devices ld WHERE ld.device_id = d.id \
+                 AND ld.status IN ('pending', 'on_loan')) AS open_loans, \
+               (SELECT COUNT(*) FROM booking_devices bd WHERE bd.device_id = d.id \
+                 AND bd.state = 'picked_up') AS picked_up, \
+               (SELECT b.organisation_id FROM booking_devices bd \
+                 JOIN bookings b ON b.id = bd.booking_id \
+                 WHERE bd.device_id = d.id AND bd.state = 'picked_up' LIMIT 1) AS booking_org, \
+               (SELECT COUNT(*) FROM booking_devices bd WHERE bd.device_id = d.id \
+                 AND bd.state = 'allocated') AS allocated \
+             FROM devices d ORDER BY d.asset_tag",
+        )
+        .load(&mut *conn)
+        .expect("devices");
+        let mut wrong = Vec::new();
+        for r in &rows {
+            let mut say = |what: String| wrong.push(format!("{}: {what} ({r:?})", r.asset_tag));
+            if r.last_status.as_deref() != Some(r.status.as_str()) {
+                say(format!("history ends at {:?}", r.last_status));
+            }
+            if (r.status == "on_loan") != (r.on_loan == 1) || r.on_loan > 1 {
+                say(format!("{} loan lines out", r.on_loan));
+            }
+            if r.status == "on_loan" && r.holder != r.loan_org {
+                say("not held by the lending office".into());
+            }
+            if (r.status == "booked_out") != (r.picked_up == 1) || r.picked_up > 1 {
+                say(format!("{} booking allocations out", r.picked_up));
+            }
+            if r.status == "booked_out" && r.holder != r.booking_org {
+                say("not held by the booking's organisation".into());
+            }
+            if r.allocated > 0 && (!r.in_pool || r.open_loans > 0) {
+                say("allocated to a booking outside the pool or on a loan".into());
+            }
+            if matches!(r.status.as_str(), "returned" | "in_repair")
+                && r.holder.as_deref() != Some(r.owner.as_str())
+                && r.holder != r.workshop
+            {
+                say("back, but held by neither its owner nor its workshop".into());
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "devices that disagree:\n{}",
+            wrong.join("\n")
+        );
+        assert!(!rows.is_empty(), "no device was checked");
+    }
+}

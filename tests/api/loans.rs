@@ -437,6 +437,8 @@ async fn a_social_worker_lends_checks_and_collects_the_penalty(b: Backend) {
         .await;
     assert!(!export.body.to_string().contains("De Smet"));
     assert!(!export.body.to_string().contains("mailbox ingesteld"));
+    // The whole chain leaves no device whose status, holder, allocation and history disagree.
+    app.assert_devices_agree();
 }
 dual_test!(a_social_worker_lends_checks_and_collects_the_penalty);
 
@@ -648,6 +650,8 @@ async fn scans_extensions_and_returns(b: Backend) {
     )
     .await
     .assert_problem(409);
+    // The whole chain leaves no device whose status, holder, allocation and history disagree.
+    app.assert_devices_agree();
 }
 dual_test!(scans_extensions_and_returns);
 

@@ -221,6 +221,8 @@ async fn devices_without_storage_reach_ready_without_a_wipe(b: Backend) {
         r.error_fields(),
         vec!["checks.keyboard", "functional_pass", "battery_health_pct"]
     );
+    // The whole chain leaves no device whose status, holder, allocation and history disagree.
+    app.assert_devices_agree();
 }
 dual_test!(devices_without_storage_reach_ready_without_a_wipe);
 
@@ -372,6 +374,8 @@ async fn lending_staff_reset_pool_devices_back_from_a_booking_in_one_request(b: 
         wipes.as_array().expect("w").last().expect("w")["drive_id"],
         drives[0]["id"]
     );
+    // The whole chain leaves no device whose status, holder, allocation and history disagree.
+    app.assert_devices_agree();
 }
 dual_test!(lending_staff_reset_pool_devices_back_from_a_booking_in_one_request);
 
@@ -490,6 +494,8 @@ async fn one_wipe_or_refurbishment_for_many_scanned_devices(b: Backend) {
         .map(|f| f["device"].clone())
         .collect();
     assert_eq!(named, vec![json!(all[0]), json!(all[2])]);
+    // The whole chain leaves no device whose status, holder, allocation and history disagree.
+    app.assert_devices_agree();
 }
 dual_test!(one_wipe_or_refurbishment_for_many_scanned_devices);
 
