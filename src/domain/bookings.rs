@@ -1091,6 +1091,14 @@ pub fn update(
     if ret != b.return_on && ret < rules.today && b.status != Requested {
         return Err(AppError::invalid("return_on", "is in the past"));
     }
+    if !staff && !patch.add_devices.is_empty() {
+        // The pool's devices (and who holds them) are the lending service's business: a
+        // requester asks for kinds, models and quantities, never for a device by its tag.
+        return Err(AppError::invalid(
+            "add_devices",
+            "only the lending service chooses devices; ask for a kind, a model and a quantity",
+        ));
+    }
     let specific = pool_devices_by_tag(conn, caller, &patch.add_devices, "add_devices")?;
     let dates_changed = pickup != b.pickup_on || ret != b.return_on;
     b.pickup_on = pickup;

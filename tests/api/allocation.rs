@@ -811,3 +811,59 @@ async fn the_consistency_check_catches_devices_that_disagree(b: Backend) {
     assert!(message.contains("0 loan lines out"), "{message}");
 }
 dual_test!(the_consistency_check_catches_devices_that_disagree);
+
+/// A requester asks for kinds and quantities; naming a pool device by its tag is refused with
+/// a 422 on the field, so a busy device does not reveal another organisation's booking (nor
+/// which tags are in the pool). Lending staff may still add a specific device.
+async fn requesters_do_not_pick_pool_devices_by_tag(b: Backend) {
+    let app = spawn_app(b).await;
+    let tablets = pool_devices(&app, "tablet", None, 2).await;
+    let (other_school, _) = app.user_in_new_org("requester", "school").await;
+    let pickup = monday_in(3);
+    let (_, other) = confirmed(
+        &app,
+        &other_school,
+        pickup,
+        pickup + Duration::days(2),
+        json!([{ "kind": "tablet", "quantity": 1 }]),
+    )
+    .await;
+    let other_reference = s(&other["reference"]);
+    let (_, requester) = app.user_in_new_org("requester", "school").await;
+    let mine = book(
+        &app,
+        &requester,
+        None,
+        pickup,
+        pickup + Duration::days(2),
+        json!([{ "kind": "tablet", "quantity": 1 }]),
+    )
+    .await;
+    for (_, tag) in &tablets {
+        let r = app
+            .patch(
+                &format!("/bookings/{mine}"),
+                &requester,
+                json!({ "add_devices": [tag] }),
+            )
+            .await;
+        r.assert_problem(422);
+        assert_eq!(r.body["errors"][0]["field"], "add_devices", "{}", r.body);
+        assert!(
+            !r.body.to_string().contains(&other_reference),
+            "no other booking named: {}",
+            r.body
+        );
+    }
+    // Nothing changed: the booking still asks for one tablet and holds no device.
+    let g = app.get(&format!("/bookings/{mine}"), &requester).await;
+    g.assert_status(200);
+    assert_eq!(g.body["status"], "requested");
+    assert!(
+        !g.body.to_string().contains(&tablets[0].1) && !g.body.to_string().contains(&tablets[1].1),
+        "{}",
+        g.body
+    );
+    app.assert_devices_agree();
+}
+dual_test!(requesters_do_not_pick_pool_devices_by_tag);
