@@ -431,7 +431,6 @@ pub async fn return_booking(
     Ok(HttpResponse::Ok().json(Booking::from(d)))
 }
 
-/// Free pool devices of a kind (and model / subtype) on each day of a range.
 /// Writes off devices the organisation lost (lending staff, admins): each becomes `lost`; the
 /// booking closes when nothing else is out, and leaves the overdue list.
 #[utoipa::path(tag = "bookings", request_body = WriteOffRequest, params(("id" = uuid::Uuid, Path)),
@@ -482,6 +481,7 @@ pub async fn found_booking_devices(
     Ok(HttpResponse::Ok().json(Booking::from(d)))
 }
 
+/// Free pool devices of a kind (and model / subtype) on each day of a range.
 #[utoipa::path(tag = "bookings", params(AvailabilityQuery),
     responses((status = 200, body = Availability), (status = 400, body = Problem), (status = 401, body = Problem),
               (status = 403, body = Problem), (status = 422, body = Problem)),
