@@ -467,6 +467,27 @@ pub async fn sign_loan(
     Ok(HttpResponse::Ok().json(Loan::from(d)))
 }
 
+/// Cancels a draft that will not be signed: its devices are free again (for other loans and
+/// the booking pool). 409 for a loan that is not a draft.
+#[utoipa::path(tag = "loans", params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = Loan), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/loans/{id}/cancel")]
+pub async fn cancel_loan(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(Perm::ManageLoans)?;
+    let id = parse_id(&id, "The loan")?;
+    let d = state
+        .db
+        .write(move |conn| loans::cancel(conn, &caller, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(Loan::from(d)))
+}
+
 /// Stores the scan or photo of the signed paper (PDF, JPEG or PNG, checked against the file's
 /// first bytes; at most 5 MB). Replaces an earlier one.
 #[utoipa::path(tag = "loans", params(("id" = uuid::Uuid, Path)),
@@ -728,6 +749,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(loans_overdue)
         .service(get_loan)
         .service(sign_loan)
+        .service(cancel_loan)
         .service(put_signed_scan)
         .service(get_signed_scan)
         .service(record_checkpoint)

@@ -33,7 +33,7 @@ use crate::api;
         api::borrowers::due_for_anonymisation, api::borrowers::anonymise_due,
         api::loans::create_loan, api::loans::list_loans, api::loans::checkpoints_due,
         api::loans::checkpoints_overdue, api::loans::loans_ending, api::loans::loans_overdue,
-        api::loans::get_loan, api::loans::sign_loan, api::loans::put_signed_scan,
+        api::loans::get_loan, api::loans::sign_loan, api::loans::cancel_loan, api::loans::put_signed_scan,
         api::loans::get_signed_scan, api::loans::record_checkpoint, api::loans::extend_loan,
         api::loans::return_loan, api::loans::non_return, api::loans::purchase,
         api::loans::agreement_pdf, api::loans::pay_charge, api::loans::waive_charge,

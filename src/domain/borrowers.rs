@@ -499,7 +499,7 @@ fn erase(
         .load(conn)?;
     let open: i64 = loans::table
         .filter(loans::borrower_id.eq(&id))
-        .filter(loans::status.ne(LoanStatus::Closed))
+        .filter(loans::status.eq_any([LoanStatus::Draft, LoanStatus::Active]))
         .count()
         .get_result(conn)?;
     let unpaid: i64 = loan_charges::table
@@ -624,7 +624,7 @@ pub fn due_for_anonymisation(
                 .filter(loans::borrower_id.eq(borrowers::id))
                 .filter(
                     loans::status
-                        .ne(LoanStatus::Closed)
+                        .eq_any([LoanStatus::Draft, LoanStatus::Active])
                         .or(loans::closed_at.ge(cutoff))
                         .or(loans::closed_at.is_null()),
                 ),

@@ -46,6 +46,8 @@ crate::text_enum!(
         Draft => "draft",
         Active => "active",
         Closed => "closed",
+        /// A draft given up before signing: nothing was lent.
+        Cancelled => "cancelled",
     }
 );
 
@@ -71,6 +73,8 @@ crate::text_enum!(
         NotReturned => "not_returned",
         /// Bought by the borrower.
         Bought => "bought",
+        /// In a draft that was cancelled: never handed over.
+        Cancelled => "cancelled",
     }
 );
 
@@ -273,7 +277,7 @@ fn validate<T: Validate>(v: &T) -> AppResult<()> {
 
 fn state_conflict(loan: &LoanRow, what: &str) -> AppError {
     let allowed: &[&str] = match loan.status {
-        LoanStatus::Draft => &["sign"],
+        LoanStatus::Draft => &["sign", "cancel"],
         LoanStatus::Active => &[
             "signed-scan",
             "checkpoints",
@@ -282,7 +286,7 @@ fn state_conflict(loan: &LoanRow, what: &str) -> AppError {
             "non-return",
             "purchase",
         ],
-        LoanStatus::Closed => &[],
+        LoanStatus::Closed | LoanStatus::Cancelled => &[],
     };
     AppError::conflict_with(
         format!(
@@ -290,7 +294,7 @@ fn state_conflict(loan: &LoanRow, what: &str) -> AppError {
             loan.number,
             loan.status,
             if allowed.is_empty() {
-                "nothing (the loan is closed)".to_string()
+                format!("nothing (the loan is {})", loan.status)
             } else {
                 allowed.join(", ")
             }
@@ -926,6 +930,36 @@ pub fn extend(
 }
 
 /// Closes the loan when no device is out under it any more.
+/// Cancels a draft that will not be signed (the person changed their mind, a wrong device):
+/// its devices are free again for other loans and for the booking pool, and the person's
+/// retention clock starts. Only drafts; a signed loan ends by a return or a non-return.
+pub fn cancel(conn: &mut DbConn, caller: &Caller, id: &str) -> AppResult<LoanDetail> {
+    commitments::lock_pool(conn)?;
+    let mut loan = lock(conn, caller, id)?;
+    if loan.status != LoanStatus::Draft {
+        return Err(state_conflict(&loan, "cancelling"));
+    }
+    let at = now();
+    diesel::update(loan_devices::table.filter(loan_devices::loan_id.eq(&loan.id)))
+        .set((
+            loan_devices::status.eq(LoanDeviceStatus::Cancelled),
+            loan_devices::open_device_id.eq(None::<String>),
+            loan_devices::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    loan.status = LoanStatus::Cancelled;
+    loan.closed_at = Some(at);
+    loan.updated_at = at;
+    diesel::update(loans::table.find(&loan.id))
+        .set((
+            loans::status.eq(LoanStatus::Cancelled),
+            loans::closed_at.eq(Some(at)),
+            loans::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    detail(conn, loan)
+}
+
 fn close_if_done(conn: &mut DbConn, loan: &mut LoanRow) -> AppResult<()> {
     let out: i64 = loan_devices::table
         .filter(loan_devices::loan_id.eq(&loan.id))

@@ -867,3 +867,67 @@ async fn requesters_do_not_pick_pool_devices_by_tag(b: Backend) {
     app.assert_devices_agree();
 }
 dual_test!(requesters_do_not_pick_pool_devices_by_tag);
+
+/// A draft that will not be signed can be cancelled: its device is free again (it may join the
+/// booking pool), the loan accepts nothing more, and the person is no longer held back from
+/// anonymisation by it. Only the office's own social workers may cancel it.
+async fn a_draft_loan_can_be_cancelled_and_frees_its_device(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, sw, prog, bor) = lending_desk(&app).await;
+    let (_, other_sw, _, _) = lending_desk(&app).await;
+    let devices = stock_devices(&app, "laptop", &["T14".to_string()]).await;
+    let (device, tag) = devices[0].clone();
+    let r = app
+        .post(
+            "/loans",
+            &sw,
+            loan_body(&prog, &bor, json!([tag]), json!([])),
+        )
+        .await;
+    r.assert_status(201);
+    let loan = s(&r.body["id"]);
+    let number = s(&r.body["number"]);
+    let into_pool = |token: String| {
+        let app = &app;
+        let device = device.clone();
+        async move {
+            app.patch(
+                &format!("/devices/{device}"),
+                &token,
+                json!({ "in_pool": true }),
+            )
+            .await
+        }
+    };
+    let r = into_pool(app.admin_token.clone()).await;
+    r.assert_problem(409);
+    assert!(r.body.to_string().contains(&number), "{}", r.body);
+
+    app.post(&format!("/loans/{loan}/cancel"), &other_sw, json!({}))
+        .await
+        .assert_problem(404);
+    let r = app
+        .post(&format!("/loans/{loan}/cancel"), &sw, json!({}))
+        .await;
+    r.assert_status(200);
+    assert_eq!(r.body["status"], "cancelled");
+    app.post(&format!("/loans/{loan}/cancel"), &sw, json!({}))
+        .await
+        .assert_problem(409);
+    app.post(&format!("/loans/{loan}/sign"), &sw, sign_body())
+        .await
+        .assert_problem(409);
+
+    let r = into_pool(app.admin_token.clone()).await;
+    r.assert_status(200);
+    assert_eq!(r.body["in_pool"], true);
+    app.post(
+        &format!("/borrowers/{bor}/anonymise"),
+        &app.admin_token,
+        json!({}),
+    )
+    .await
+    .assert_status(200);
+    app.assert_devices_agree();
+}
+dual_test!(a_draft_loan_can_be_cancelled_and_frees_its_device);
