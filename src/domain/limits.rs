@@ -10,7 +10,7 @@
 //! | date of birth                                                              | 1900-01-01 ..= today         |
 //! | filters of lists and availability (`from`, `to`, `month`)                  | 2000-01-01 ..= today + 10 y  |
 
-use chrono::{Months, NaiveDate, NaiveDateTime};
+use chrono::{Months, NaiveDate};
 
 use crate::error::{AppError, AppResult, FieldError};
 
@@ -96,21 +96,20 @@ pub fn dates(checks: &[(&str, Option<NaiveDate>, Window)]) -> AppResult<()> {
     }
 }
 
-/// A moment that happened (a wipe, a refurbishment): in the `Past` window, with one day of
-/// slack for clocks ahead of the server's.
-pub fn past_times(checks: &[(&str, Option<NaiveDateTime>)]) -> AppResult<()> {
-    let errors: Vec<FieldError> = checks
-        .iter()
-        .filter_map(|(field, at)| {
-            let day = (*at)?.date();
-            let slack = day.pred_opt().unwrap_or(day);
-            Window::Past.check(field, if day > EARLIEST { slack } else { day })
-        })
-        .collect();
-    if errors.is_empty() {
-        Ok(())
+/// How far a tool's clock (a wipe report) may be off the server's, in minutes: times in the
+/// future, or before the device's registration, are tolerated by this much and no more.
+pub const CLOCK_SKEW_MINUTES: i64 = 5;
+
+/// A moment that happened (a wipe's start or end): not before [`EARLIEST`] and not more than
+/// [`CLOCK_SKEW_MINUTES`] ahead of the server's clock. The reason, if it is outside.
+pub fn moment_problem(at: chrono::DateTime<chrono::Utc>) -> Option<String> {
+    let latest = chrono::Utc::now() + chrono::Duration::minutes(CLOCK_SKEW_MINUTES);
+    if at > latest {
+        Some("is in the future".into())
+    } else if at.date_naive() < EARLIEST {
+        Some(format!("is before {EARLIEST}"))
     } else {
-        Err(AppError::invalid_fields(errors))
+        None
     }
 }
 
@@ -142,8 +141,9 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let now = chrono::Utc::now().naive_utc();
-        assert!(past_times(&[("started_at", Some(now))]).is_ok());
-        assert!(past_times(&[("started_at", Some(far.and_hms_opt(0, 0, 0).unwrap()))]).is_err());
+        let now = chrono::Utc::now();
+        assert!(moment_problem(now).is_none());
+        assert!(moment_problem(far.and_hms_opt(0, 0, 0).unwrap().and_utc()).is_some());
+        assert!(moment_problem(ancient.and_hms_opt(0, 0, 0).unwrap().and_utc()).is_some());
     }
 }

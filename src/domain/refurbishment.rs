@@ -560,21 +560,13 @@ fn wipe_body_errors(w: &NewWipe) -> Vec<FieldError> {
             "an overwrite needs at least one pass",
         ));
     }
-    let latest = Utc::now() + chrono::Duration::minutes(CLOCK_SKEW_MINUTES);
-    if w.started_at > latest {
-        errors.push(FieldError::new("started_at", "is in the future"));
+    for (field, at) in [("started_at", w.started_at), ("ended_at", w.ended_at)] {
+        if let Some(problem) = limits::moment_problem(at) {
+            errors.push(FieldError::new(field, problem));
+        }
     }
     if w.ended_at < w.started_at {
         errors.push(FieldError::new("ended_at", "is before started_at"));
-    }
-    if w.started_at.date_naive() < limits::EARLIEST {
-        errors.push(FieldError::new(
-            "started_at",
-            format!("is before {}", limits::EARLIEST),
-        ));
-    }
-    if w.ended_at > latest {
-        errors.push(FieldError::new("ended_at", "is in the future"));
     }
     if w.verified == (w.verification_method == Verification::None) {
         errors.push(FieldError::new(
@@ -592,10 +584,6 @@ fn wipe_body_errors(w: &NewWipe) -> Vec<FieldError> {
     }
     errors
 }
-
-/// How far a wipe tool's clock may be off the server's (times in the future, before the
-/// device's registration).
-pub const CLOCK_SKEW_MINUTES: i64 = 5;
 
 /// The drive a wipe is for: the one named, else the device's only drive, else (no drives) the
 /// built-in storage (`None`). A device with several drives must name one.
@@ -670,7 +658,7 @@ fn wipe_locked(
         }
     }
     // The same small tolerance as for the future: the wipe tool's clock may lag the server's.
-    if naive(w.started_at) + chrono::Duration::minutes(CLOCK_SKEW_MINUTES) < d.created_at {
+    if naive(w.started_at) + chrono::Duration::minutes(limits::CLOCK_SKEW_MINUTES) < d.created_at {
         errors.push(FieldError::new(
             "started_at",
             format!(
