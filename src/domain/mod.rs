@@ -10,6 +10,7 @@ pub mod device_ref;
 pub mod devices;
 pub mod donations;
 pub mod guards;
+pub mod ids;
 pub mod intake;
 pub mod labels;
 pub mod lifecycle;
