@@ -5,6 +5,7 @@ pub mod bookings;
 pub mod borrowers;
 pub mod devices;
 pub mod donations;
+pub mod figures;
 pub mod health;
 pub mod input;
 pub mod labels;
@@ -244,6 +245,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     loans::configure(cfg);
     refurbishment::configure(cfg);
     bookings::configure(cfg);
+    figures::configure(cfg);
     // `/d/{asset_tag}` (the scan landing) is public: no Caller.
     labels::configure(cfg);
 }

@@ -53,6 +53,7 @@ use crate::api;
         api::bookings::write_off_booking, api::bookings::found_booking_devices,
         api::labels::list_stocks, api::labels::label_png, api::labels::label_svg,
         api::labels::sheet_pdf, api::labels::scan_landing,
+        api::figures::get_figures, api::figures::freeze_year,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth, &ErrorResponses),

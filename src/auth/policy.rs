@@ -47,6 +47,10 @@ pub enum Perm {
     ReadAvailability,
     /// Print labels.
     PrintLabels,
+    /// Read the figures (scoped: `domain::figures::Scope`).
+    ReadFigures,
+    /// Freeze a closed year's figures.
+    FreezeFigures,
 }
 
 /// The permission table. Read it as: this permission is granted to these roles.
@@ -72,6 +76,8 @@ pub fn allows(role: Role, perm: Perm) -> bool {
         ManageBookings => &[Admin, LendingStaff],
         ReadAvailability => &[Admin, Coordinator, LendingStaff, Requester],
         PrintLabels => &[Admin, LendingStaff, Refurbisher],
+        ReadFigures => &[Admin, Coordinator, LendingStaff, SocialWorker],
+        FreezeFigures => &[Admin, Coordinator],
     };
     granted.contains(&role)
 }

@@ -9,6 +9,7 @@ pub mod commitments;
 pub mod device_ref;
 pub mod devices;
 pub mod donations;
+pub mod figures;
 pub mod guards;
 pub mod ids;
 pub mod intake;

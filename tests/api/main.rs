@@ -7,6 +7,7 @@ mod admin;
 mod allocation;
 mod bookings;
 mod documents;
+mod figures;
 mod foundation;
 mod gdpr;
 mod inventory;
