@@ -2,37 +2,44 @@
 
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use validator::Validate;
 
-use crate::api::{clamp_limit, decode_cursor, encode_cursor, parse_id, Page, PageParams};
-use crate::auth::{Caller, Perm};
+use crate::api::{clamp_limit, decode_cursor, encode_cursor, path_id, Page, PageParams};
+use crate::auth::Caller;
 use crate::db::models::{OrganisationRow, TokenRow, UserRow};
-use crate::db::now;
-use crate::db::schema::{api_tokens, organisations, users};
-use crate::domain::accounts::{self, OrgKind, OrganisationPatch, Role, UserPatch};
+use crate::domain::accounts::{self, OrgKind, Role};
 use crate::error::{AppError, Problem};
 use crate::startup::AppState;
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+/// A new organisation (the lengths are checked by `domain::accounts::NewOrganisation`).
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrganisation {
-    #[validate(length(min = 1, max = 200, message = "is required (1 to 200 characters)"))]
+    /// 1 to 200 characters; unique.
     pub name: String,
     /// Printed on labels; at most 20 characters. Defaults to the start of the name.
-    #[validate(length(min = 1, max = 20))]
     pub short_name: Option<String>,
     pub kind: OrgKind,
-    #[validate(length(max = 300))]
+    /// At most 300 characters.
     pub address: Option<String>,
     /// When devices can be picked up and returned (printed on booking confirmations).
-    #[validate(length(max = 500))]
     pub opening_hours: Option<String>,
     /// How and where to bring devices back (printed on booking confirmations).
-    #[validate(length(max = 1000))]
     pub return_instructions: Option<String>,
+}
+
+impl From<NewOrganisation> for accounts::NewOrganisation {
+    fn from(b: NewOrganisation) -> Self {
+        accounts::NewOrganisation {
+            name: b.name,
+            short_name: b.short_name,
+            kind: b.kind,
+            address: b.address,
+            opening_hours: b.opening_hours,
+            return_instructions: b.return_instructions,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -70,15 +77,26 @@ impl From<OrganisationRow> for Organisation {
     }
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     pub organisation_id: uuid::Uuid,
-    #[validate(length(min = 1, max = 200, message = "is required (1 to 200 characters)"))]
+    /// 1 to 200 characters.
     pub name: String,
-    #[validate(email)]
+    /// A valid e-mail address, unique.
     pub email: Option<String>,
     pub role: Role,
+}
+
+impl From<NewUser> for accounts::NewUser {
+    fn from(b: NewUser) -> Self {
+        accounts::NewUser {
+            organisation_id: b.organisation_id.to_string().into(),
+            name: b.name,
+            email: b.email,
+            role: b.role,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -106,14 +124,75 @@ impl From<UserRow> for User {
     }
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
-    /// What the token is for ("Marie's phone").
-    #[validate(length(min = 1, max = 100, message = "is required (1 to 100 characters)"))]
+    /// What the token is for ("Marie's phone"); 1 to 100 characters.
     pub label: String,
     /// Optional expiry; must be in the future.
     pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl From<NewToken> for accounts::NewToken {
+    fn from(b: NewToken) -> Self {
+        accounts::NewToken {
+            label: b.label,
+            expires_at: b.expires_at,
+        }
+    }
+}
+
+/// What an admin may change on an organisation. Absent fields stay as they are; an empty
+/// text clears an optional field (address, opening hours, return instructions).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationPatch {
+    /// 1 to 200 characters; unique.
+    pub name: Option<String>,
+    /// Printed on labels; 1 to 20 characters.
+    pub short_name: Option<String>,
+    /// Postal address on one line, printed on documents (where to pick up).
+    pub address: Option<String>,
+    /// When devices can be picked up and returned, e.g. "ma–vr 9–12 u en 13–16 u".
+    pub opening_hours: Option<String>,
+    /// How and where to bring devices back, printed on booking confirmations.
+    pub return_instructions: Option<String>,
+}
+
+impl From<OrganisationPatch> for accounts::OrganisationPatch {
+    fn from(p: OrganisationPatch) -> Self {
+        accounts::OrganisationPatch {
+            name: p.name,
+            short_name: p.short_name,
+            address: p.address,
+            opening_hours: p.opening_hours,
+            return_instructions: p.return_instructions,
+        }
+    }
+}
+
+/// What an admin may change on a user. Disabling (`active: false`) refuses the user's tokens
+/// at once; enabling again makes them work again unless revoked or expired.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    /// 1 to 200 characters.
+    pub name: Option<String>,
+    /// A valid e-mail address, unique; an empty text removes it.
+    pub email: Option<String>,
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+}
+
+impl From<UserPatch> for accounts::UserPatch {
+    fn from(p: UserPatch) -> Self {
+        accounts::UserPatch {
+            name: p.name,
+            email: p.email,
+            role: p.role,
+            active: p.active,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -159,38 +238,10 @@ pub async fn create_organisation(
     state: web::Data<AppState>,
     body: web::Json<NewOrganisation>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ManageAccounts)?;
-    let body = body.into_inner();
-    body.validate()?;
+    let new = body.into_inner().into();
     let row = state
         .db
-        .write(move |conn| {
-            let short = body
-                .short_name
-                .clone()
-                .unwrap_or_else(|| accounts::short_name_of(&body.name));
-            let row = accounts::insert_organisation(
-                conn,
-                body.name.trim(),
-                short.trim(),
-                body.kind,
-                body.address,
-            )?;
-            if body.opening_hours.is_none() && body.return_instructions.is_none() {
-                return Ok(row);
-            }
-            let id = row.id.clone();
-            accounts::update_organisation(
-                conn,
-                &caller,
-                &id,
-                OrganisationPatch {
-                    opening_hours: body.opening_hours,
-                    return_instructions: body.return_instructions,
-                    ..OrganisationPatch::default()
-                },
-            )
-        })
+        .write(move |conn| accounts::create_organisation(conn, &caller, new))
         .await?;
     Ok(HttpResponse::Created().json(Organisation::from(row)))
 }
@@ -205,34 +256,15 @@ pub async fn list_organisations(
     state: web::Data<AppState>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ReadOrganisations)?;
     let limit = clamp_limit(page.limit);
     let after = page.cursor.as_deref().map(decode_cursor).transpose()?;
     let (rows, next) = state
         .db
-        .read(move |conn| {
-            let mut q = organisations::table
-                .select(OrganisationRow::as_select())
-                .into_boxed();
-            if let Some(after) = after {
-                q = q.filter(organisations::name.gt(after));
-            }
-            let mut rows: Vec<OrganisationRow> = q
-                .order(organisations::name.asc())
-                .limit(limit + 1)
-                .load(conn)?;
-            let next = if rows.len() as i64 > limit {
-                rows.truncate(limit as usize);
-                rows.last().map(|r| encode_cursor(&r.name))
-            } else {
-                None
-            };
-            Ok((rows, next))
-        })
+        .read(move |conn| accounts::list_organisations(conn, &caller, limit, after))
         .await?;
     Ok(HttpResponse::Ok().json(Page {
         items: rows.into_iter().map(Organisation::from).collect::<Vec<_>>(),
-        next_cursor: next,
+        next_cursor: next.as_deref().map(encode_cursor),
         limit,
     }))
 }
@@ -247,18 +279,10 @@ pub async fn get_organisation(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ReadOrganisations)?;
-    let id = parse_id(&id, "The organisation")?;
+    let id = path_id(&id, "The organisation")?;
     let row = state
         .db
-        .read(move |conn| {
-            organisations::table
-                .find(id)
-                .select(OrganisationRow::as_select())
-                .first(conn)
-                .optional()?
-                .ok_or_else(|| AppError::not_found("The organisation"))
-        })
+        .read(move |conn| accounts::get_organisation(conn, &caller, &id))
         .await?;
     Ok(HttpResponse::Ok().json(Organisation::from(row)))
 }
@@ -274,20 +298,10 @@ pub async fn create_user(
     state: web::Data<AppState>,
     body: web::Json<NewUser>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ManageAccounts)?;
-    let body = body.into_inner();
-    body.validate()?;
+    let new = body.into_inner().into();
     let row = state
         .db
-        .write(move |conn| {
-            accounts::insert_user(
-                conn,
-                &body.organisation_id.to_string(),
-                body.name.trim(),
-                body.email.map(|e| e.trim().to_lowercase()),
-                body.role,
-            )
-        })
+        .write(move |conn| accounts::create_user(conn, &caller, new))
         .await?;
     Ok(HttpResponse::Created().json(User::from(row)))
 }
@@ -302,29 +316,15 @@ pub async fn list_users(
     state: web::Data<AppState>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ManageAccounts)?;
     let limit = clamp_limit(page.limit);
     let after = page.cursor.as_deref().map(decode_cursor).transpose()?;
     let (rows, next) = state
         .db
-        .read(move |conn| {
-            let mut q = users::table.select(UserRow::as_select()).into_boxed();
-            if let Some(after) = after {
-                q = q.filter(users::id.gt(after));
-            }
-            let mut rows: Vec<UserRow> = q.order(users::id.asc()).limit(limit + 1).load(conn)?;
-            let next = if rows.len() as i64 > limit {
-                rows.truncate(limit as usize);
-                rows.last().map(|r| encode_cursor(&r.id))
-            } else {
-                None
-            };
-            Ok((rows, next))
-        })
+        .read(move |conn| accounts::list_users(conn, &caller, limit, after))
         .await?;
     Ok(HttpResponse::Ok().json(Page {
         items: rows.into_iter().map(User::from).collect::<Vec<_>>(),
-        next_cursor: next,
+        next_cursor: next.as_deref().map(encode_cursor),
         limit,
     }))
 }
@@ -335,15 +335,9 @@ pub async fn list_users(
     security(("bearer" = [])))]
 #[get("/me")]
 pub async fn me(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let id = caller.user_id.clone();
     let row = state
         .db
-        .read(move |conn| {
-            Ok(users::table
-                .find(id)
-                .select(UserRow::as_select())
-                .first(conn)?)
-        })
+        .read(move |conn| accounts::me(conn, &caller))
         .await?;
     Ok(HttpResponse::Ok().json(User::from(row)))
 }
@@ -360,32 +354,11 @@ pub async fn create_token(
     id: web::Path<String>,
     body: web::Json<NewToken>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ManageAccounts)?;
-    let id = parse_id(&id, "The user")?;
-    let body = body.into_inner();
-    body.validate()?;
-    if let Some(exp) = body.expires_at {
-        if exp <= Utc::now() {
-            return Err(AppError::invalid("expires_at", "must be in the future"));
-        }
-    }
+    let id = path_id(&id, "The user")?;
+    let new = body.into_inner().into();
     let (row, secret) = state
         .db
-        .write(move |conn| {
-            let n: i64 = users::table
-                .filter(users::id.eq(&id))
-                .count()
-                .get_result(conn)?;
-            if n == 0 {
-                return Err(AppError::not_found("The user"));
-            }
-            accounts::require_active_user(conn, &id)?;
-            let expires = body.expires_at.map(|e| {
-                use chrono::SubsecRound;
-                e.naive_utc().trunc_subsecs(6)
-            });
-            accounts::issue_token(conn, &id, body.label.trim(), expires)
-        })
+        .write(move |conn| accounts::create_token(conn, &caller, &id, new))
         .await?;
     Ok(HttpResponse::Created().json(IssuedToken {
         token: Token::from(row),
@@ -403,17 +376,10 @@ pub async fn list_tokens(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ManageAccounts)?;
-    let id = parse_id(&id, "The user")?;
+    let id = path_id(&id, "The user")?;
     let rows = state
         .db
-        .read(move |conn| {
-            Ok(api_tokens::table
-                .filter(api_tokens::user_id.eq(id))
-                .order(api_tokens::created_at.asc())
-                .select(TokenRow::as_select())
-                .load(conn)?)
-        })
+        .read(move |conn| accounts::tokens_of(conn, &caller, &id))
         .await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(Token::from).collect::<Vec<_>>()))
 }
@@ -428,28 +394,10 @@ pub async fn revoke_token(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&id, "The token")?;
+    let id = path_id(&id, "The token")?;
     let row = state
         .db
-        .write(move |conn| {
-            let row: TokenRow = api_tokens::table
-                .find(&id)
-                .select(TokenRow::as_select())
-                .first(conn)
-                .optional()?
-                .ok_or_else(|| AppError::not_found("The token"))?;
-            if row.user_id != caller.user_id && !caller.can(Perm::ManageAccounts) {
-                return Err(AppError::not_found("The token"));
-            }
-            let when = row.revoked_at.unwrap_or_else(now);
-            diesel::update(api_tokens::table.find(&id))
-                .set(api_tokens::revoked_at.eq(when))
-                .execute(conn)?;
-            Ok(TokenRow {
-                revoked_at: Some(when),
-                ..row
-            })
-        })
+        .write(move |conn| accounts::revoke_token(conn, &caller, &id))
         .await?;
     Ok(HttpResponse::Ok().json(Token::from(row)))
 }
@@ -468,9 +416,8 @@ pub async fn update_organisation(
     id: web::Path<String>,
     body: web::Json<OrganisationPatch>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ManageAccounts)?;
-    let id = parse_id(&id, "The organisation")?;
-    let patch = body.into_inner();
+    let id = path_id(&id, "The organisation")?;
+    let patch = body.into_inner().into();
     let row = state
         .db
         .write(move |conn| accounts::update_organisation(conn, &caller, &id, patch))
@@ -492,9 +439,8 @@ pub async fn update_user(
     id: web::Path<String>,
     body: web::Json<UserPatch>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ManageAccounts)?;
-    let id = parse_id(&id, "The user")?;
-    let patch = body.into_inner();
+    let id = path_id(&id, "The user")?;
+    let patch = body.into_inner().into();
     let row = state
         .db
         .write(move |conn| accounts::update_user(conn, &caller, &id, patch))

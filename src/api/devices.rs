@@ -8,14 +8,135 @@ use validator::Validate;
 
 use crate::api::accounts::{utc, uuid_of};
 use crate::api::{clamp_limit, decode_cursor, encode_cursor, Page};
-use crate::auth::{Caller, Perm};
+use crate::auth::Caller;
 use crate::db::models::{DeviceEventRow, DeviceRow};
-use crate::domain::devices::{
-    self, DeviceFilter, DeviceKind, DevicePatch, Lookup, NewDevice, Specs,
-};
-use crate::domain::lifecycle::{self, Action, Status, TransitionView};
+use crate::domain::devices::{self, DeviceKind, Lookup, Specs};
+use crate::domain::lifecycle::{self, Action, Status};
 use crate::error::{AppError, Problem};
 use crate::startup::AppState;
+
+/// A device to register.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDevice {
+    pub kind: DeviceKind,
+    /// For peripherals: beamer, vr_headset, headphones, charger, hotspot, ...
+    pub subtype: Option<String>,
+    /// 1 to 100 characters.
+    pub brand: String,
+    /// 1 to 100 characters.
+    pub model: String,
+    /// Unique among all devices when given.
+    pub serial_number: Option<String>,
+    #[serde(default)]
+    pub specs: Specs,
+    pub accessories: Option<String>,
+    pub notes: Option<String>,
+    pub shelf_location: Option<String>,
+    /// Part of the lending service's booking pool.
+    #[serde(default)]
+    pub in_pool: bool,
+}
+
+impl From<NewDevice> for devices::NewDevice {
+    fn from(b: NewDevice) -> Self {
+        devices::NewDevice {
+            kind: b.kind,
+            subtype: b.subtype,
+            brand: b.brand,
+            model: b.model,
+            serial_number: b.serial_number,
+            specs: b.specs,
+            accessories: b.accessories,
+            notes: b.notes,
+            shelf_location: b.shelf_location,
+            in_pool: b.in_pool,
+        }
+    }
+}
+
+/// Fields that may be edited; status is not one of them (it changes only through actions).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DevicePatch {
+    pub subtype: Option<String>,
+    pub brand: Option<String>,
+    pub model: Option<String>,
+    pub serial_number: Option<String>,
+    pub specs: Option<Specs>,
+    pub accessories: Option<String>,
+    pub notes: Option<String>,
+    pub shelf_location: Option<String>,
+    pub in_pool: Option<bool>,
+}
+
+impl From<DevicePatch> for devices::DevicePatch {
+    fn from(p: DevicePatch) -> Self {
+        devices::DevicePatch {
+            subtype: p.subtype,
+            brand: p.brand,
+            model: p.model,
+            serial_number: p.serial_number,
+            specs: p.specs,
+            accessories: p.accessories,
+            notes: p.notes,
+            shelf_location: p.shelf_location,
+            in_pool: p.in_pool,
+        }
+    }
+}
+
+/// Filters for the device list.
+#[derive(Debug, Default, Clone, Deserialize, ToSchema, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceFilter {
+    pub status: Option<Status>,
+    pub kind: Option<DeviceKind>,
+    /// The organisation holding the device now (workshop, welfare office, school).
+    pub holder_organisation_id: Option<uuid::Uuid>,
+    pub donation_id: Option<uuid::Uuid>,
+    pub workshop_id: Option<uuid::Uuid>,
+    pub in_pool: Option<bool>,
+    /// Asset tags starting with this (case-insensitive; uses the index).
+    pub tag_prefix: Option<String>,
+    /// Serial numbers starting with this (case-insensitive; uses the index).
+    pub serial_prefix: Option<String>,
+    /// Free text found in the tag, serial, brand or model.
+    pub q: Option<String>,
+    /// `asset_tag` (default) or `-asset_tag`.
+    pub sort: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl From<DeviceFilter> for devices::DeviceFilter {
+    fn from(f: DeviceFilter) -> Self {
+        devices::DeviceFilter {
+            status: f.status,
+            kind: f.kind,
+            holder_organisation_id: f.holder_organisation_id.map(|u| u.to_string().into()),
+            donation_id: f.donation_id.map(|u| u.to_string().into()),
+            workshop_id: f.workshop_id.map(|u| u.to_string().into()),
+            in_pool: f.in_pool,
+            tag_prefix: f.tag_prefix,
+            serial_prefix: f.serial_prefix,
+            q: f.q,
+            sort: f.sort,
+        }
+    }
+}
+
+/// One row of the lifecycle's transition table.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TransitionView {
+    pub action: Action,
+    pub from: Vec<Status>,
+    pub to: Status,
+    /// True when the action is performed through loans or bookings, not the generic endpoint.
+    pub via_loans_or_bookings: bool,
+}
 
 /// A device as the API shows it.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -125,8 +246,7 @@ pub async fn create_device(
     state: web::Data<AppState>,
     body: web::Json<NewDevice>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::RegisterDevices)?;
-    let item = body.into_inner();
+    let item = body.into_inner().into();
     let prefix = state.config.asset_tag_prefix.clone();
     let mut rows = state
         .db
@@ -152,7 +272,6 @@ pub async fn list_devices(
     state: web::Data<AppState>,
     filter: web::Query<DeviceFilter>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ReadDevices)?;
     let filter = filter.into_inner();
     let limit = clamp_limit(filter.limit);
     let after =
@@ -162,6 +281,7 @@ pub async fn list_devices(
                 AppError::invalid("cursor", "is not a cursor returned by this list")
             })?),
         };
+    let filter = filter.into();
     let (rows, next) = state
         .db
         .read(move |conn| devices::list(conn, &caller, &filter, limit, after))
@@ -208,7 +328,6 @@ pub async fn get_device(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ReadDevices)?;
     let id = id.into_inner();
     lookup(state, caller, LookupOwned::Id(id)).await
 }
@@ -223,7 +342,6 @@ pub async fn get_by_tag(
     state: web::Data<AppState>,
     tag: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ReadDevices)?;
     lookup(state, caller, LookupOwned::Tag(tag.into_inner())).await
 }
 
@@ -237,7 +355,6 @@ pub async fn get_by_serial(
     state: web::Data<AppState>,
     serial: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ReadDevices)?;
     lookup(state, caller, LookupOwned::Serial(serial.into_inner())).await
 }
 
@@ -253,9 +370,8 @@ pub async fn edit_device(
     id: web::Path<String>,
     body: web::Json<DevicePatch>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::RegisterDevices)?;
     let id = id.into_inner();
-    let patch = body.into_inner();
+    let patch = body.into_inner().into();
     let row = state
         .db
         .write(move |conn| devices::edit(conn, &caller, &id, patch))
@@ -276,7 +392,6 @@ pub async fn device_action(
     path: web::Path<(String, String)>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ActOnDevices)?;
     let (id, action) = path.into_inner();
     let action: Action = action.parse().map_err(|_| {
         AppError::not_found(format!(
@@ -303,7 +418,6 @@ pub async fn device_history(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ReadDevices)?;
     let id = id.into_inner();
     let rows = state
         .db
@@ -318,7 +432,16 @@ pub async fn device_history(
     security(("bearer" = [])))]
 #[get("/lifecycle")]
 pub async fn lifecycle_table(_caller: Caller) -> HttpResponse {
-    HttpResponse::Ok().json(lifecycle::table())
+    let table: Vec<TransitionView> = lifecycle::TRANSITIONS
+        .iter()
+        .map(|(action, from, to)| TransitionView {
+            action: *action,
+            from: from.to_vec(),
+            to: *to,
+            via_loans_or_bookings: action.is_internal(),
+        })
+        .collect();
+    HttpResponse::Ok().json(table)
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

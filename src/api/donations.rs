@@ -7,14 +7,42 @@ use utoipa::ToSchema;
 
 use crate::api::accounts::{utc, uuid_of};
 use crate::api::devices::Device;
-use crate::api::{clamp_limit, decode_cursor, encode_cursor, parse_id, Page, PageParams};
-use crate::auth::{Caller, Perm};
+use crate::api::devices::NewDevice;
+use crate::api::{clamp_limit, decode_cursor, encode_cursor, path_id, Page, PageParams};
+use crate::auth::Caller;
 use crate::db::models::DonationRow;
-use crate::domain::devices::{self, NewDevice};
-use crate::domain::donations::{self, NewDonation};
-use crate::domain::intake::{parse_devices_csv, MAX_DEVICES_PER_REQUEST};
-use crate::error::{AppError, FieldError, Problem};
+use crate::domain::donations;
+use crate::domain::ids::DonationId;
+use crate::error::{AppError, Problem};
 use crate::startup::AppState;
+
+/// A new donation batch. The donor is an organisation, a private person by name, or anonymous.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDonation {
+    pub donor_organisation_id: Option<uuid::Uuid>,
+    /// A private donor's name (leave empty and set `anonymous` for an anonymous gift).
+    pub donor_name: Option<String>,
+    #[serde(default)]
+    pub anonymous: bool,
+    pub received_on: NaiveDate,
+    /// Where the batch was received (site, address); 1 to 200 characters.
+    pub received_at: String,
+    pub note: Option<String>,
+}
+
+impl From<NewDonation> for donations::NewDonation {
+    fn from(b: NewDonation) -> Self {
+        donations::NewDonation {
+            donor_organisation_id: b.donor_organisation_id.map(|u| u.to_string().into()),
+            donor_name: b.donor_name,
+            anonymous: b.anonymous,
+            received_on: b.received_on,
+            received_at: b.received_at,
+            note: b.note,
+        }
+    }
+}
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Donation {
@@ -66,8 +94,7 @@ pub async fn create_donation(
     state: web::Data<AppState>,
     body: web::Json<NewDonation>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::RegisterDevices)?;
-    let body = body.into_inner();
+    let body = body.into_inner().into();
     let row = state
         .db
         .write(move |conn| donations::create(conn, &caller, body))
@@ -85,7 +112,6 @@ pub async fn list_donations(
     state: web::Data<AppState>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ReadDevices)?;
     let limit = clamp_limit(page.limit);
     let after = match page.cursor.as_deref() {
         None => None,
@@ -121,7 +147,7 @@ pub async fn get_donation(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&id, "The donation")?;
+    let id = path_id(&id, "The donation")?;
     let row = state
         .db
         .read(move |conn| donations::get(conn, &caller, &id))
@@ -132,37 +158,15 @@ pub async fn get_donation(
 async fn register_into(
     state: web::Data<AppState>,
     caller: Caller,
-    donation_id: Option<String>,
-    items: Vec<NewDevice>,
+    donation_id: DonationId,
+    items: Vec<crate::domain::devices::NewDevice>,
     field_of: fn(usize) -> String,
 ) -> Result<HttpResponse, AppError> {
-    if items.is_empty() {
-        return Err(AppError::invalid("devices", "give at least one device"));
-    }
-    if items.len() > MAX_DEVICES_PER_REQUEST {
-        return Err(AppError::invalid(
-            "devices",
-            format!(
-                "at most {MAX_DEVICES_PER_REQUEST} devices per request ({} given)",
-                items.len()
-            ),
-        ));
-    }
     let prefix = state.config.asset_tag_prefix.clone();
     let rows = state
         .db
         .write(move |conn| {
-            if let Some(id) = &donation_id {
-                donations::get(conn, &caller, id)?;
-            }
-            devices::register(
-                conn,
-                &caller,
-                &prefix,
-                donation_id.as_deref(),
-                items,
-                &field_of,
-            )
+            donations::register_devices(conn, &caller, &prefix, &donation_id, items, &field_of)
         })
         .await?;
     let devices: Vec<Device> = rows.into_iter().map(Device::from).collect();
@@ -192,9 +196,9 @@ pub async fn register_batch(
     id: web::Path<String>,
     body: web::Json<Vec<NewDevice>>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::RegisterDevices)?;
-    let id = parse_id(&id, "The donation")?;
-    register_into(state, caller, Some(id), body.into_inner(), json_field).await
+    let id = path_id(&id, "The donation")?;
+    let items = body.into_inner().into_iter().map(Into::into).collect();
+    register_into(state, caller, id, items, json_field).await
 }
 
 /// Registers the devices of a donation from a CSV file (`Content-Type: text/csv`).
@@ -215,8 +219,7 @@ pub async fn register_csv(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::RegisterDevices)?;
-    let id = parse_id(&id, "The donation")?;
+    let id = path_id(&id, "The donation")?;
     let content_type = req
         .headers()
         .get(actix_web::http::header::CONTENT_TYPE)
@@ -228,15 +231,8 @@ pub async fn register_csv(
             "Send the file with `Content-Type: text/csv`.".into(),
         ));
     }
-    let items =
-        parse_devices_csv(&body).map_err(|errors: Vec<FieldError>| AppError::Validation {
-            detail: format!(
-                "The CSV file has {} problem(s); nothing was stored.",
-                errors.len()
-            ),
-            errors,
-        })?;
-    register_into(state, caller, Some(id), items, csv_field).await
+    let items = donations::devices_from_csv(&caller, &body)?;
+    register_into(state, caller, id, items, csv_field).await
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -5,9 +5,9 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::parse_id;
-use crate::auth::{Caller, MaybeCaller, Perm};
-use crate::domain::devices::{self, DeviceFilter, DeviceKind, Lookup};
+use crate::api::path_id;
+use crate::auth::{Caller, MaybeCaller};
+use crate::domain::devices::{DeviceFilter, DeviceKind};
 use crate::domain::labels::{self as domain, Selection, MAX_LABELS};
 use crate::domain::lifecycle::{Action, Status};
 use crate::error::{AppError, FieldError, Problem};
@@ -111,36 +111,14 @@ impl From<LabelFilter> for DeviceFilter {
         DeviceFilter {
             status: f.status,
             kind: f.kind,
-            donation_id: f.donation_id,
-            workshop_id: f.workshop_id,
-            holder_organisation_id: f.holder_organisation_id,
+            donation_id: f.donation_id.map(|u| u.to_string().into()),
+            workshop_id: f.workshop_id.map(|u| u.to_string().into()),
+            holder_organisation_id: f.holder_organisation_id.map(|u| u.to_string().into()),
             in_pool: f.in_pool,
             tag_prefix: f.tag_prefix,
             q: f.q,
             ..DeviceFilter::default()
         }
-    }
-}
-
-/// The 422 for an unknown or missing stock, listing the known ones.
-fn stock_of(state: &AppState, id: Option<&str>) -> Result<LabelStock, AppError> {
-    let known = state
-        .labels
-        .stocks()
-        .map(|s| s.id.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    match id.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Err(AppError::invalid(
-            "stock",
-            format!("is required; known stocks: {known}"),
-        )),
-        Some(id) => state.labels.get(id).cloned().ok_or_else(|| {
-            AppError::invalid(
-                "stock",
-                format!("{id:?} is not a known label stock; known stocks: {known}"),
-            )
-        }),
     }
 }
 
@@ -168,19 +146,11 @@ async fn one_label(
     caller: Caller,
     id: &str,
 ) -> Result<LabelData, AppError> {
-    caller.require(Perm::PrintLabels)?;
-    let id = parse_id(id, "The device")?;
+    let id = path_id(id, "The device")?;
     let base = state.config.public_base_url.clone();
     state
         .db
-        .read(move |conn| {
-            let row = devices::find(conn, &caller, Lookup::Id(&id))?;
-            let owners = domain::owner_short_names(conn, std::slice::from_ref(&row))?;
-            let owner = owners
-                .get(&row.owner_organisation_id)
-                .map_or("", String::as_str);
-            Ok(domain::label_data(&row, owner, &base))
-        })
+        .read(move |conn| domain::one(conn, &caller, &id, &base))
         .await
 }
 
@@ -205,8 +175,10 @@ pub async fn list_stocks(
     caller: Caller,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::PrintLabels)?;
-    let stocks: Vec<LabelStockView> = state.labels.stocks().map(LabelStockView::from).collect();
+    let stocks: Vec<LabelStockView> = domain::stocks(&caller, &state.labels)?
+        .into_iter()
+        .map(LabelStockView::from)
+        .collect();
     Ok(HttpResponse::Ok().json(stocks))
 }
 
@@ -224,9 +196,8 @@ pub async fn label_png(
     id: web::Path<String>,
     params: web::Query<LabelParams>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::PrintLabels)?;
     let params = params.into_inner();
-    let stock = stock_of(&state, params.stock.as_deref())?;
+    let stock = domain::stock(&caller, &state.labels, params.stock.as_deref())?;
     let dpi = params.dpi.unwrap_or(300);
     let label = one_label(&state, caller, &id).await?;
     let name = format!("{}.png", label.asset_tag);
@@ -249,9 +220,8 @@ pub async fn label_svg(
     id: web::Path<String>,
     params: web::Query<LabelParams>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::PrintLabels)?;
     let params = params.into_inner();
-    let stock = stock_of(&state, params.stock.as_deref())?;
+    let stock = domain::stock(&caller, &state.labels, params.stock.as_deref())?;
     let label = one_label(&state, caller, &id).await?;
     let name = format!("{}.svg", label.asset_tag);
     let svg = web::block(move || render_svg(&stock, &label))
@@ -273,9 +243,8 @@ pub async fn sheet_pdf(
     state: web::Data<AppState>,
     body: web::Json<SheetRequest>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::PrintLabels)?;
     let body = body.into_inner();
-    let stock = stock_of(&state, Some(&body.stock))?;
+    let stock = domain::stock(&caller, &state.labels, Some(&body.stock))?;
     let selection = selection_of(
         body.device_ids,
         body.asset_tags,
@@ -293,19 +262,7 @@ pub async fn sheet_pdf(
     let base = state.config.public_base_url.clone();
     let labels = state
         .db
-        .read(move |conn| {
-            let rows = domain::select(conn, &caller, &selection)?;
-            let owners = domain::owner_short_names(conn, &rows)?;
-            Ok(rows
-                .iter()
-                .map(|r| {
-                    let owner = owners
-                        .get(&r.owner_organisation_id)
-                        .map_or("", String::as_str);
-                    domain::label_data(r, owner, &base)
-                })
-                .collect::<Vec<_>>())
-        })
+        .read(move |conn| domain::sheet(conn, &caller, &selection, &base))
         .await?;
     let name = format!("labels-{}.pdf", stock.id);
     let skip = body.skip;

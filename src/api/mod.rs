@@ -1,4 +1,5 @@
-//! HTTP handlers: extract, validate, call the domain, map to response types.
+//! HTTP handlers: extract, call the domain (which authorises and applies the rules), map to
+//! response types. Request and response types live here; the domain takes plain values.
 
 pub mod accounts;
 pub mod bookings;
@@ -68,6 +69,12 @@ pub fn parse_id(raw: &str, what: &str) -> Result<String, AppError> {
     uuid::Uuid::parse_str(raw)
         .map(|u| u.to_string())
         .map_err(|_| AppError::not_found(what.to_string()))
+}
+
+/// Parses an id from the path into its typed id (`LoanId`, `DeviceId`, …); a malformed id
+/// names no record, so it is a 404.
+pub fn path_id<T: From<String>>(raw: &str, what: &str) -> Result<T, AppError> {
+    parse_id(raw, what).map(T::from)
 }
 
 /// Problem documents for the extractor errors of actix (bad JSON, bad query, bad path).

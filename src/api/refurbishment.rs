@@ -8,16 +8,251 @@ use utoipa::ToSchema;
 
 use crate::api::accounts::{utc, uuid_of};
 use crate::api::devices::Device;
-use crate::api::{lang_of, parse_id, LangParam};
-use crate::auth::{Caller, Perm};
+use crate::api::{lang_of, path_id, LangParam};
+use crate::auth::Caller;
 use crate::db::models::{DriveRow, RefurbishmentRow, WipeRow};
-use crate::domain::devices::{self as dev, DriveType, Lookup};
+use crate::domain::devices::{self as dev, DeviceKind, DriveType};
+use crate::domain::ids::OrganisationId;
+use crate::domain::lifecycle::Status;
 use crate::domain::refurbishment::{
-    self as refurb, BatchRefurbishment, BatchWipe, Checks, Grade, NewRefurbishment, NewWipe,
-    PoolReset, Verification, WipeCategory, WipeOutcome, WipeTechnique, WorkQueue,
+    self as refurb, BatteryCheck, Checks, Grade, Verification, WipeCategory, WipeOutcome,
+    WipeTechnique,
 };
 use crate::error::{AppError, Problem};
 use crate::startup::AppState;
+
+/// A wipe of one drive, or of the device's built-in storage when `drive_id` is absent.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewWipe {
+    /// The drive wiped; may be left out when the device has one drive (that one is meant) or
+    /// none (its built-in storage).
+    pub drive_id: Option<uuid::Uuid>,
+    pub category: WipeCategory,
+    pub technique: WipeTechnique,
+    /// 1 to 100 characters.
+    pub tool: String,
+    /// 1 to 50 characters.
+    pub tool_version: String,
+    /// Type of the medium; taken from the drive when `drive_id` is given.
+    pub drive_type: Option<DriveType>,
+    pub drive_serial: Option<String>,
+    pub capacity_gb: Option<i32>,
+    /// 0 to 100 (default 1).
+    #[serde(default = "one")]
+    pub passes: i32,
+    pub verified: bool,
+    pub verification_method: Verification,
+    /// Who verified the result (NIST SP 800-88's "validated by"); printed on the certificate.
+    pub verified_by: Option<String>,
+    pub outcome: WipeOutcome,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: DateTime<Utc>,
+    /// File name of the tool's own report (nwipe log, Blancco report).
+    pub report_file_name: Option<String>,
+    /// SHA-256 of that report, 64 hexadecimal characters.
+    pub report_sha256: Option<String>,
+    pub note: Option<String>,
+}
+
+fn one() -> i32 {
+    1
+}
+
+impl From<NewWipe> for refurb::NewWipe {
+    fn from(w: NewWipe) -> Self {
+        refurb::NewWipe {
+            drive_id: w.drive_id,
+            category: w.category,
+            technique: w.technique,
+            tool: w.tool,
+            tool_version: w.tool_version,
+            drive_type: w.drive_type,
+            drive_serial: w.drive_serial,
+            capacity_gb: w.capacity_gb,
+            passes: w.passes,
+            verified: w.verified,
+            verification_method: w.verification_method,
+            verified_by: w.verified_by,
+            outcome: w.outcome,
+            started_at: w.started_at,
+            ended_at: w.ended_at,
+            report_file_name: w.report_file_name,
+            report_sha256: w.report_sha256,
+            note: w.note,
+        }
+    }
+}
+
+/// A refurbishment and grading of one device.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRefurbishment {
+    pub checks: Checks,
+    /// Full-charge capacity ÷ design capacity, in percent.
+    pub battery_health_pct: Option<i32>,
+    pub parts_replaced: Option<String>,
+    pub os_installed: Option<String>,
+    pub os_version: Option<String>,
+    pub cosmetic_grade: Grade,
+    pub functional_pass: bool,
+    /// 0 to 10,000.
+    pub minutes_spent: i32,
+    pub note: Option<String>,
+}
+
+impl From<NewRefurbishment> for refurb::NewRefurbishment {
+    fn from(r: NewRefurbishment) -> Self {
+        refurb::NewRefurbishment {
+            checks: r.checks,
+            battery_health_pct: r.battery_health_pct,
+            parts_replaced: r.parts_replaced,
+            os_installed: r.os_installed,
+            os_version: r.os_version,
+            cosmetic_grade: r.cosmetic_grade,
+            functional_pass: r.functional_pass,
+            minutes_spent: r.minutes_spent,
+            note: r.note,
+        }
+    }
+}
+
+/// The same wipe (a device's only drive, or its built-in storage) recorded for many devices.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchWipe {
+    /// Ids or scanned asset tags (or label URLs); each device has at most one drive.
+    pub devices: Vec<String>,
+    /// The wipe, without `drive_id`.
+    pub wipe: NewWipe,
+}
+
+/// The same refurbishment result recorded for many devices.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchRefurbishment {
+    /// Ids or scanned asset tags (or label URLs).
+    pub devices: Vec<String>,
+    pub refurbishment: NewRefurbishment,
+}
+
+/// The reset of pool devices back from a booking: a factory reset with encryption on (a
+/// cryptographic erase, NIST SP 800-88 purge) or the tool's crypto-erase, done by the lending
+/// service itself.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PoolReset {
+    /// The scanned asset tags (or ids) of the devices reset.
+    pub asset_tags: Vec<String>,
+    /// `factory_reset` (default) or `crypto_erase`.
+    #[serde(default = "factory_reset")]
+    pub technique: WipeTechnique,
+    /// `purge` (default: a reset with encryption on) or `clear`.
+    #[serde(default = "purge")]
+    pub category: WipeCategory,
+    /// Default "factory reset (built-in)".
+    pub tool: Option<String>,
+    /// Default "n/a".
+    pub tool_version: Option<String>,
+    #[serde(default)]
+    pub verified: bool,
+    #[serde(default = "no_verification")]
+    pub verification_method: Verification,
+    /// Default: now.
+    pub started_at: Option<DateTime<Utc>>,
+    /// Default: now.
+    pub ended_at: Option<DateTime<Utc>>,
+    pub note: Option<String>,
+}
+
+fn factory_reset() -> WipeTechnique {
+    WipeTechnique::FactoryReset
+}
+
+fn purge() -> WipeCategory {
+    WipeCategory::Purge
+}
+
+fn no_verification() -> Verification {
+    Verification::None
+}
+
+impl From<PoolReset> for refurb::PoolReset {
+    fn from(r: PoolReset) -> Self {
+        refurb::PoolReset {
+            asset_tags: r.asset_tags,
+            technique: r.technique,
+            category: r.category,
+            tool: r.tool,
+            tool_version: r.tool_version,
+            verified: r.verified,
+            verification_method: r.verification_method,
+            started_at: r.started_at,
+            ended_at: r.ended_at,
+            note: r.note,
+        }
+    }
+}
+
+/// What a refurbishment of one kind must give (a row of `CHECKS_BY_KIND`).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct KindChecks {
+    pub kind: DeviceKind,
+    /// The checks required in `checks`.
+    pub checks: Vec<String>,
+    pub battery: BatteryCheck,
+}
+
+/// One device in a work queue.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct QueueItem {
+    pub device_id: uuid::Uuid,
+    pub asset_tag: String,
+    pub kind: DeviceKind,
+    pub brand: String,
+    pub model: String,
+    pub status: Status,
+    /// Why it is in this list (for failed: which wipe or check failed).
+    pub reason: String,
+    pub since: DateTime<Utc>,
+}
+
+impl From<refurb::QueueEntry> for QueueItem {
+    fn from(e: refurb::QueueEntry) -> Self {
+        let d = e.device;
+        QueueItem {
+            device_id: uuid_of(&d.id),
+            asset_tag: d.asset_tag,
+            kind: d.kind,
+            brand: d.brand,
+            model: d.model,
+            status: d.status,
+            reason: e.reason,
+            since: utc(d.updated_at),
+        }
+    }
+}
+
+/// A workshop's work queue, oldest first in each list.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct WorkQueue {
+    pub workshop_id: uuid::Uuid,
+    pub waiting_for_wipe: Vec<QueueItem>,
+    pub waiting_for_refurbishment: Vec<QueueItem>,
+    pub failed: Vec<QueueItem>,
+}
+
+impl From<refurb::WorkQueue> for WorkQueue {
+    fn from(q: refurb::WorkQueue) -> Self {
+        let items = |list: Vec<refurb::QueueEntry>| list.into_iter().map(QueueItem::from).collect();
+        WorkQueue {
+            workshop_id: uuid_of(q.workshop_id.as_str()),
+            waiting_for_wipe: items(q.waiting_for_wipe),
+            waiting_for_refurbishment: items(q.waiting_for_refurbishment),
+            failed: items(q.failed),
+        }
+    }
+}
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -170,9 +405,8 @@ pub async fn assign_donation(
     id: web::Path<String>,
     body: web::Json<Assignment>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::AssignWork)?;
-    let id = parse_id(&id, "The donation")?;
-    let workshop = body.workshop_id.to_string();
+    let id = path_id(&id, "The donation")?;
+    let workshop = OrganisationId::from(body.workshop_id.to_string());
     let n = state
         .db
         .write(move |conn| refurb::assign_donation(conn, &caller, &id, &workshop))
@@ -194,9 +428,8 @@ pub async fn assign_device(
     id: web::Path<String>,
     body: web::Json<Assignment>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::AssignWork)?;
     let id = id.into_inner();
-    let workshop = body.workshop_id.to_string();
+    let workshop = OrganisationId::from(body.workshop_id.to_string());
     let row = state
         .db
         .write(move |conn| refurb::assign_device(conn, &caller, &id, &workshop))
@@ -214,14 +447,10 @@ pub async fn list_drives(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ReadDevices)?;
     let id = id.into_inner();
     let rows = state
         .db
-        .read(move |conn| {
-            let d = dev::find(conn, &caller, Lookup::Id(&id))?;
-            refurb::drives_of(conn, &d.id)
-        })
+        .read(move |conn| refurb::device_drives(conn, &caller, &id))
         .await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(DriveOut::from).collect::<Vec<_>>()))
 }
@@ -238,7 +467,6 @@ pub async fn add_drive(
     id: web::Path<String>,
     body: web::Json<dev::Drive>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::RecordRefurbishment)?;
     let id = id.into_inner();
     let drive = body.into_inner();
     let row = state
@@ -260,9 +488,8 @@ pub async fn record_wipe(
     id: web::Path<String>,
     body: web::Json<NewWipe>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::RecordRefurbishment)?;
     let id = id.into_inner();
-    let wipe = body.into_inner();
+    let wipe = body.into_inner().into();
     let row = state
         .db
         .write(move |conn| refurb::record_wipe(conn, &caller, &id, wipe))
@@ -280,14 +507,10 @@ pub async fn list_wipes(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ReadDevices)?;
     let id = id.into_inner();
     let rows = state
         .db
-        .read(move |conn| {
-            let d = dev::find(conn, &caller, Lookup::Id(&id))?;
-            refurb::wipes_of(conn, &d.id)
-        })
+        .read(move |conn| refurb::device_wipes(conn, &caller, &id))
         .await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(Wipe::from).collect::<Vec<_>>()))
 }
@@ -304,9 +527,8 @@ pub async fn record_refurbishment(
     id: web::Path<String>,
     body: web::Json<NewRefurbishment>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::RecordRefurbishment)?;
     let id = id.into_inner();
-    let r = body.into_inner();
+    let r = body.into_inner().into();
     let row = state
         .db
         .write(move |conn| refurb::record_refurbishment(conn, &caller, &id, r))
@@ -324,14 +546,10 @@ pub async fn list_refurbishments(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ReadDevices)?;
     let id = id.into_inner();
     let rows = state
         .db
-        .read(move |conn| {
-            let d = dev::find(conn, &caller, Lookup::Id(&id))?;
-            refurb::refurbishments_of(conn, &d.id)
-        })
+        .read(move |conn| refurb::device_refurbishments(conn, &caller, &id))
         .await?;
     let out = rows
         .into_iter()
@@ -350,18 +568,12 @@ pub async fn work_queue(
     state: web::Data<AppState>,
     q: web::Query<QueueParams>,
 ) -> Result<HttpResponse, AppError> {
-    if !caller.can(Perm::RecordRefurbishment) && !caller.can(Perm::AssignWork) {
-        return Err(AppError::Forbidden(format!(
-            "The role {} may not do this.",
-            caller.role
-        )));
-    }
-    let workshop = q.workshop_id.map(|w| w.to_string());
+    let workshop = q.workshop_id.map(|w| OrganisationId::from(w.to_string()));
     let queue = state
         .db
         .read(move |conn| refurb::work_queue(conn, &caller, workshop))
         .await?;
-    Ok(HttpResponse::Ok().json(queue))
+    Ok(HttpResponse::Ok().json(WorkQueue::from(queue)))
 }
 
 /// The wipes recorded by one batch request.
@@ -395,11 +607,11 @@ pub async fn record_wipes(
     state: web::Data<AppState>,
     body: web::Json<BatchWipe>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::RecordRefurbishment)?;
     let b = body.into_inner();
+    let wipe = b.wipe.into();
     let rows = state
         .db
-        .write(move |conn| refurb::record_wipes(conn, &caller, b))
+        .write(move |conn| refurb::record_wipes(conn, &caller, &b.devices, wipe))
         .await?;
     Ok(HttpResponse::Created().json(WipesRecorded {
         wipes: rows.into_iter().map(Wipe::from).collect(),
@@ -418,11 +630,11 @@ pub async fn record_refurbishments(
     state: web::Data<AppState>,
     body: web::Json<BatchRefurbishment>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::RecordRefurbishment)?;
     let b = body.into_inner();
+    let r = b.refurbishment.into();
     let rows = state
         .db
-        .write(move |conn| refurb::record_refurbishments(conn, &caller, b))
+        .write(move |conn| refurb::record_refurbishments(conn, &caller, &b.devices, r))
         .await?;
     Ok(HttpResponse::Created().json(RefurbishmentsRecorded {
         refurbishments: rows
@@ -445,10 +657,7 @@ pub async fn reset_pool_devices(
     state: web::Data<AppState>,
     body: web::Json<PoolReset>,
 ) -> Result<HttpResponse, AppError> {
-    if !caller.can(Perm::ManageBookings) {
-        caller.require(Perm::RecordRefurbishment)?;
-    }
-    let r = body.into_inner();
+    let r = body.into_inner().into();
     let rows = state
         .db
         .write(move |conn| refurb::reset_pool_devices(conn, &caller, r))
@@ -461,11 +670,19 @@ pub async fn reset_pool_devices(
 /// The checks a refurbishment must give, per kind of device (and whether the battery's health
 /// is required).
 #[utoipa::path(tag = "refurbishment",
-    responses((status = 200, body = [refurb::KindChecks]), (status = 401, body = Problem)),
+    responses((status = 200, body = [KindChecks]), (status = 401, body = Problem)),
     security(("bearer" = [])))]
 #[get("/workshop/checks")]
 pub async fn checks_by_kind(_caller: Caller) -> HttpResponse {
-    HttpResponse::Ok().json(refurb::checks_table())
+    let table: Vec<KindChecks> = refurb::CHECKS_BY_KIND
+        .iter()
+        .map(|(kind, checks, battery)| KindChecks {
+            kind: *kind,
+            checks: checks.iter().map(|c| c.to_string()).collect(),
+            battery: *battery,
+        })
+        .collect();
+    HttpResponse::Ok().json(table)
 }
 
 /// Gathers (and on first request issues) a donation's certificate for either format.
@@ -475,8 +692,7 @@ async fn certificate_data(
     id: &str,
     q: &LangParam,
 ) -> Result<crate::documents::CertificateData, AppError> {
-    caller.require(Perm::ReadCertificates)?;
-    let id = parse_id(id, "The donation")?;
+    let id = path_id(id, "The donation")?;
     let lang = lang_of(q)?;
     state
         .db

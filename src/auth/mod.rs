@@ -1,4 +1,6 @@
-//! Bearer-token authentication and the `Caller` every protected handler receives.
+//! Bearer-token authentication and the `Caller` every protected handler receives and hands to
+//! the domain. The rules themselves: [`policy`] (who may do what) and [`visibility`] (who sees
+//! which records), both asked by the domain.
 
 pub mod policy;
 pub mod visibility;
@@ -9,6 +11,7 @@ use std::pin::Pin;
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 
 use crate::domain::accounts::{self, Role};
+use crate::domain::lifecycle::Action;
 use crate::error::AppError;
 use crate::startup::AppState;
 pub use policy::Perm;
@@ -42,6 +45,20 @@ impl Caller {
 
     pub fn can(&self, perm: Perm) -> bool {
         policy::allows(self.role, perm)
+    }
+
+    /// Refuses with 403 unless the caller's role may take `action` through the action
+    /// endpoint ([`policy::allows_action`]).
+    pub fn require_action(&self, action: Action) -> Result<(), AppError> {
+        self.require(Perm::ActOnDevices)?;
+        if policy::allows_action(self.role, action) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(format!(
+                "A {} may not perform {action}.",
+                self.role
+            )))
+        }
     }
 }
 

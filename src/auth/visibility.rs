@@ -1,7 +1,10 @@
 //! Who may see what: the one place a reader checks which records each caller sees.
 //!
-//! `policy` says which roles may use an endpoint at all (403 otherwise); this module says,
-//! for a caller who passed that check, which records of each kind they see. A record outside
+//! [`crate::auth::policy`] says which roles may do a thing at all (403 otherwise); this module
+//! says, for a caller who passed that check, which records of each kind they see. Both are
+//! asked by the domain, never by the API handlers. It reads per kind of record, in the order
+//! of the table below: devices (and the workshop a caller works for), device history,
+//! donations, loan records, bookings. A record outside
 //! the caller's view answers 404 (it does not exist for them), lists and searches leave it
 //! out, and a device's history shows the facts of a loan or booking event but not its details
 //! unless the caller may read that loan or booking.
@@ -74,6 +77,69 @@ pub fn device_in(scope: &DeviceScope, d: &DeviceRow) -> bool {
     }
 }
 
+/// The workshop a caller's wipes, refurbishments and work queue belong to: a refurbisher's own
+/// workshop, whatever they name; `None` for those who work for any workshop (admins, lending
+/// staff), who say which one or take the device's.
+pub fn own_workshop(caller: &Caller) -> Option<String> {
+    match device_scope(caller) {
+        DeviceScope::Workshop(org) => Some(org),
+        DeviceScope::All | DeviceScope::Office(_) | DeviceScope::Nothing => None,
+    }
+}
+
+/// The record a history event belongs to, read from its detail.
+pub enum EventOwner {
+    /// A loan of this welfare office.
+    Loan {
+        organisation_id: String,
+    },
+    /// A booking of this organisation.
+    Booking {
+        organisation_id: String,
+    },
+    None,
+}
+
+/// Whether the caller sees the details of a history event (loan number, conditions, notes) or
+/// only that it happened.
+pub fn event_detail(caller: &Caller, owner: &EventOwner) -> bool {
+    match owner {
+        EventOwner::Loan { organisation_id } => loan_record(caller, organisation_id),
+        EventOwner::Booking { organisation_id } => booking_of(caller, organisation_id),
+        EventOwner::None => true,
+    }
+}
+
+/// Which donation batches a caller sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DonationScope {
+    All,
+    /// A refurbisher: the batches assigned to their workshop.
+    Workshop(String),
+    Nothing,
+}
+
+/// Donations and their certificates: refurbishers see the batches assigned to their workshop;
+/// social workers and requesters none; other device readers all.
+pub fn donation_scope(caller: &Caller) -> DonationScope {
+    match caller.role {
+        Role::Refurbisher => DonationScope::Workshop(caller.organisation_id.clone()),
+        Role::SocialWorker | Role::Requester => DonationScope::Nothing,
+        Role::Admin | Role::Coordinator | Role::LendingStaff if caller.can(Perm::ReadDevices) => {
+            DonationScope::All
+        }
+        Role::Admin | Role::Coordinator | Role::LendingStaff => DonationScope::Nothing,
+    }
+}
+
+pub fn donation(caller: &Caller, d: &DonationRow) -> bool {
+    match donation_scope(caller) {
+        DonationScope::All => true,
+        DonationScope::Workshop(org) => d.workshop_id.as_deref() == Some(org.as_str()),
+        DonationScope::Nothing => false,
+    }
+}
+
 /// Borrowers, loans, their charges, checkpoints and scans, and the agreement: the staff of the
 /// welfare office the record belongs to, coordinators and admins.
 pub fn loan_record(caller: &Caller, organisation_id: &str) -> bool {
@@ -108,40 +174,13 @@ pub fn booking_of(caller: &Caller, organisation_id: &str) -> bool {
         && (caller.role != Role::Requester || caller.organisation_id == organisation_id)
 }
 
+/// The organisation a list of bookings is restricted to: a requester's own; `None` for those
+/// who see every booking (they may filter on one themselves).
+pub fn booking_list_organisation(caller: &Caller) -> Option<String> {
+    (caller.role == Role::Requester).then(|| caller.organisation_id.clone())
+}
+
 /// Whether the caller may learn which asset tags are in the booking pool.
 pub fn sees_pool_tags(caller: &Caller) -> bool {
     caller.can(Perm::ManageBookings) || caller.sees_everything()
-}
-
-/// Donations and their certificates: refurbishers see the batches assigned to their workshop;
-/// social workers and requesters none; other device readers all.
-pub fn donation(caller: &Caller, d: &DonationRow) -> bool {
-    match caller.role {
-        Role::Refurbisher => d.workshop_id.as_deref() == Some(&caller.organisation_id),
-        Role::SocialWorker | Role::Requester => false,
-        Role::Admin | Role::Coordinator | Role::LendingStaff => caller.can(Perm::ReadDevices),
-    }
-}
-
-/// The record a history event belongs to, read from its detail.
-pub enum EventOwner {
-    /// A loan of this welfare office.
-    Loan {
-        organisation_id: String,
-    },
-    /// A booking of this organisation.
-    Booking {
-        organisation_id: String,
-    },
-    None,
-}
-
-/// Whether the caller sees the details of a history event (loan number, conditions, notes) or
-/// only that it happened.
-pub fn event_detail(caller: &Caller, owner: &EventOwner) -> bool {
-    match owner {
-        EventOwner::Loan { organisation_id } => loan_record(caller, organisation_id),
-        EventOwner::Booking { organisation_id } => booking_of(caller, organisation_id),
-        EventOwner::None => true,
-    }
 }

@@ -1,17 +1,17 @@
 //! Organisations, users and API tokens.
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use rand::RngCore;
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use utoipa::ToSchema;
 use uuid::Uuid;
+use validator::Validate;
 
-use crate::auth::{Caller, Perm};
+use crate::auth::{policy, Caller, Perm};
 use crate::db::models::{OrganisationRow, TokenRow, UserRow};
 use crate::db::schema::{api_tokens, organisations, users};
 use crate::db::{now, DbConn};
+use crate::domain::ids::{OrganisationId, TokenId, UserId};
 use crate::error::{AppError, AppResult, FieldError};
 
 crate::text_enum!(
@@ -140,7 +140,7 @@ pub fn insert_user(
 /// Issues a token for a user; the plain token is returned once and never stored.
 pub fn issue_token(
     conn: &mut DbConn,
-    user_id: &str,
+    user_id: &UserId,
     label: &str,
     expires_at: Option<NaiveDateTime>,
 ) -> AppResult<(TokenRow, String)> {
@@ -199,7 +199,7 @@ pub fn bootstrap_admin(
         )?,
     };
     let user = insert_user(conn, &org.id, name, None, Role::Admin)?;
-    let (_, token) = issue_token(conn, &user.id, "bootstrap", None)?;
+    let (_, token) = issue_token(conn, &UserId::from(user.id.as_str()), "bootstrap", None)?;
     Ok((user, token))
 }
 
@@ -226,8 +226,7 @@ const RETURN_INSTRUCTIONS_MAX: usize = 1000;
 
 /// What an admin may change on an organisation. Absent fields stay as they are; an empty
 /// text clears an optional field (address, opening hours, return instructions).
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct OrganisationPatch {
     /// 1 to 200 characters; unique.
     pub name: Option<String>,
@@ -243,8 +242,7 @@ pub struct OrganisationPatch {
 
 /// What an admin may change on a user. Disabling (`active: false`) refuses the user's tokens
 /// at once; enabling again makes them work again unless revoked or expired.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct UserPatch {
     /// 1 to 200 characters.
     pub name: Option<String>,
@@ -296,14 +294,14 @@ fn optional_text(
 pub fn update_organisation(
     conn: &mut DbConn,
     caller: &Caller,
-    id: &str,
+    id: &OrganisationId,
     patch: OrganisationPatch,
 ) -> AppResult<OrganisationRow> {
     caller.require(Perm::ManageAccounts)?;
     let mut row: OrganisationRow = crate::locked_first!(
         conn,
         organisations::table
-            .find(id)
+            .find(id.as_str())
             .select(OrganisationRow::as_select())
     )
     .optional()?
@@ -373,14 +371,16 @@ pub fn update_organisation(
 pub fn update_user(
     conn: &mut DbConn,
     caller: &Caller,
-    id: &str,
+    id: &UserId,
     patch: UserPatch,
 ) -> AppResult<UserRow> {
     caller.require(Perm::ManageAccounts)?;
-    let mut row: UserRow =
-        crate::locked_first!(conn, users::table.find(id).select(UserRow::as_select()))
-            .optional()?
-            .ok_or_else(|| AppError::not_found("The user"))?;
+    let mut row: UserRow = crate::locked_first!(
+        conn,
+        users::table.find(id.as_str()).select(UserRow::as_select())
+    )
+    .optional()?
+    .ok_or_else(|| AppError::not_found("The user"))?;
     let mut errors = Vec::new();
     if let Some(v) = &patch.name {
         if let Some(v) = required_text("name", v, NAME_MAX, &mut errors) {
@@ -413,25 +413,28 @@ pub fn update_user(
             ));
         }
     }
-    let was_admin = row.role == Role::Admin && row.active;
+    // An admin is whoever may manage accounts (the policy); the service keeps one.
+    let administers = |u: &UserRow| u.active && policy::allows(u.role, Perm::ManageAccounts);
+    let was_admin = administers(&row);
     if let Some(role) = patch.role {
         row.role = role;
     }
     if let Some(active) = patch.active {
         row.active = active;
     }
-    if was_admin && !(row.role == Role::Admin && row.active) {
+    if was_admin && !administers(&row) {
+        let admin_roles = policy::roles_with(Perm::ManageAccounts);
         // Lock every active admin so that two admins demoting each other at the same moment
         // cannot both succeed.
         let admins: Vec<String> = match conn {
             DbConn::Postgres(c) => users::table
-                .filter(users::role.eq(Role::Admin))
+                .filter(users::role.eq_any(admin_roles))
                 .filter(users::active.eq(true))
                 .select(users::id)
                 .for_update()
                 .load(c)?,
             DbConn::Sqlite(c) => users::table
-                .filter(users::role.eq(Role::Admin))
+                .filter(users::role.eq_any(admin_roles))
                 .filter(users::active.eq(true))
                 .select(users::id)
                 .load(c)?,
@@ -455,9 +458,9 @@ pub fn update_user(
 }
 
 /// Whether a user exists and is active: tokens are issued only to active users.
-pub fn require_active_user(conn: &mut DbConn, id: &str) -> AppResult<()> {
+fn require_active_user(conn: &mut DbConn, id: &UserId) -> AppResult<()> {
     let active: Option<bool> = users::table
-        .find(id)
+        .find(id.as_str())
         .select(users::active)
         .first(conn)
         .optional()?;
@@ -469,4 +472,207 @@ pub fn require_active_user(conn: &mut DbConn, id: &str) -> AppResult<()> {
         )),
         Some(true) => Ok(()),
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// The entry points of the accounts endpoints: each authorises, then reads or writes.
+
+/// A new organisation, as an admin gives it.
+#[derive(Debug, Clone, Validate)]
+pub struct NewOrganisation {
+    #[validate(length(min = 1, max = 200, message = "is required (1 to 200 characters)"))]
+    pub name: String,
+    #[validate(length(min = 1, max = 20))]
+    pub short_name: Option<String>,
+    pub kind: OrgKind,
+    #[validate(length(max = 300))]
+    pub address: Option<String>,
+    #[validate(length(max = 500))]
+    pub opening_hours: Option<String>,
+    #[validate(length(max = 1000))]
+    pub return_instructions: Option<String>,
+}
+
+/// Creates an organisation (admins); the short name defaults to the start of the name.
+pub fn create_organisation(
+    conn: &mut DbConn,
+    caller: &Caller,
+    new: NewOrganisation,
+) -> AppResult<OrganisationRow> {
+    caller.require(Perm::ManageAccounts)?;
+    new.validate()?;
+    let short = new
+        .short_name
+        .clone()
+        .unwrap_or_else(|| short_name_of(&new.name));
+    let row = insert_organisation(conn, new.name.trim(), short.trim(), new.kind, new.address)?;
+    if new.opening_hours.is_none() && new.return_instructions.is_none() {
+        return Ok(row);
+    }
+    let id = OrganisationId::from(row.id);
+    update_organisation(
+        conn,
+        caller,
+        &id,
+        OrganisationPatch {
+            opening_hours: new.opening_hours,
+            return_instructions: new.return_instructions,
+            ..OrganisationPatch::default()
+        },
+    )
+}
+
+/// Organisations by name, one page after the name `after`; the next page's start when there
+/// is one.
+pub fn list_organisations(
+    conn: &mut DbConn,
+    caller: &Caller,
+    limit: i64,
+    after: Option<String>,
+) -> AppResult<(Vec<OrganisationRow>, Option<String>)> {
+    caller.require(Perm::ReadOrganisations)?;
+    let mut q = organisations::table
+        .select(OrganisationRow::as_select())
+        .into_boxed();
+    if let Some(after) = after {
+        q = q.filter(organisations::name.gt(after));
+    }
+    let rows: Vec<OrganisationRow> = q
+        .order(organisations::name.asc())
+        .limit(limit + 1)
+        .load(conn)?;
+    Ok(page(rows, limit, |r| r.name.clone()))
+}
+
+/// The first `limit` rows, and the key of the last one when more follow.
+fn page<T>(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> String) -> (Vec<T>, Option<String>) {
+    if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        let next = rows.last().map(key);
+        (rows, next)
+    } else {
+        (rows, None)
+    }
+}
+
+pub fn get_organisation(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &OrganisationId,
+) -> AppResult<OrganisationRow> {
+    caller.require(Perm::ReadOrganisations)?;
+    organisations::table
+        .find(id.as_str())
+        .select(OrganisationRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("The organisation"))
+}
+
+/// A new user, as an admin gives it.
+#[derive(Debug, Clone, Validate)]
+pub struct NewUser {
+    pub organisation_id: OrganisationId,
+    #[validate(length(min = 1, max = 200, message = "is required (1 to 200 characters)"))]
+    pub name: String,
+    #[validate(email)]
+    pub email: Option<String>,
+    pub role: Role,
+}
+
+/// Creates a user in an organisation (admins).
+pub fn create_user(conn: &mut DbConn, caller: &Caller, new: NewUser) -> AppResult<UserRow> {
+    caller.require(Perm::ManageAccounts)?;
+    new.validate()?;
+    insert_user(
+        conn,
+        new.organisation_id.as_str(),
+        new.name.trim(),
+        new.email.map(|e| e.trim().to_lowercase()),
+        new.role,
+    )
+}
+
+/// Users in id order, one page after the id `after` (admins).
+pub fn list_users(
+    conn: &mut DbConn,
+    caller: &Caller,
+    limit: i64,
+    after: Option<String>,
+) -> AppResult<(Vec<UserRow>, Option<String>)> {
+    caller.require(Perm::ManageAccounts)?;
+    let mut q = users::table.select(UserRow::as_select()).into_boxed();
+    if let Some(after) = after {
+        q = q.filter(users::id.gt(after));
+    }
+    let rows: Vec<UserRow> = q.order(users::id.asc()).limit(limit + 1).load(conn)?;
+    Ok(page(rows, limit, |r| r.id.clone()))
+}
+
+/// The caller's own account (everyone).
+pub fn me(conn: &mut DbConn, caller: &Caller) -> AppResult<UserRow> {
+    Ok(users::table
+        .find(&caller.user_id)
+        .select(UserRow::as_select())
+        .first(conn)?)
+}
+
+/// A token to issue, as an admin asks for it.
+#[derive(Debug, Clone, Validate)]
+pub struct NewToken {
+    #[validate(length(min = 1, max = 100, message = "is required (1 to 100 characters)"))]
+    pub label: String,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Issues a token for an active user (admins): the row and the secret, shown once.
+pub fn create_token(
+    conn: &mut DbConn,
+    caller: &Caller,
+    user_id: &UserId,
+    new: NewToken,
+) -> AppResult<(TokenRow, String)> {
+    caller.require(Perm::ManageAccounts)?;
+    new.validate()?;
+    if new.expires_at.is_some_and(|e| e <= Utc::now()) {
+        return Err(AppError::invalid("expires_at", "must be in the future"));
+    }
+    require_active_user(conn, user_id)?;
+    let expires = new.expires_at.map(|e| {
+        use chrono::SubsecRound;
+        e.naive_utc().trunc_subsecs(6)
+    });
+    issue_token(conn, user_id, new.label.trim(), expires)
+}
+
+/// A user's tokens, oldest first (admins).
+pub fn tokens_of(conn: &mut DbConn, caller: &Caller, user_id: &UserId) -> AppResult<Vec<TokenRow>> {
+    caller.require(Perm::ManageAccounts)?;
+    Ok(api_tokens::table
+        .filter(api_tokens::user_id.eq(user_id.as_str()))
+        .order(api_tokens::created_at.asc())
+        .select(TokenRow::as_select())
+        .load(conn)?)
+}
+
+/// Revokes a token: admins any token, everyone their own; a token of someone else is a 404
+/// for those who may not manage accounts. Revoking twice keeps the first moment.
+pub fn revoke_token(conn: &mut DbConn, caller: &Caller, id: &TokenId) -> AppResult<TokenRow> {
+    let row: TokenRow = api_tokens::table
+        .find(id.as_str())
+        .select(TokenRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("The token"))?;
+    if row.user_id != caller.user_id && !caller.can(Perm::ManageAccounts) {
+        return Err(AppError::not_found("The token"));
+    }
+    let when = row.revoked_at.unwrap_or_else(now);
+    diesel::update(api_tokens::table.find(&row.id))
+        .set(api_tokens::revoked_at.eq(when))
+        .execute(conn)?;
+    Ok(TokenRow {
+        revoked_at: Some(when),
+        ..row
+    })
 }

@@ -2,30 +2,28 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use serde::Deserialize;
-use utoipa::ToSchema;
 use validator::Validate;
 
+use crate::auth::visibility::{self, DonationScope};
 use crate::auth::{Caller, Perm};
-use crate::db::models::DonationRow;
+use crate::db::models::{DeviceRow, DonationRow};
 use crate::db::schema::{donations, organisations};
 use crate::db::{now, DbConn};
 use crate::domain::accounts::new_id;
+use crate::domain::devices::{self, NewDevice};
+use crate::domain::ids::{DonationId, OrganisationId};
+use crate::domain::intake::{parse_devices_csv, MAX_DEVICES_PER_REQUEST};
 use crate::domain::limits::{self, Window};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 
 /// A new donation batch. The donor is an organisation, a private person by name, or anonymous.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Validate)]
 pub struct NewDonation {
-    pub donor_organisation_id: Option<uuid::Uuid>,
-    /// A private donor's name (leave empty and set `anonymous` for an anonymous gift).
+    pub donor_organisation_id: Option<OrganisationId>,
     #[validate(length(min = 1, max = 200))]
     pub donor_name: Option<String>,
-    #[serde(default)]
     pub anonymous: bool,
     pub received_on: NaiveDate,
-    /// Where the batch was received (site, address).
     #[validate(length(min = 1, max = 200, message = "is required (1 to 200 characters)"))]
     pub received_at: String,
     #[validate(length(max = 4000))]
@@ -53,9 +51,9 @@ pub fn create(conn: &mut DbConn, caller: &Caller, d: NewDonation) -> AppResult<D
     if d.received_on > crate::db::today() {
         return Err(AppError::invalid("received_on", "cannot be in the future"));
     }
-    if let Some(org) = d.donor_organisation_id {
+    if let Some(org) = &d.donor_organisation_id {
         let n: i64 = organisations::table
-            .filter(organisations::id.eq(org.to_string()))
+            .filter(organisations::id.eq(org.as_str()))
             .count()
             .get_result(conn)?;
         if n == 0 {
@@ -67,7 +65,7 @@ pub fn create(conn: &mut DbConn, caller: &Caller, d: NewDonation) -> AppResult<D
     }
     let row = DonationRow {
         id: new_id(),
-        donor_organisation_id: d.donor_organisation_id.map(|u| u.to_string()),
+        donor_organisation_id: d.donor_organisation_id.map(OrganisationId::into_string),
         donor_name: d.donor_name,
         anonymous: d.anonymous,
         received_on: d.received_on,
@@ -84,25 +82,19 @@ pub fn create(conn: &mut DbConn, caller: &Caller, d: NewDonation) -> AppResult<D
     Ok(row)
 }
 
-pub fn get(conn: &mut DbConn, caller: &Caller, id: &str) -> AppResult<DonationRow> {
+pub fn get(conn: &mut DbConn, caller: &Caller, id: &DonationId) -> AppResult<DonationRow> {
     caller.require(Perm::ReadDevices)?;
     let row: DonationRow = donations::table
-        .find(id)
+        .find(id.as_str())
         .select(DonationRow::as_select())
         .first(conn)
         .optional()?
         .ok_or_else(|| AppError::not_found("The donation"))?;
-    if visible(caller, &row) {
+    if visibility::donation(caller, &row) {
         Ok(row)
     } else {
         Err(AppError::not_found("The donation"))
     }
-}
-
-/// Refurbishers see the batches assigned to their workshop; social workers see none (the
-/// rule: `auth::visibility::donation`).
-fn visible(caller: &Caller, d: &DonationRow) -> bool {
-    crate::auth::visibility::donation(caller, d)
 }
 
 /// Position in the donation list: the last row's date received and id.
@@ -116,16 +108,13 @@ pub fn list(
     after: Option<DonationCursor>,
 ) -> AppResult<(Vec<DonationRow>, Option<DonationCursor>)> {
     caller.require(Perm::ReadDevices)?;
-    use crate::domain::accounts::Role;
     let mut q = donations::table
         .select(DonationRow::as_select())
         .into_boxed();
-    match caller.role {
-        Role::Refurbisher => {
-            q = q.filter(donations::workshop_id.eq(caller.organisation_id.clone()))
-        }
-        Role::SocialWorker | Role::Requester => return Ok((Vec::new(), None)),
-        _ => {}
+    match visibility::donation_scope(caller) {
+        DonationScope::All => {}
+        DonationScope::Workshop(org) => q = q.filter(donations::workshop_id.eq(org)),
+        DonationScope::Nothing => return Ok((Vec::new(), None)),
     }
     if let Some((date, id)) = after {
         q = q.filter(
@@ -145,4 +134,58 @@ pub fn list(
         None
     };
     Ok((rows, next))
+}
+
+/// Registers devices into a donation batch the caller can see, all or nothing: 1 to
+/// [`MAX_DEVICES_PER_REQUEST`] of them, each error named with `field_of(i)` (`devices[3]`,
+/// `row 5`).
+pub fn register_devices(
+    conn: &mut DbConn,
+    caller: &Caller,
+    tag_prefix: &str,
+    donation_id: &DonationId,
+    items: Vec<NewDevice>,
+    field_of: &dyn Fn(usize) -> String,
+) -> AppResult<Vec<DeviceRow>> {
+    caller.require(Perm::RegisterDevices)?;
+    check_count(items.len())?;
+    let donation = get(conn, caller, donation_id)?;
+    devices::register(
+        conn,
+        caller,
+        tag_prefix,
+        Some(donation.id.as_str()),
+        items,
+        field_of,
+    )
+}
+
+/// 1 to [`MAX_DEVICES_PER_REQUEST`] devices per request, so one request stays one
+/// transaction of bounded size.
+fn check_count(n: usize) -> AppResult<()> {
+    if n == 0 {
+        return Err(AppError::invalid("devices", "give at least one device"));
+    }
+    if n > MAX_DEVICES_PER_REQUEST {
+        return Err(AppError::invalid(
+            "devices",
+            format!("at most {MAX_DEVICES_PER_REQUEST} devices per request ({n} given)"),
+        ));
+    }
+    Ok(())
+}
+
+/// The devices of a CSV file, for [`register_devices`] (no database work: it runs before the
+/// transaction). A file with bad rows is refused whole, every bad row and column named.
+pub fn devices_from_csv(caller: &Caller, csv: &[u8]) -> AppResult<Vec<NewDevice>> {
+    caller.require(Perm::RegisterDevices)?;
+    let items = parse_devices_csv(csv).map_err(|errors: Vec<FieldError>| AppError::Validation {
+        detail: format!(
+            "The CSV file has {} problem(s); nothing was stored.",
+            errors.len()
+        ),
+        errors,
+    })?;
+    check_count(items.len())?;
+    Ok(items)
 }

@@ -8,11 +8,9 @@ use serde_json::json;
 
 use crate::db::models::DeviceRow;
 use crate::db::DbConn;
-use crate::domain::devices::DeviceKind;
+use crate::domain::devices::{last_event, last_handback, DeviceKind};
 use crate::domain::lifecycle::{Action, Status};
-use crate::domain::refurbishment::{
-    drives_of, last_event, last_handback, refurbishments_of, uncovered_storage,
-};
+use crate::domain::refurbishment::{drives_of, refurbishments_of, uncovered_storage};
 use crate::error::{AppError, AppResult};
 
 /// Peripheral subtypes that keep data (accounts, Wi-Fi keys, recordings, files) even when no
@@ -54,7 +52,7 @@ pub fn device_has_storage(conn: &mut DbConn, d: &DeviceRow) -> AppResult<bool> {
     Ok(has_storage(
         d.kind,
         d.subtype.as_deref(),
-        drives_of(conn, &d.id)?.len(),
+        drives_of(conn, d)?.len(),
     ))
 }
 
@@ -83,7 +81,7 @@ pub fn skips_a_needed_wipe(conn: &mut DbConn, d: &DeviceRow, action: Action) -> 
 
 /// Every drive (or the built-in storage) carries a passed wipe newer than the last hand-back.
 fn require_clean_storage(conn: &mut DbConn, d: &DeviceRow, action: Action) -> AppResult<()> {
-    let since = last_handback(conn, &d.id)?;
+    let since = last_handback(conn, d)?;
     let problems = uncovered_storage(conn, d, since)?;
     if problems.is_empty() {
         Ok(())
@@ -108,11 +106,16 @@ pub fn check(conn: &mut DbConn, d: &DeviceRow, action: Action, _to: Status) -> A
             // or handed back.
             let after = last_event(
                 conn,
-                &d.id,
-                &["wipe", "send_to_repair", "check_in", "found"],
+                d,
+                &[
+                    Action::Wipe,
+                    Action::SendToRepair,
+                    Action::CheckIn,
+                    Action::Found,
+                ],
             )?
             .map(|(_, at)| at);
-            let latest = refurbishments_of(conn, &d.id)?
+            let latest = refurbishments_of(conn, d)?
                 .into_iter()
                 .rfind(|r| after.is_none_or(|a| r.created_at > a));
             match latest {
@@ -136,8 +139,8 @@ pub fn check(conn: &mut DbConn, d: &DeviceRow, action: Action, _to: Status) -> A
             if d.status == Status::Returned {
                 // Back from a person: the full path (wipe, refurbish) is required. Back from a
                 // booking: a reset (a passed wipe, e.g. factory reset) is enough.
-                let last_out = last_event(conn, &d.id, &["lend", "book_out"])?;
-                if matches!(last_out, Some((ref a, _)) if a == "lend") {
+                let last_out = last_event(conn, d, &[Action::Lend, Action::BookOut])?;
+                if matches!(last_out, Some((Action::Lend, _))) {
                     let what = if device_has_storage(conn, d)? {
                         "wipe and refurbish it first"
                     } else {

@@ -103,6 +103,10 @@ typed_id!(
     /// A checkpoint of a loan.
     CheckpointId
 );
+typed_id!(
+    /// An API token (its id, never its secret).
+    TokenId
+);
 
 #[cfg(test)]
 mod tests {

@@ -5,13 +5,14 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Perm};
 use crate::db::models::{DeviceRow, OrganisationRow};
 use crate::db::schema::{devices, organisations};
 use crate::db::DbConn;
-use crate::domain::devices::{scope_of, visible, DeviceFilter, DeviceKind};
+use crate::domain::devices::{find, scope_of, visible, DeviceFilter, DeviceKind, Lookup};
+use crate::domain::ids::DeviceId;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::labels::LabelData;
+use crate::labels::{LabelCatalog, LabelData, LabelStock};
 
 /// Most labels in one PDF request.
 pub const MAX_LABELS: usize = 5000;
@@ -68,6 +69,81 @@ pub fn label_data(row: &DeviceRow, owner_short: &str, public_base_url: &str) -> 
     }
 }
 
+/// The label stocks the caller may print on.
+pub fn stocks<'a>(caller: &Caller, catalog: &'a LabelCatalog) -> AppResult<Vec<&'a LabelStock>> {
+    caller.require(Perm::PrintLabels)?;
+    Ok(catalog.stocks().collect())
+}
+
+/// The stock `id` names, for a caller who may print; a 422 listing the known stocks when it
+/// is missing or unknown.
+pub fn stock(caller: &Caller, catalog: &LabelCatalog, id: Option<&str>) -> AppResult<LabelStock> {
+    caller.require(Perm::PrintLabels)?;
+    let known = catalog
+        .stocks()
+        .map(|s| s.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    match id.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Err(AppError::invalid(
+            "stock",
+            format!("is required; known stocks: {known}"),
+        )),
+        Some(id) => catalog.get(id).cloned().ok_or_else(|| {
+            AppError::invalid(
+                "stock",
+                format!("{id:?} is not a known label stock; known stocks: {known}"),
+            )
+        }),
+    }
+}
+
+/// What is printed on the label of one device the caller may print and see.
+pub fn one(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &DeviceId,
+    public_base_url: &str,
+) -> AppResult<LabelData> {
+    caller.require(Perm::PrintLabels)?;
+    let row = find(conn, caller, Lookup::Id(id.as_str()))?;
+    Ok(
+        labels_of(conn, std::slice::from_ref(&row), public_base_url)?
+            .pop()
+            .unwrap_or_else(|| label_data(&row, "", public_base_url)),
+    )
+}
+
+/// What is printed on the labels of the devices the caller asked for, in order (see
+/// [`select`]).
+pub fn sheet(
+    conn: &mut DbConn,
+    caller: &Caller,
+    selection: &Selection,
+    public_base_url: &str,
+) -> AppResult<Vec<LabelData>> {
+    caller.require(Perm::PrintLabels)?;
+    let rows = select(conn, caller, selection)?;
+    labels_of(conn, &rows, public_base_url)
+}
+
+fn labels_of(
+    conn: &mut DbConn,
+    rows: &[DeviceRow],
+    public_base_url: &str,
+) -> AppResult<Vec<LabelData>> {
+    let owners = owner_short_names(conn, rows)?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let owner = owners
+                .get(&r.owner_organisation_id)
+                .map_or("", String::as_str);
+            label_data(r, owner, public_base_url)
+        })
+        .collect())
+}
+
 /// Short names of the owners of `rows`, by organisation id.
 pub fn owner_short_names(
     conn: &mut DbConn,
@@ -97,6 +173,7 @@ pub fn select(
     caller: &Caller,
     selection: &Selection,
 ) -> AppResult<Vec<DeviceRow>> {
+    caller.require(Perm::PrintLabels)?;
     let scope = scope_of(caller)?;
     match selection {
         Selection::DeviceIds(ids) => {
@@ -151,7 +228,9 @@ pub fn select(
         }
         Selection::Donation(id) => {
             let filter = DeviceFilter {
-                donation_id: uuid::Uuid::parse_str(id.trim()).ok(),
+                donation_id: uuid::Uuid::parse_str(id.trim())
+                    .ok()
+                    .map(|u| u.to_string().into()),
                 ..DeviceFilter::default()
             };
             if filter.donation_id.is_none() {

@@ -6,9 +6,9 @@
 //! in_repair, retired (recycled), lost and sold. A device without storage (headphones, a
 //! charger, a beamer: see `guards::has_storage`) skips the wipe: received or returned →
 //! refurbished; the guard refuses that shortcut to any device that stores data.
-
-use serde::Serialize;
-use utoipa::ToSchema;
+//!
+//! Every status change of a device goes through this table by way of
+//! `crate::domain::devices::transition`; `GET /lifecycle` serves it.
 
 crate::text_enum!(
     /// Where a device is in its life.
@@ -114,28 +114,6 @@ pub fn allowed_actions(from: Status) -> Vec<Action> {
         .iter()
         .filter(|(_, froms, _)| froms.contains(&from))
         .map(|(a, _, _)| *a)
-        .collect()
-}
-
-/// One row of the transition table, as exposed read-only by the API.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TransitionView {
-    pub action: Action,
-    pub from: Vec<Status>,
-    pub to: Status,
-    /// True when the action is performed through loans or bookings, not the generic endpoint.
-    pub via_loans_or_bookings: bool,
-}
-
-pub fn table() -> Vec<TransitionView> {
-    TRANSITIONS
-        .iter()
-        .map(|(a, froms, to)| TransitionView {
-            action: *a,
-            from: froms.to_vec(),
-            to: *to,
-            via_loans_or_bookings: a.is_internal(),
-        })
         .collect()
 }
 

@@ -100,7 +100,7 @@ async fn requests_without_a_valid_token_get_401(b: Backend) {
         .write_blocking(|c| {
             digilend::domain::accounts::issue_token(
                 c,
-                &user,
+                &digilend::domain::ids::UserId::from(user.as_str()),
                 "old",
                 Some((Utc::now() - Duration::hours(1)).naive_utc()),
             )
