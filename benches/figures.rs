@@ -21,7 +21,14 @@ use digilend::db::{Db, DbConn};
 use digilend::domain::accounts;
 use digilend::startup::Application;
 
-const KINDS: [&str; 6] = ["laptop", "tablet", "robot", "peripheral", "desktop", "smartphone"];
+const KINDS: [&str; 6] = [
+    "laptop",
+    "tablet",
+    "robot",
+    "peripheral",
+    "desktop",
+    "smartphone",
+];
 const ORG_KINDS: [&str; 3] = ["school", "non_profit", "city_service"];
 const DAY: i64 = 86_400;
 
@@ -96,7 +103,12 @@ struct Sizes {
 }
 
 /// The device's history so far: (at, action, status before, status after).
-type Event = (NaiveDateTime, &'static str, Option<&'static str>, &'static str);
+type Event = (
+    NaiveDateTime,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+);
 
 fn fill(db: &Db, sizes: &Sizes, admin: &str, org: &str) {
     let mut conn = db.conn().expect("connection");
@@ -114,19 +126,54 @@ fn fill(db: &Db, sizes: &Sizes, admin: &str, org: &str) {
     // Organisations: 10 welfare offices with a social worker each, 20 booking organisations,
     // 5 programmes.
     let mut orgs = Bulk::new("organisations", "id, name, short_name, kind, created_at");
-    let mut users = Bulk::new("users", "id, organisation_id, name, role, active, created_at");
+    let mut users = Bulk::new(
+        "users",
+        "id, organisation_id, name, role, active, created_at",
+    );
     for o in 0..10 {
-        orgs.push(conn, format!("('{}', 'OCMW {o}', 'O{o}', 'welfare_office', {})", id(1, o), ts(base)));
-        users.push(conn, format!("('{}', '{}', 'Worker {o}', 'social_worker', TRUE, {})", id(2, o), id(1, o), ts(base)));
+        orgs.push(
+            conn,
+            format!(
+                "('{}', 'OCMW {o}', 'O{o}', 'welfare_office', {})",
+                id(1, o),
+                ts(base)
+            ),
+        );
+        users.push(
+            conn,
+            format!(
+                "('{}', '{}', 'Worker {o}', 'social_worker', TRUE, {})",
+                id(2, o),
+                id(1, o),
+                ts(base)
+            ),
+        );
     }
     for o in 0..20 {
-        orgs.push(conn, format!("('{}', 'School {o}', 'S{o}', '{}', {})", id(1, 100 + o), ORG_KINDS[o % 3], ts(base)));
+        orgs.push(
+            conn,
+            format!(
+                "('{}', 'School {o}', 'S{o}', '{}', {})",
+                id(1, 100 + o),
+                ORG_KINDS[o % 3],
+                ts(base)
+            ),
+        );
     }
     orgs.flush(conn);
     users.flush(conn);
     let mut progs = Bulk::new("programmes", "id, name, end_date, checkpoint_interval_months, value_cents, created_by, created_at, updated_at");
     for p in 0..5 {
-        progs.push(conn, format!("('{}', 'Programme {p}', '{}-12-31', 6, 20000, '{admin}', {}, {})", id(3, p), year + 5, ts(base), ts(base)));
+        progs.push(
+            conn,
+            format!(
+                "('{}', 'Programme {p}', '{}-12-31', 6, 20000, '{admin}', {}, {})",
+                id(3, p),
+                year + 5,
+                ts(base),
+                ts(base)
+            ),
+        );
     }
     progs.flush(conn);
 
@@ -144,7 +191,12 @@ fn fill(db: &Db, sizes: &Sizes, admin: &str, org: &str) {
 
     // Which device each loan lends, and each pool device's bookings.
     let loan_of: HashMap<usize, usize> = (0..sizes.loans)
-        .map(|k| (4000 + 2 * ((k * 498) / 100) % (sizes.devices.saturating_sub(4000).max(2)), k))
+        .map(|k| {
+            (
+                4000 + 2 * ((k * 498) / 100) % (sizes.devices.saturating_sub(4000).max(2)),
+                k,
+            )
+        })
         .collect();
     let pool = 2000.min(sizes.devices / 2);
     let booking_span = span - 60 * DAY;
@@ -152,21 +204,28 @@ fn fill(db: &Db, sizes: &Sizes, admin: &str, org: &str) {
     let served = |j: usize| j % 20 >= 2;
 
     let mut devices = Bulk::new("devices", "id, seq, asset_tag, kind, brand, model, serial_number, serial_key, specs, status, owner_organisation_id, in_pool, version, created_at, updated_at");
-    let mut events = Bulk::new("device_events", "id, device_id, seq, at, action, status_before, status_after, detail");
+    let mut events = Bulk::new(
+        "device_events",
+        "id, device_id, seq, at, action, status_before, status_after, detail",
+    );
     let mut wipes = Bulk::new("wipe_records", "id, device_id, category, technique, tool, tool_version, drive_type, passes, verified, verification_method, outcome, technician_user_id, technician_name, workshop_id, started_at, ended_at, created_at");
     let mut refurbs = Bulk::new("refurbishments", "id, device_id, checks, cosmetic_grade, functional_pass, minutes_spent, technician_user_id, technician_name, workshop_id, created_at");
     let mut loans = Bulk::new("loans", "id, number, organisation_id, borrower_id, programme_id, social_worker_id, status, purpose, start_date, end_date, programme_end_date, checkpoint_interval_months, value_cents, signed_on, signed_by_borrower, signed_by_social_worker, closed_at, created_by, created_at, updated_at");
-    let mut loan_devices = Bulk::new("loan_devices", "id, loan_id, device_id, status, open_device_id, returned_on, updated_at");
+    let mut loan_devices = Bulk::new(
+        "loan_devices",
+        "id, loan_id, device_id, status, open_device_id, returned_on, updated_at",
+    );
     let mut checkpoints = Bulk::new("loan_checkpoints", "id, loan_id, due_on, held_on");
     let mut charges = Bulk::new("loan_charges", "id, loan_id, device_id, kind, amount_cents, status, raised_on, paid_on, paid_amount_cents, created_by, created_at, updated_at");
     let mut event_no = 0usize;
     for i in 0..sizes.devices {
         let created = at(i as i64 * span / sizes.devices as i64);
         let mut h: Vec<Event> = vec![(created, "registered", None, "received")];
-        let step = |h: &mut Vec<Event>, t: NaiveDateTime, action: &'static str, to: &'static str| {
-            let before = h.last().map(|e| e.3);
-            h.push((t, action, before, to));
-        };
+        let step =
+            |h: &mut Vec<Event>, t: NaiveDateTime, action: &'static str, to: &'static str| {
+                let before = h.last().map(|e| e.3);
+                h.push((t, action, before, to));
+            };
         let device = id(5, i);
         if i % 2 == 0 {
             let wiped = created + chrono::Duration::days(3);
@@ -175,13 +234,29 @@ fn fill(db: &Db, sizes: &Sizes, admin: &str, org: &str) {
                 id(6, i), ts(wiped), ts(wiped), ts(wiped)));
             step(&mut h, wiped, "wipe", "wiped");
             let refurbished = created + chrono::Duration::days(6);
-            refurbs.push(conn, format!(
-                "('{}', '{device}', '{{}}', '{}', TRUE, 30, '{admin}', 'Bench', '{org}', {})",
-                id(7, i), ["A", "B", "C"][i % 3], ts(refurbished)));
+            refurbs.push(
+                conn,
+                format!(
+                    "('{}', '{device}', '{{}}', '{}', TRUE, 30, '{admin}', 'Bench', '{org}', {})",
+                    id(7, i),
+                    ["A", "B", "C"][i % 3],
+                    ts(refurbished)
+                ),
+            );
             step(&mut h, refurbished, "refurbish", "refurbished");
-            step(&mut h, created + chrono::Duration::days(8), "release", "ready");
+            step(
+                &mut h,
+                created + chrono::Duration::days(8),
+                "release",
+                "ready",
+            );
         } else if i % 50 == 1 {
-            step(&mut h, created + chrono::Duration::days(20), "retire", "retired");
+            step(
+                &mut h,
+                created + chrono::Duration::days(20),
+                "retire",
+                "retired",
+            );
         } else if i % 50 == 3 {
             let failed = created + chrono::Duration::days(2);
             wipes.push(conn, format!(
@@ -202,7 +277,11 @@ fn fill(db: &Db, sizes: &Sizes, admin: &str, org: &str) {
                 let lost = lent + chrono::Duration::days(400);
                 step(&mut h, lent, "lend", "on_loan");
                 step(&mut h, lost, "mark_lost", "lost");
-                let paid = if k % 100 == 1 { (date(lost), "20000", "paid") } else { ("NULL".into(), "NULL", "open") };
+                let paid = if k % 100 == 1 {
+                    (date(lost), "20000", "paid")
+                } else {
+                    ("NULL".into(), "NULL", "open")
+                };
                 charges.push(conn, format!(
                     "('{}', '{loan}', '{device}', 'non_return', 20000, '{}', {}, {}, {}, '{admin}', {}, {})",
                     id(9, k), paid.2, date(lost), paid.0, paid.1, ts(lost), ts(lost)));
@@ -217,12 +296,34 @@ fn fill(db: &Db, sizes: &Sizes, admin: &str, org: &str) {
                 id(1, office), id(4, b), id(3, k % 5), id(2, office),
                 date(lent + chrono::Duration::days(730)), year + 5,
                 closed.map(ts).unwrap_or_else(|| "NULL".into()), ts(lent), ts(lent)));
-            let open = if device_status == "on_loan" { format!("'{device}'") } else { "NULL".into() };
-            let returned = if device_status == "returned" { closed.map(date).unwrap_or_default() } else { "NULL".into() };
-            loan_devices.push(conn, format!("('{}', '{loan}', '{device}', '{device_status}', {open}, {returned}, {})", id(10, k), ts(lent)));
+            let open = if device_status == "on_loan" {
+                format!("'{device}'")
+            } else {
+                "NULL".into()
+            };
+            let returned = if device_status == "returned" {
+                closed.map(date).unwrap_or_default()
+            } else {
+                "NULL".into()
+            };
+            loan_devices.push(
+                conn,
+                format!(
+                    "('{}', '{loan}', '{device}', '{device_status}', {open}, {returned}, {})",
+                    id(10, k),
+                    ts(lent)
+                ),
+            );
             let due = lent + chrono::Duration::days(182);
-            let held = if k % 2 == 1 { date(due + chrono::Duration::days(k as i64 % 3 - 1)) } else { "NULL".into() };
-            checkpoints.push(conn, format!("('{}', '{loan}', {}, {held})", id(11, k), date(due)));
+            let held = if k % 2 == 1 {
+                date(due + chrono::Duration::days(k as i64 % 3 - 1))
+            } else {
+                "NULL".into()
+            };
+            checkpoints.push(
+                conn,
+                format!("('{}', '{loan}', {}, {held})", id(11, k), date(due)),
+            );
         }
         let in_pool = i % 2 == 0 && i / 2 < pool && !loan_of.contains_key(&i);
         if in_pool && sizes.bookings > 0 {
@@ -233,7 +334,12 @@ fn fill(db: &Db, sizes: &Sizes, admin: &str, org: &str) {
                 if served(j) {
                     let out = pickup(j) + chrono::Duration::hours(9);
                     step(&mut h, out, "book_out", "booked_out");
-                    step(&mut h, out + chrono::Duration::days(3), "check_in", "returned");
+                    step(
+                        &mut h,
+                        out + chrono::Duration::days(3),
+                        "check_in",
+                        "returned",
+                    );
                     step(&mut h, out + chrono::Duration::days(4), "release", "ready");
                 }
                 j += pool / 8;
@@ -245,14 +351,31 @@ fn fill(db: &Db, sizes: &Sizes, admin: &str, org: &str) {
             i + 1, i + 1, KINDS[i % KINDS.len()], last.3, if in_pool { "TRUE" } else { "FALSE" }, h.len(), ts(created), ts(last.0)));
         for (seq, (t, action, before, after)) in h.iter().enumerate() {
             event_no += 1;
-            events.push(conn, format!(
-                "('{}', '{device}', {}, {}, '{action}', {}, '{after}', '{{}}')",
-                id(12, event_no), seq + 1, ts(*t),
-                before.map(|b| format!("'{b}'")).unwrap_or_else(|| "NULL".into())));
+            events.push(
+                conn,
+                format!(
+                    "('{}', '{device}', {}, {}, '{action}', {}, '{after}', '{{}}')",
+                    id(12, event_no),
+                    seq + 1,
+                    ts(*t),
+                    before
+                        .map(|b| format!("'{b}'"))
+                        .unwrap_or_else(|| "NULL".into())
+                ),
+            );
         }
     }
     // Devices first: the others refer to them.
-    for b in [&mut devices, &mut events, &mut wipes, &mut refurbs, &mut loans, &mut loan_devices, &mut checkpoints, &mut charges] {
+    for b in [
+        &mut devices,
+        &mut events,
+        &mut wipes,
+        &mut refurbs,
+        &mut loans,
+        &mut loan_devices,
+        &mut checkpoints,
+        &mut charges,
+    ] {
         b.flush(conn);
     }
 
@@ -267,9 +390,27 @@ fn fill(db: &Db, sizes: &Sizes, admin: &str, org: &str) {
         let back = p + chrono::Duration::days(3);
         let bid = id(13, j);
         let (status, confirmed, out, returned, cancelled) = match j % 20 {
-            0 => ("cancelled", "NULL".into(), "NULL".into(), "NULL".into(), ts(created + chrono::Duration::days(1))),
-            1 => ("requested", "NULL".into(), "NULL".into(), "NULL".into(), "NULL".into()),
-            _ => ("returned", ts(created + chrono::Duration::days(2)), ts(p), ts(back), "NULL".into()),
+            0 => (
+                "cancelled",
+                "NULL".into(),
+                "NULL".into(),
+                "NULL".into(),
+                ts(created + chrono::Duration::days(1)),
+            ),
+            1 => (
+                "requested",
+                "NULL".into(),
+                "NULL".into(),
+                "NULL".into(),
+                "NULL".into(),
+            ),
+            _ => (
+                "returned",
+                ts(created + chrono::Duration::days(2)),
+                ts(p),
+                ts(back),
+                "NULL".into(),
+            ),
         };
         bookings.push(conn, format!(
             "('{bid}', 'B{j:07}', '{}', '{admin}', '{status}', {}, {}, 'Les', 'Juf', {confirmed}, {out}, {returned}, {cancelled}, 1, {}, {})",
@@ -279,10 +420,19 @@ fn fill(db: &Db, sizes: &Sizes, admin: &str, org: &str) {
             for m in 0..8 {
                 let q = (j * 8 + m) % pool.max(1);
                 alloc_no += 1;
-                allocations.push(conn, format!(
-                    "('{}', '{bid}', '{}', 1, 'returned', {}, {}, {}, {}, FALSE, {})",
-                    id(15, alloc_no), id(5, 2 * q), date(p), date(back + chrono::Duration::days(1)),
-                    ts(p + chrono::Duration::hours(9)), ts(back), ts(created)));
+                allocations.push(
+                    conn,
+                    format!(
+                        "('{}', '{bid}', '{}', 1, 'returned', {}, {}, {}, {}, FALSE, {})",
+                        id(15, alloc_no),
+                        id(5, 2 * q),
+                        date(p),
+                        date(back + chrono::Duration::days(1)),
+                        ts(p + chrono::Duration::hours(9)),
+                        ts(back),
+                        ts(created)
+                    ),
+                );
             }
         }
     }

@@ -132,9 +132,7 @@ pub async fn freeze_year(
     year: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(crate::auth::Perm::FreezeFigures)?;
-    let year: i32 = year
-        .parse()
-        .map_err(|_| AppError::not_found("The year"))?;
+    let year: i32 = year.parse().map_err(|_| AppError::not_found("The year"))?;
     let row = state
         .db
         .write(move |conn| frozen::freeze(conn, &caller, year))

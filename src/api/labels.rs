@@ -439,22 +439,15 @@ pub async fn scan_landing(
     let json = wants_json(&req);
     let tag = tag.into_inner();
     let caller = caller.0;
-    let found = state
+    let landing = state
         .db
-        .read(move |conn| {
-            let Some(found) = domain::scan(conn, &tag)? else {
-                return Ok(None);
-            };
-            let staff = match caller.as_ref() {
-                Some(c) if domain::staff_may_see(c, &found.device) => {
-                    Some(domain::staff_actions(conn, c, &found.device)?)
-                }
-                _ => None,
-            };
-            Ok(Some((found, staff)))
-        })
+        .read(move |conn| domain::landing(conn, caller.as_ref(), &tag))
         .await?;
-    let Some((found, staff_actions)) = found else {
+    let Some(domain::Landing {
+        scanned: found,
+        staff_actions,
+    }) = landing
+    else {
         if json {
             return Err(AppError::not_found("The device"));
         }

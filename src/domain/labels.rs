@@ -324,8 +324,37 @@ pub struct Scanned {
     pub owner: OrganisationRow,
 }
 
-/// The device behind a scanned tag, without any scoping: the caller decides what to show.
-pub fn scan(conn: &mut DbConn, tag: &str) -> AppResult<Option<Scanned>> {
+/// What a scanned label shows: the device and its owner to anyone (the public part), and to
+/// staff who may see the device the actions they can take now (`None` for everyone else).
+pub struct Landing {
+    pub scanned: Scanned,
+    pub staff_actions: Option<Vec<crate::domain::lifecycle::Action>>,
+}
+
+/// The scan landing of `tag` for `caller` (absent without a token), or `None` for a tag that
+/// names no device.
+pub fn landing(
+    conn: &mut DbConn,
+    caller: Option<&Caller>,
+    tag: &str,
+) -> AppResult<Option<Landing>> {
+    let Some(scanned) = scan(conn, tag)? else {
+        return Ok(None);
+    };
+    let staff_actions = match caller {
+        Some(c) if staff_may_see(c, &scanned.device) => {
+            Some(staff_actions(conn, c, &scanned.device)?)
+        }
+        _ => None,
+    };
+    Ok(Some(Landing {
+        scanned,
+        staff_actions,
+    }))
+}
+
+/// The device behind a scanned tag, without any scoping: [`landing`] decides what to show.
+fn scan(conn: &mut DbConn, tag: &str) -> AppResult<Option<Scanned>> {
     let tag = tag.trim().to_uppercase();
     if tag.is_empty() || tag.len() > 64 {
         return Ok(None);
@@ -347,7 +376,7 @@ pub fn scan(conn: &mut DbConn, tag: &str) -> AppResult<Option<Scanned>> {
 
 /// What the staff part of the scan landing offers `caller`: the actions the device can really
 /// take through the action endpoint (see `devices::available_actions`).
-pub fn staff_actions(
+fn staff_actions(
     conn: &mut DbConn,
     caller: &Caller,
     device: &DeviceRow,
@@ -357,7 +386,7 @@ pub fn staff_actions(
 
 /// Whether `caller` may see the staff part of the scan landing for this device: a role that
 /// reads devices, and the device within its scope.
-pub fn staff_may_see(caller: &Caller, device: &DeviceRow) -> bool {
+fn staff_may_see(caller: &Caller, device: &DeviceRow) -> bool {
     match scope_of(caller) {
         Ok(scope) => visible(&scope, device),
         Err(_) => false,

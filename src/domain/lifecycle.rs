@@ -10,6 +10,8 @@
 //! Every status change of a device goes through this table by way of
 //! `crate::domain::devices::transition`; `GET /lifecycle` serves it.
 
+use crate::error::{AppError, AppResult};
+
 crate::text_enum!(
     /// Where a device is in its life.
     Status {
@@ -106,6 +108,27 @@ pub fn next_status(from: Status, action: Action) -> Option<Status> {
         .iter()
         .find(|(a, froms, _)| *a == action && froms.contains(&from))
         .map(|(_, _, to)| *to)
+}
+
+/// The status `action` leads to from `from`, or the 409 that names the device (`asset_tag`),
+/// its current status, the refused action and the actions allowed now. Every status change
+/// of a device asks this (through `crate::domain::devices::transition`).
+pub fn next(asset_tag: &str, from: Status, action: Action) -> AppResult<Status> {
+    next_status(from, action).ok_or_else(|| {
+        let allowed = allowed_actions(from);
+        let names = allowed.iter().map(|a| a.as_str()).collect::<Vec<_>>();
+        AppError::conflict_with(
+            format!(
+                "Device {asset_tag} is {from}; the action {action} is not allowed. Allowed now: {}.",
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
+            ),
+            serde_json::json!({ "current_status": from, "allowed_actions": allowed }),
+        )
+    })
 }
 
 /// The actions the table allows from `from`, in table order.

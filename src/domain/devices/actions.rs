@@ -14,29 +14,6 @@ use crate::db::{now, DbConn};
 use crate::domain::lifecycle::{self, Action, Status};
 use crate::error::{AppError, AppResult};
 
-/// The 409 for an action the current status does not allow.
-pub fn refuse(d: &DeviceRow, action: Action) -> AppError {
-    let allowed = lifecycle::allowed_actions(d.status);
-    AppError::conflict_with(
-        format!(
-            "Device {} is {}; the action {} is not allowed. Allowed now: {}.",
-            d.asset_tag,
-            d.status,
-            action,
-            if allowed.is_empty() {
-                "none".to_string()
-            } else {
-                allowed
-                    .iter()
-                    .map(|a| a.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            }
-        ),
-        json!({ "current_status": d.status, "allowed_actions": allowed }),
-    )
-}
-
 /// Applies a lifecycle action to a locked device row: checks the table, updates the status
 /// and appends the event. Guards that depend on other records (wipes, refurbishment) are
 /// checked by `crate::domain::guards` before the change.
@@ -47,7 +24,7 @@ pub fn transition(
     action: Action,
     detail: Value,
 ) -> AppResult<DeviceEventRow> {
-    let to = lifecycle::next_status(d.status, action).ok_or_else(|| refuse(d, action))?;
+    let to = lifecycle::next(&d.asset_tag, d.status, action)?;
     crate::domain::guards::check(conn, d, action, to)?;
     let before = d.status;
     let at = now();

@@ -16,7 +16,7 @@ use validator::Validate;
 use crate::db::models::DeviceRow;
 use crate::error::{AppError, AppResult};
 
-pub use actions::{act, available_actions, refuse, transition};
+pub use actions::{act, available_actions, transition};
 pub use edit::{edit, DevicePatch};
 pub use history::{append_event, history, last_event, last_handback, EventAction};
 pub use lookup::{find, list, lock, resolve, scope_of, visible, DeviceFilter, Lookup, Scope};

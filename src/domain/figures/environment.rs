@@ -77,21 +77,23 @@ fn two(v: f64) -> f64 {
 pub fn method() -> Method {
     let factors = TABLE
         .iter()
-        .map(|&(kind, manufacturing, transport, credit, weight, band, note)| {
-            let refurbisher = REFURBISHER_KM * VAN_KG_PER_TONNE_KM * weight / 1000.0;
-            Factor {
-                kind: kind.into(),
-                manufacturing_kg_co2e: two(manufacturing),
-                transport_kg_co2e: transport,
-                recycling_credit_kg_co2e: credit,
-                refurbisher_transport_kg_co2e: two(refurbisher),
-                avoided_kg_co2e: two(manufacturing + transport + credit - refurbisher),
-                band_low_kg_co2e: band.map(|b| b.0),
-                band_high_kg_co2e: band.map(|b| b.1),
-                weight_kg: weight,
-                note: note.map(str::to_string),
-            }
-        })
+        .map(
+            |&(kind, manufacturing, transport, credit, weight, band, note)| {
+                let refurbisher = REFURBISHER_KM * VAN_KG_PER_TONNE_KM * weight / 1000.0;
+                Factor {
+                    kind: kind.into(),
+                    manufacturing_kg_co2e: two(manufacturing),
+                    transport_kg_co2e: transport,
+                    recycling_credit_kg_co2e: credit,
+                    refurbisher_transport_kg_co2e: two(refurbisher),
+                    avoided_kg_co2e: two(manufacturing + transport + credit - refurbisher),
+                    band_low_kg_co2e: band.map(|b| b.0),
+                    band_high_kg_co2e: band.map(|b| b.1),
+                    weight_kg: weight,
+                    note: note.map(str::to_string),
+                }
+            },
+        )
         .collect();
     Method {
         name: "eReuse2026 (eReuse DeviceHub)".into(),

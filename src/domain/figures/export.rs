@@ -57,7 +57,10 @@ fn about(f: &Figures) -> Vec<(String, Cell)> {
     }
     if let Some(m) = &f.environment_method {
         rows.push(("environment_method".into(), Cell::Text(m.name.clone())));
-        rows.push(("environment_method_version".into(), Cell::Text(m.version.clone())));
+        rows.push((
+            "environment_method_version".into(),
+            Cell::Text(m.version.clone()),
+        ));
         rows.push(("environment_source".into(), Cell::Text(m.source.clone())));
         rows.push(("environment_formula".into(), Cell::Text(m.formula.clone())));
         for factor in &m.factors {
@@ -70,7 +73,10 @@ fn about(f: &Figures) -> Vec<(String, Cell)> {
                 rows.push((format!("factor_{k}_band_low_kg_co2e"), Cell::Number(low)));
                 rows.push((format!("factor_{k}_band_high_kg_co2e"), Cell::Number(high)));
             }
-            rows.push((format!("factor_{k}_weight_kg"), Cell::Number(factor.weight_kg)));
+            rows.push((
+                format!("factor_{k}_weight_kg"),
+                Cell::Number(factor.weight_kg),
+            ));
         }
         rows.push((
             "environment_not_estimated".into(),
@@ -81,7 +87,15 @@ fn about(f: &Figures) -> Vec<(String, Cell)> {
 }
 
 /// Every figure line: (group, figure, breakdown, key, value, unit, description).
-type Line<'a> = (&'a str, &'a str, &'a str, &'a str, Option<Num>, &'a str, &'a str);
+type Line<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<Num>,
+    &'a str,
+    &'a str,
+);
 
 fn lines(f: &Figures) -> Vec<Line<'_>> {
     let mut out = Vec::new();

@@ -119,14 +119,15 @@ impl Period {
                 .ok_or_else(|| {
                     AppError::invalid(
                         "year",
-                        format!("must be a year from {} to {}", first.year(), last.year() - 1),
+                        format!(
+                            "must be a year from {} to {}",
+                            first.year(),
+                            last.year() - 1
+                        ),
                     )
                 });
         }
-        limits::dates(&[
-            ("from", from, Window::Filter),
-            ("to", to, Window::Filter),
-        ])?;
+        limits::dates(&[("from", from, Window::Filter), ("to", to, Window::Filter)])?;
         let base = from.or(to).unwrap_or(today).year();
         let period = Period {
             from: from.unwrap_or_else(|| Period::year(base).map_or(first, |p| p.from)),
@@ -310,15 +311,17 @@ impl Builder {
     /// parts along `by` do not overlap).
     fn total_from(&mut self, figure: &str, by: &str) {
         let entry = self.figures.entry(figure.to_string()).or_default();
-        let sum = entry.1.iter().filter(|p| p.by == by).map(|p| p.value.0).sum();
+        let sum = entry
+            .1
+            .iter()
+            .filter(|p| p.by == by)
+            .map(|p| p.value.0)
+            .sum();
         entry.0 = Some(sum);
     }
 
     fn value(&self, figure: &str) -> f64 {
-        self.figures
-            .get(figure)
-            .and_then(|f| f.0)
-            .unwrap_or(0.0)
+        self.figures.get(figure).and_then(|f| f.0).unwrap_or(0.0)
     }
 
     fn parts(&self, figure: &str, by: &str) -> Vec<(String, f64)> {

@@ -132,30 +132,17 @@ pub(super) fn devices(conn: &mut DbConn, b: &Bounds) -> AppResult<Builder> {
         out.total_from(figure, "kind");
     }
     // Wipe and refurbishment records (the failed ones go to the workshop group).
-    load(
-        conn,
-        &format!(
-            "SELECT CAST('media_wiped' AS TEXT) AS f, CAST('category' AS TEXT) AS by_, \
-               w.category AS k, COUNT(*) AS n FROM wipe_records w \
-             WHERE w.outcome = 'passed' AND w.ended_at >= {t0} AND w.ended_at < {t1} \
-             GROUP BY w.category \
-             UNION ALL \
-             SELECT 'media_wiped', 'kind', d.kind, COUNT(*) \
-             FROM wipe_records w JOIN devices d ON d.id = w.device_id \
-             WHERE w.outcome = 'passed' AND w.ended_at >= {t0} AND w.ended_at < {t1} \
-             GROUP BY d.kind \
-             UNION ALL \
-             SELECT 'refurbished', 'grade', r.cosmetic_grade, COUNT(*) FROM refurbishments r \
-             WHERE r.functional_pass AND r.created_at >= {t0} AND r.created_at < {t1} \
-             GROUP BY r.cosmetic_grade \
-             UNION ALL \
-             SELECT 'refurbished', 'kind', d.kind, COUNT(*) \
-             FROM refurbishments r JOIN devices d ON d.id = r.device_id \
-             WHERE r.functional_pass AND r.created_at >= {t0} AND r.created_at < {t1} \
-             GROUP BY d.kind"
-        ),
-        &mut out,
-    )?;
+    let grades = format!(
+        "SELECT 'refurbished', 'grade', r.cosmetic_grade, COUNT(*) FROM refurbishments r \
+         WHERE r.functional_pass AND r.created_at >= {t0} AND r.created_at < {t1} \
+         GROUP BY r.cosmetic_grade"
+    );
+    let sql = [
+        wipe_records("media_wiped", "passed", b),
+        grades,
+        refurbishments_per_kind("refurbished", true, b),
+    ];
+    load(conn, &sql.join(" UNION ALL "), &mut out)?;
     out.total_from("media_wiped", "kind");
     out.total_from("refurbished", "kind");
     // The stock at the end: a device not changed since then still has the status it had;
@@ -185,6 +172,34 @@ pub(super) fn devices(conn: &mut DbConn, b: &Bounds) -> AppResult<Builder> {
     Ok(out)
 }
 
+/// Wipe records of one outcome whose wipe ended in the period, per NIST category and kind.
+fn wipe_records(figure: &str, outcome: &str, b: &Bounds) -> String {
+    let Bounds { t0, t1, .. } = b;
+    let filter = format!("w.outcome = '{outcome}' AND w.ended_at >= {t0} AND w.ended_at < {t1}");
+    format!(
+        "SELECT CAST('{figure}' AS TEXT) AS f, CAST('category' AS TEXT) AS by_, \
+           w.category AS k, COUNT(*) AS n FROM wipe_records w WHERE {filter} \
+         GROUP BY w.category \
+         UNION ALL \
+         SELECT '{figure}', 'kind', d.kind, COUNT(*) \
+         FROM wipe_records w JOIN devices d ON d.id = w.device_id WHERE {filter} \
+         GROUP BY d.kind"
+    )
+}
+
+/// Refurbishment records made in the period that passed (or not), per kind.
+fn refurbishments_per_kind(figure: &str, passed: bool, b: &Bounds) -> String {
+    let Bounds { t0, t1, .. } = b;
+    let not = if passed { "" } else { "NOT " };
+    format!(
+        "SELECT CAST('{figure}' AS TEXT) AS f, CAST('kind' AS TEXT) AS by_, d.kind AS k, \
+           COUNT(*) AS n \
+         FROM refurbishments r JOIN devices d ON d.id = r.device_id \
+         WHERE {not}r.functional_pass AND r.created_at >= {t0} AND r.created_at < {t1} \
+         GROUP BY d.kind"
+    )
+}
+
 /// A borrower counts as one person per office, name and date of birth (the borrowers
 /// module's rule for possible duplicates); an anonymised record is a person of its own.
 const PERSON: &str = "CASE WHEN b.anonymised_at IS NULL \
@@ -207,11 +222,7 @@ fn by_programme_and_office(figure: &str, value: &str, from: &str, filter: &str) 
 
 pub(super) fn people(conn: &mut DbConn, b: &Bounds) -> AppResult<Builder> {
     let Bounds {
-        d0,
-        d1,
-        t1,
-        office,
-        ..
+        d0, d1, t1, office, ..
     } = b;
     let mut out = Builder::default();
     let signed = format!("l.signed_on >= {d0} AND l.signed_on <= {d1} {office}");
@@ -250,17 +261,13 @@ pub(super) fn people(conn: &mut DbConn, b: &Bounds) -> AppResult<Builder> {
             "checkpoints_on_time",
             "COUNT(*)",
             "FROM loan_checkpoints c JOIN loans l ON l.id = c.loan_id",
-            &format!(
-                "c.held_on >= {d0} AND c.held_on <= {d1} AND c.held_on <= c.due_on {office}"
-            ),
+            &format!("c.held_on >= {d0} AND c.held_on <= {d1} AND c.held_on <= c.due_on {office}"),
         ),
         by_programme_and_office(
             "checkpoints_late",
             "COUNT(*)",
             "FROM loan_checkpoints c JOIN loans l ON l.id = c.loan_id",
-            &format!(
-                "c.held_on >= {d0} AND c.held_on <= {d1} AND c.held_on > c.due_on {office}"
-            ),
+            &format!("c.held_on >= {d0} AND c.held_on <= {d1} AND c.held_on > c.due_on {office}"),
         ),
         by_programme_and_office(
             "charges_raised_eur",
@@ -319,7 +326,12 @@ pub(super) fn people(conn: &mut DbConn, b: &Bounds) -> AppResult<Builder> {
 
 pub(super) fn bookings(conn: &mut DbConn, b: &Bounds) -> AppResult<Builder> {
     let Bounds {
-        d0, d1, t0, t1, today, ..
+        d0,
+        d1,
+        t0,
+        t1,
+        today,
+        ..
     } = b;
     let mut out = Builder::default();
     let per_org_kind = |figure: &str, filter: &str| {
@@ -332,7 +344,10 @@ pub(super) fn bookings(conn: &mut DbConn, b: &Bounds) -> AppResult<Builder> {
     };
     let demand = format!("b.pickup_on >= {d0} AND b.pickup_on <= {d1} AND b.status <> 'cancelled'");
     let parts = [
-        per_org_kind("requested", &format!("b.created_at >= {t0} AND b.created_at < {t1}")),
+        per_org_kind(
+            "requested",
+            &format!("b.created_at >= {t0} AND b.created_at < {t1}"),
+        ),
         per_org_kind(
             "confirmed",
             &format!("b.confirmed_at >= {t0} AND b.confirmed_at < {t1}"),
@@ -414,7 +429,10 @@ pub(super) fn bookings(conn: &mut DbConn, b: &Bounds) -> AppResult<Builder> {
         "share_served",
         "",
         "",
-        share(out.value("quantity_served"), out.value("quantity_requested")),
+        share(
+            out.value("quantity_served"),
+            out.value("quantity_requested"),
+        ),
     );
     for by in ["kind", "organisation_kind"] {
         let served: std::collections::HashMap<String, f64> =
@@ -480,26 +498,11 @@ pub(super) fn workshop(conn: &mut DbConn, b: &Bounds) -> AppResult<Builder> {
         out.add("stage_days_p90", "stage", &stage, nearest_rank(&v, 0.9));
     }
     out.total_from("stage_exits", "stage");
-    load(
-        conn,
-        &format!(
-            "SELECT CAST('wipes_failed' AS TEXT) AS f, CAST('category' AS TEXT) AS by_, \
-               w.category AS k, COUNT(*) AS n FROM wipe_records w \
-             WHERE w.outcome = 'failed' AND w.ended_at >= {t0} AND w.ended_at < {t1} \
-             GROUP BY w.category \
-             UNION ALL \
-             SELECT 'wipes_failed', 'kind', d.kind, COUNT(*) \
-             FROM wipe_records w JOIN devices d ON d.id = w.device_id \
-             WHERE w.outcome = 'failed' AND w.ended_at >= {t0} AND w.ended_at < {t1} \
-             GROUP BY d.kind \
-             UNION ALL \
-             SELECT 'refurbishments_failed', 'kind', d.kind, COUNT(*) \
-             FROM refurbishments r JOIN devices d ON d.id = r.device_id \
-             WHERE NOT r.functional_pass AND r.created_at >= {t0} AND r.created_at < {t1} \
-             GROUP BY d.kind"
-        ),
-        &mut out,
-    )?;
+    let sql = [
+        wipe_records("wipes_failed", "failed", b),
+        refurbishments_per_kind("refurbishments_failed", false, b),
+    ];
+    load(conn, &sql.join(" UNION ALL "), &mut out)?;
     out.total_from("wipes_failed", "kind");
     out.total_from("refurbishments_failed", "kind");
     Ok(out)
