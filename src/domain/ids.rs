@@ -103,6 +103,10 @@ typed_id!(
     /// A checkpoint of a loan.
     CheckpointId
 );
+typed_id!(
+    /// A charge of a loan (a non-return or a purchase).
+    ChargeId
+);
 
 #[cfg(test)]
 mod tests {
