@@ -15,7 +15,7 @@ use digilend::db::models::{BookingDeviceRow, BookingLineRow, BookingRow, DeviceR
 use digilend::db::schema::{booking_devices, booking_lines, bookings, devices};
 use digilend::db::{now, today, Db, DbConn};
 use digilend::domain::accounts::{self, new_id, Role};
-use digilend::domain::availability::{self, AvailabilityQuery, Rules};
+use digilend::domain::availability::{self, PoolQuery, Rules};
 use digilend::domain::bookings::{
     self as bk, AllocationState, BookingStatus, Contact, LineRequest, NewBooking,
 };
@@ -241,7 +241,7 @@ fn run(label: &str, db: &Db) {
         let mut conn = db.conn().expect("conn");
         let t0 = Instant::now();
         let cal = conn
-            .transaction(|c| availability::month_calendar(c, &rules, &month))
+            .transaction(|c| availability::month_calendar(c, &caller, &rules, &month))
             .expect("calendar");
         samples.push(t0.elapsed());
         assert!(!cal.days.is_empty());
@@ -249,7 +249,7 @@ fn run(label: &str, db: &Db) {
     report(&format!("month calendar {month}"), &mut samples);
 
     let mut samples = Vec::new();
-    let q = AvailabilityQuery {
+    let q = PoolQuery {
         kind: DeviceKind::Tablet,
         model: None,
         subtype: None,
@@ -259,7 +259,7 @@ fn run(label: &str, db: &Db) {
     for _ in 0..RUNS {
         let mut conn = db.conn().expect("conn");
         let t0 = Instant::now();
-        conn.transaction(|c| availability::availability(c, &rules, &q))
+        conn.transaction(|c| availability::availability(c, &caller, &rules, &q))
             .expect("availability");
         samples.push(t0.elapsed());
     }
@@ -293,6 +293,7 @@ fn run(label: &str, db: &Db) {
             .expect("create")
             .booking
             .id;
+        let id = digilend::domain::ids::BookingId::from(id);
         let t0 = Instant::now();
         let result = db.write_blocking(|c| bk::confirm(c, &caller, &rules, &id));
         samples.push(t0.elapsed());

@@ -9,13 +9,143 @@ use utoipa::ToSchema;
 use crate::api::accounts::{utc, uuid_of};
 use crate::api::loans::Loan;
 use crate::api::{clamp_limit, decode_cursor, encode_cursor, parse_id, Page};
-use crate::auth::{Caller, Perm};
+use crate::auth::Caller;
 use crate::db::models::BorrowerRow;
-use crate::domain::borrowers::{
-    self, BorrowerPatch, BorrowerSearch, DueForAnonymisation, Language, NewBorrower, Warning,
-};
+use crate::domain::borrowers::{self, Language};
+use crate::domain::ids::{BorrowerId, OrganisationId, UserId};
 use crate::error::{AppError, Problem};
 use crate::startup::AppState;
+
+/// A borrower to register.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewBorrower {
+    /// The welfare office; defaults to the caller's own (a social worker may give only theirs).
+    pub organisation_id: Option<uuid::Uuid>,
+    pub name: String,
+    /// Must make the person 18 or older today (Brussels time).
+    pub date_of_birth: NaiveDate,
+    pub language: Language,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    /// The responsible social worker, a user of the same office; defaults to the caller.
+    pub social_worker_id: Option<uuid::Uuid>,
+    pub note: Option<String>,
+}
+
+fn office_id(u: uuid::Uuid) -> OrganisationId {
+    OrganisationId::from(u.to_string())
+}
+
+fn user_id(u: uuid::Uuid) -> UserId {
+    UserId::from(u.to_string())
+}
+
+impl From<NewBorrower> for borrowers::NewBorrower {
+    fn from(b: NewBorrower) -> Self {
+        borrowers::NewBorrower {
+            organisation_id: b.organisation_id.map(office_id),
+            name: b.name,
+            date_of_birth: b.date_of_birth,
+            language: b.language,
+            phone: b.phone,
+            email: b.email,
+            address: b.address,
+            social_worker_id: b.social_worker_id.map(user_id),
+            note: b.note,
+        }
+    }
+}
+
+/// Fields of a borrower that may change.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BorrowerPatch {
+    pub name: Option<String>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub language: Option<Language>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub social_worker_id: Option<uuid::Uuid>,
+    pub note: Option<String>,
+}
+
+impl From<BorrowerPatch> for borrowers::BorrowerPatch {
+    fn from(p: BorrowerPatch) -> Self {
+        borrowers::BorrowerPatch {
+            name: p.name,
+            date_of_birth: p.date_of_birth,
+            language: p.language,
+            phone: p.phone,
+            email: p.email,
+            address: p.address,
+            social_worker_id: p.social_worker_id.map(user_id),
+            note: p.note,
+        }
+    }
+}
+
+/// A search by name (sent in a body, never in a URL, so that names stay out of logs).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BorrowerSearch {
+    /// Part of the name (case- and whitespace-insensitive).
+    pub name: String,
+    pub date_of_birth: Option<NaiveDate>,
+    /// Only this office (coordinators and admins; social workers always search their own).
+    pub organisation_id: Option<uuid::Uuid>,
+}
+
+impl From<BorrowerSearch> for borrowers::BorrowerSearch {
+    fn from(s: BorrowerSearch) -> Self {
+        borrowers::BorrowerSearch {
+            name: s.name,
+            date_of_birth: s.date_of_birth,
+            organisation_id: s.organisation_id.map(office_id),
+        }
+    }
+}
+
+/// A hint that does not block the request.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct Warning {
+    /// `possible_duplicate`.
+    pub code: String,
+    pub borrower_id: uuid::Uuid,
+    pub message: String,
+}
+
+impl From<borrowers::Warning> for Warning {
+    fn from(w: borrowers::Warning) -> Self {
+        Warning {
+            code: w.code,
+            borrower_id: uuid_of(w.borrower_id.as_str()),
+            message: w.message,
+        }
+    }
+}
+
+/// A person whose retention has passed: no loan open, nothing owed, and the last loan closed
+/// (or, without loans, the record last changed) more than the retention period ago.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DueForAnonymisation {
+    pub borrower_id: uuid::Uuid,
+    pub organisation_id: uuid::Uuid,
+    /// When the last loan closed, or the record last changed if later or without loans.
+    pub last_activity: NaiveDateTime,
+}
+
+impl From<borrowers::DueForAnonymisation> for DueForAnonymisation {
+    fn from(d: borrowers::DueForAnonymisation) -> Self {
+        DueForAnonymisation {
+            borrower_id: uuid_of(d.borrower_id.as_str()),
+            organisation_id: uuid_of(d.organisation_id.as_str()),
+            last_activity: d.last_activity,
+        }
+    }
+}
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Borrower {
@@ -39,7 +169,7 @@ pub struct Borrower {
 }
 
 impl Borrower {
-    pub fn with_warnings(r: BorrowerRow, warnings: Vec<Warning>) -> Self {
+    pub fn with_warnings(r: BorrowerRow, warnings: Vec<borrowers::Warning>) -> Self {
         Borrower {
             id: uuid_of(&r.id),
             organisation_id: uuid_of(&r.organisation_id),
@@ -54,7 +184,7 @@ impl Borrower {
             anonymised_at: r.anonymised_at.map(utc),
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
-            warnings,
+            warnings: warnings.into_iter().map(Warning::from).collect(),
         }
     }
 }
@@ -96,6 +226,11 @@ pub struct AnonymisedDue {
     pub anonymised: Vec<uuid::Uuid>,
     /// The retention used, in days (`RETENTION_DAYS`).
     pub retention_days: i64,
+}
+
+/// The borrower named in the path; a malformed id names no borrower (404).
+fn borrower_id(raw: &str) -> Result<BorrowerId, AppError> {
+    parse_id(raw, "The borrower").map(BorrowerId::from)
 }
 
 /// `Cache-Control: no-store`: responses with personal data are never kept by a cache.
@@ -143,8 +278,7 @@ pub async fn create_borrower(
     state: web::Data<AppState>,
     body: web::Json<NewBorrower>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ManageLoans)?;
-    let body = body.into_inner();
+    let body = body.into_inner().into();
     let (row, warnings) = state
         .db
         .write(move |conn| borrowers::create(conn, &caller, body))
@@ -164,13 +298,13 @@ pub async fn list_borrowers(
     state: web::Data<AppState>,
     params: web::Query<BorrowerListParams>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ReadLoans)?;
     let p = params.into_inner();
     let limit = clamp_limit(p.limit);
     let after = p.cursor.as_deref().map(decode_time_cursor).transpose()?;
+    let office = p.organisation_id.map(office_id);
     let (rows, next) = state
         .db
-        .read(move |conn| borrowers::list(conn, &caller, p.organisation_id, limit, after))
+        .read(move |conn| borrowers::list(conn, &caller, office.as_ref(), limit, after))
         .await?;
     Ok(private().json(Page {
         items: rows.into_iter().map(Borrower::from).collect::<Vec<_>>(),
@@ -190,8 +324,7 @@ pub async fn search_borrowers(
     state: web::Data<AppState>,
     body: web::Json<BorrowerSearch>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ReadLoans)?;
-    let body = body.into_inner();
+    let body = body.into_inner().into();
     let rows = state
         .db
         .read(move |conn| borrowers::search(conn, &caller, body))
@@ -209,8 +342,7 @@ pub async fn get_borrower(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ReadLoans)?;
-    let id = parse_id(&id, "The borrower")?;
+    let id = borrower_id(&id)?;
     let row = state
         .db
         .read(move |conn| borrowers::get(conn, &caller, &id))
@@ -230,9 +362,8 @@ pub async fn edit_borrower(
     id: web::Path<String>,
     body: web::Json<BorrowerPatch>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ManageLoans)?;
-    let id = parse_id(&id, "The borrower")?;
-    let body = body.into_inner();
+    let id = borrower_id(&id)?;
+    let body = body.into_inner().into();
     let (row, warnings) = state
         .db
         .write(move |conn| borrowers::update(conn, &caller, &id, body))
@@ -252,8 +383,7 @@ pub async fn export_borrower(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ReadLoans)?;
-    let id = parse_id(&id, "The borrower")?;
+    let id = borrower_id(&id)?;
     let export = state
         .db
         .read(move |conn| borrowers::export(conn, &caller, &id))
@@ -290,8 +420,7 @@ pub async fn anonymise_borrower(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ManagePersonalData)?;
-    let id = parse_id(&id, "The borrower")?;
+    let id = borrower_id(&id)?;
     let row = state
         .db
         .write(move |conn| borrowers::anonymise(conn, &caller, &id))
@@ -311,13 +440,16 @@ pub async fn due_for_anonymisation(
     caller: Caller,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ManagePersonalData)?;
     let days = state.config.retention_days;
     let rows = state
         .db
         .read(move |conn| borrowers::due_list(conn, &caller, days))
         .await?;
-    Ok(private().json(rows))
+    Ok(private().json(
+        rows.into_iter()
+            .map(DueForAnonymisation::from)
+            .collect::<Vec<_>>(),
+    ))
 }
 
 /// Runs the retention job now: anonymises everyone due and logs each (coordinators, admins).
@@ -329,7 +461,6 @@ pub async fn anonymise_due(
     caller: Caller,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ManagePersonalData)?;
     let days = state.config.retention_days;
     let done = state
         .db
@@ -340,7 +471,7 @@ pub async fn anonymise_due(
         web::block(move || db.after_erasure()).await?;
     }
     Ok(private().json(AnonymisedDue {
-        anonymised: done,
+        anonymised: done.iter().map(|b| uuid_of(b.as_str())).collect(),
         retention_days: days,
     }))
 }

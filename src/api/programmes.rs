@@ -7,9 +7,10 @@ use utoipa::ToSchema;
 
 use crate::api::accounts::{utc, uuid_of};
 use crate::api::parse_id;
-use crate::auth::{Caller, Perm};
+use crate::auth::Caller;
 use crate::db::models::ProgrammeRow;
-use crate::domain::programmes::{self, NewProgramme, ProgrammePatch};
+use crate::domain::ids::ProgrammeId;
+use crate::domain::programmes;
 use crate::error::{AppError, Problem};
 use crate::startup::AppState;
 
@@ -24,6 +25,52 @@ pub struct Programme {
     pub value_cents: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// A programme to create.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProgramme {
+    /// 1 to 200 characters, unique.
+    pub name: String,
+    /// No loan of the programme runs past this date.
+    pub end_date: NaiveDate,
+    /// Months between two checkpoints (1 to 24, default 6).
+    pub checkpoint_interval_months: Option<i32>,
+    /// The agreed value per device in euro cents, owed if it is not returned (default 20000).
+    pub value_cents: Option<i64>,
+}
+
+impl From<NewProgramme> for programmes::NewProgramme {
+    fn from(p: NewProgramme) -> Self {
+        programmes::NewProgramme {
+            name: p.name,
+            end_date: p.end_date,
+            checkpoint_interval_months: p.checkpoint_interval_months,
+            value_cents: p.value_cents,
+        }
+    }
+}
+
+/// Fields of a programme that may change. Loans already signed keep their copy.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProgrammePatch {
+    pub name: Option<String>,
+    pub end_date: Option<NaiveDate>,
+    pub checkpoint_interval_months: Option<i32>,
+    pub value_cents: Option<i64>,
+}
+
+impl From<ProgrammePatch> for programmes::ProgrammePatch {
+    fn from(p: ProgrammePatch) -> Self {
+        programmes::ProgrammePatch {
+            name: p.name,
+            end_date: p.end_date,
+            checkpoint_interval_months: p.checkpoint_interval_months,
+            value_cents: p.value_cents,
+        }
+    }
 }
 
 impl From<ProgrammeRow> for Programme {
@@ -51,8 +98,7 @@ pub async fn create_programme(
     state: web::Data<AppState>,
     body: web::Json<NewProgramme>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ManagePrograms)?;
-    let body = body.into_inner();
+    let body = body.into_inner().into();
     let row = state
         .db
         .write(move |conn| programmes::create(conn, &caller, body))
@@ -69,7 +115,6 @@ pub async fn list_programmes(
     caller: Caller,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ReadLoans)?;
     let rows = state
         .db
         .read(move |conn| programmes::list(conn, &caller))
@@ -87,11 +132,10 @@ pub async fn get_programme(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ReadLoans)?;
-    let id = parse_id(&id, "The programme")?;
+    let id = ProgrammeId::from(parse_id(&id, "The programme")?);
     let row = state
         .db
-        .read(move |conn| programmes::get(conn, &id))
+        .read(move |conn| programmes::get(conn, &caller, &id))
         .await?;
     Ok(HttpResponse::Ok().json(Programme::from(row)))
 }
@@ -108,9 +152,8 @@ pub async fn edit_programme(
     id: web::Path<String>,
     body: web::Json<ProgrammePatch>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(Perm::ManagePrograms)?;
-    let id = parse_id(&id, "The programme")?;
-    let body = body.into_inner();
+    let id = ProgrammeId::from(parse_id(&id, "The programme")?);
+    let body = body.into_inner().into();
     let row = state
         .db
         .write(move |conn| programmes::update(conn, &caller, &id, body))

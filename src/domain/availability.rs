@@ -22,11 +22,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
-use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
+use crate::auth::{Caller, Perm};
 use crate::config::Config;
 use crate::db::models::DeviceRow;
 use crate::db::schema::{booking_devices, devices};
@@ -36,6 +32,8 @@ use crate::domain::devices::DeviceKind;
 use crate::domain::lifecycle::Status;
 use crate::domain::limits::{self, Window};
 use crate::error::{AppError, AppResult};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use diesel::prelude::*;
 
 /// Statuses of a pool device that can be planned into a booking.
 pub const PLANNABLE: [Status; 2] = [Status::Ready, Status::BookedOut];
@@ -332,40 +330,28 @@ impl Calendar {
     }
 }
 
-/// What to count.
-#[derive(Debug, Clone, Deserialize, ToSchema, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct AvailabilityQuery {
+/// What to count: free pool devices of a kind (and model / subtype) over a range of days.
+#[derive(Debug, Clone)]
+pub struct PoolQuery {
     pub kind: DeviceKind,
     /// Only this model (case-insensitive).
     pub model: Option<String>,
     /// Only this subtype, for peripherals (beamer, vr_headset, ...).
     pub subtype: Option<String>,
-    /// First day (YYYY-MM-DD).
     pub from: NaiveDate,
-    /// Last day (YYYY-MM-DD), at most 366 days after `from`.
+    /// At most 366 days after `from`.
     pub to: NaiveDate,
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct DayCount {
-    pub date: NaiveDate,
-    /// Devices that could be booked for this day.
-    pub free: i64,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct Availability {
-    pub kind: DeviceKind,
-    pub model: Option<String>,
-    pub subtype: Option<String>,
-    pub from: NaiveDate,
-    pub to: NaiveDate,
+/// The answer to a [`PoolQuery`].
+#[derive(Debug, Clone)]
+pub struct FreeDays {
     /// Pool devices of this kind in stock (not retired, lost or sold), whatever their status.
     pub total: i64,
     /// Of those, the devices that can be planned at all (ready or booked out).
     pub plannable: i64,
-    pub days: Vec<DayCount>,
+    /// Each day with the devices that could be booked for it.
+    pub days: Vec<(NaiveDate, i64)>,
 }
 
 fn matches_text(want: &Option<String>, have: &Option<String>) -> bool {
@@ -404,9 +390,11 @@ fn stock_counts(conn: &mut DbConn) -> AppResult<Vec<DeviceRow>> {
 /// Free devices per day for one kind (and model / subtype).
 pub fn availability(
     conn: &mut DbConn,
+    caller: &Caller,
     rules: &Rules,
-    q: &AvailabilityQuery,
-) -> AppResult<Availability> {
+    q: &PoolQuery,
+) -> AppResult<FreeDays> {
+    caller.require(Perm::ReadAvailability)?;
     limits::dates(&[
         ("from", Some(q.from), Window::Filter),
         ("to", Some(q.to), Window::Filter),
@@ -433,27 +421,23 @@ pub fn availability(
     let occ = occupancies_between(conn, rules, q.from, q.to)?;
     let cal = Calendar::build(conn, rules, &refs, occ)?;
     let days = days(q.from, q.to)
-        .map(|day| DayCount {
-            date: day,
-            free: pool
+        .map(|day| {
+            let free = pool
                 .iter()
                 .filter(|d| cal.is_free(&d.id, day, day, None))
-                .count() as i64,
+                .count() as i64;
+            (day, free)
         })
         .collect();
-    Ok(Availability {
-        kind: q.kind,
-        model: q.model.clone(),
-        subtype: q.subtype.clone(),
-        from: q.from,
-        to: q.to,
+    Ok(FreeDays {
         total,
         plannable: pool.len() as i64,
         days,
     })
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+/// Free and total pool devices of one kind on one day.
+#[derive(Debug, Clone)]
 pub struct KindCount {
     pub kind: DeviceKind,
     pub free: i64,
@@ -461,17 +445,12 @@ pub struct KindCount {
     pub total: i64,
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct CalendarDay {
-    pub date: NaiveDate,
-    pub kinds: Vec<KindCount>,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+/// The pool for one month: each day with its counts per kind.
+#[derive(Debug, Clone)]
 pub struct MonthCalendar {
-    /// YYYY-MM.
-    pub month: String,
-    pub days: Vec<CalendarDay>,
+    /// The first day of the month.
+    pub first: NaiveDate,
+    pub days: Vec<(NaiveDate, Vec<KindCount>)>,
 }
 
 /// Parses `YYYY-MM` into the first and last day of the month.
@@ -491,7 +470,13 @@ pub fn parse_month(s: &str) -> AppResult<(NaiveDate, NaiveDate)> {
 }
 
 /// The pool per day and kind for one month: free / total.
-pub fn month_calendar(conn: &mut DbConn, rules: &Rules, month: &str) -> AppResult<MonthCalendar> {
+pub fn month_calendar(
+    conn: &mut DbConn,
+    caller: &Caller,
+    rules: &Rules,
+    month: &str,
+) -> AppResult<MonthCalendar> {
+    caller.require(Perm::ReadAvailability)?;
     let (first, last) = parse_month(month)?;
     limits::dates(&[("month", Some(first), Window::Filter)])?;
     let mut totals: BTreeMap<DeviceKind, i64> = BTreeMap::new();
@@ -510,23 +495,18 @@ pub fn month_calendar(conn: &mut DbConn, rules: &Rules, month: &str) -> AppResul
                     *free.entry(d.kind).or_default() += 1;
                 }
             }
-            CalendarDay {
-                date: day,
-                kinds: totals
-                    .iter()
-                    .map(|(k, t)| KindCount {
-                        kind: *k,
-                        free: free.get(k).copied().unwrap_or(0),
-                        total: *t,
-                    })
-                    .collect(),
-            }
+            let kinds = totals
+                .iter()
+                .map(|(k, t)| KindCount {
+                    kind: *k,
+                    free: free.get(k).copied().unwrap_or(0),
+                    total: *t,
+                })
+                .collect();
+            (day, kinds)
         })
         .collect();
-    Ok(MonthCalendar {
-        month: format!("{}", first.format("%Y-%m")),
-        days,
-    })
+    Ok(MonthCalendar { first, days })
 }
 
 #[cfg(test)]

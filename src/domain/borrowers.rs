@@ -4,8 +4,6 @@
 
 use chrono::{Months, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::auth::{visibility, Caller, Perm};
@@ -15,6 +13,7 @@ use crate::db::schema::{
 };
 use crate::db::{now, today, DbConn};
 use crate::domain::accounts::{new_id, OrgKind, Role};
+use crate::domain::ids::{BorrowerId, OrganisationId, UserId};
 use crate::domain::limits::{self, Window};
 use crate::domain::loans::{ChargeStatus, LoanStatus};
 use crate::error::{AppError, AppResult, FieldError};
@@ -38,11 +37,10 @@ pub fn anonymous_birth_date() -> NaiveDate {
 }
 
 /// A borrower to register.
-#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Validate)]
 pub struct NewBorrower {
     /// The welfare office; defaults to the caller's own (a social worker may give only theirs).
-    pub organisation_id: Option<uuid::Uuid>,
+    pub organisation_id: Option<OrganisationId>,
     #[validate(length(min = 1, max = 200, message = "is required (1 to 200 characters)"))]
     pub name: String,
     /// Must make the person 18 or older today (Brussels time).
@@ -55,14 +53,13 @@ pub struct NewBorrower {
     #[validate(length(min = 1, max = 400))]
     pub address: Option<String>,
     /// The responsible social worker, a user of the same office; defaults to the caller.
-    pub social_worker_id: Option<uuid::Uuid>,
+    pub social_worker_id: Option<UserId>,
     #[validate(length(max = 2000))]
     pub note: Option<String>,
 }
 
 /// Fields of a borrower that may change.
-#[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, Validate)]
 pub struct BorrowerPatch {
     #[validate(length(min = 1, max = 200))]
     pub name: Option<String>,
@@ -74,29 +71,28 @@ pub struct BorrowerPatch {
     pub email: Option<String>,
     #[validate(length(min = 1, max = 400))]
     pub address: Option<String>,
-    pub social_worker_id: Option<uuid::Uuid>,
+    pub social_worker_id: Option<UserId>,
     #[validate(length(max = 2000))]
     pub note: Option<String>,
 }
 
 /// A search by name (sent in a body, never in a URL, so that names stay out of logs).
-#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Validate)]
 pub struct BorrowerSearch {
     /// Part of the name (case- and whitespace-insensitive).
     #[validate(length(min = 2, max = 200))]
     pub name: String,
     pub date_of_birth: Option<NaiveDate>,
     /// Only this office (coordinators and admins; social workers always search their own).
-    pub organisation_id: Option<uuid::Uuid>,
+    pub organisation_id: Option<OrganisationId>,
 }
 
 /// A hint that does not block the request.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Warning {
     /// `possible_duplicate`.
     pub code: String,
-    pub borrower_id: uuid::Uuid,
+    pub borrower_id: BorrowerId,
     pub message: String,
 }
 
@@ -141,12 +137,12 @@ fn check_age(dob: NaiveDate, errors: &mut Vec<FieldError>) {
 
 fn check_social_worker(
     conn: &mut DbConn,
-    id: &uuid::Uuid,
+    id: &UserId,
     organisation_id: &str,
     errors: &mut Vec<FieldError>,
 ) -> AppResult<()> {
     let user: Option<UserRow> = users::table
-        .find(id.to_string())
+        .find(id.as_str())
         .select(UserRow::as_select())
         .first(conn)
         .optional()?;
@@ -188,7 +184,7 @@ fn duplicates(
         .into_iter()
         .map(|id| Warning {
             code: "possible_duplicate".into(),
-            borrower_id: uuid::Uuid::parse_str(&id).unwrap_or_default(),
+            borrower_id: BorrowerId::from(id),
             message: "Another borrower of this office has the same name and date of birth.".into(),
         })
         .collect())
@@ -213,7 +209,7 @@ pub fn create(
         Err(e) => crate::error::flatten_validation("", &e),
     };
     let organisation_id = match b.organisation_id {
-        Some(id) => id.to_string(),
+        Some(id) => id.into_string(),
         None => caller.organisation_id.clone(),
     };
     if !office_visible(caller, &organisation_id) {
@@ -235,22 +231,23 @@ pub fn create(
         }
     }
     check_age(b.date_of_birth, &mut errors);
+    // A social worker registers their own borrowers; someone who works for every office (an
+    // admin) names the responsible social worker.
     let social_worker = match b.social_worker_id {
-        Some(id) => id,
-        None if caller.role == Role::SocialWorker => {
-            uuid::Uuid::parse_str(&caller.user_id).map_err(AppError::internal)?
-        }
+        Some(id) => Some(id),
+        None if !caller.sees_everything() => Some(UserId::from(caller.user_id.as_str())),
         None => {
             errors.push(FieldError::new(
                 "social_worker_id",
                 "is required when an admin registers a borrower",
             ));
-            uuid::Uuid::nil()
+            None
         }
     };
-    if !social_worker.is_nil() {
-        check_social_worker(conn, &social_worker, &organisation_id, &mut errors)?;
+    if let Some(sw) = &social_worker {
+        check_social_worker(conn, sw, &organisation_id, &mut errors)?;
     }
+    let social_worker = social_worker.map(UserId::into_string).unwrap_or_default();
     if !errors.is_empty() {
         errors.sort_by(|a, b| a.field.cmp(&b.field));
         return Err(AppError::invalid_fields(errors));
@@ -267,7 +264,7 @@ pub fn create(
         phone: b.phone.map(|s| s.trim().to_string()),
         email: b.email.map(|s| s.trim().to_string()),
         address: b.address.map(|s| s.trim().to_string()),
-        social_worker_id: social_worker.to_string(),
+        social_worker_id: social_worker,
         note: b.note,
         anonymised_at: None,
         created_by: caller.user_id.clone(),
@@ -288,10 +285,10 @@ pub fn create(
 }
 
 /// A borrower the caller may see.
-pub fn get(conn: &mut DbConn, caller: &Caller, id: &str) -> AppResult<BorrowerRow> {
+pub fn get(conn: &mut DbConn, caller: &Caller, id: &BorrowerId) -> AppResult<BorrowerRow> {
     caller.require(Perm::ReadLoans)?;
     let row: BorrowerRow = borrowers::table
-        .find(id)
+        .find(id.as_str())
         .select(BorrowerRow::as_select())
         .first(conn)
         .optional()?
@@ -304,10 +301,12 @@ pub fn get(conn: &mut DbConn, caller: &Caller, id: &str) -> AppResult<BorrowerRo
 }
 
 /// Locks a borrower for a change, within the caller's scope.
-pub fn lock(conn: &mut DbConn, caller: &Caller, id: &str) -> AppResult<BorrowerRow> {
+fn lock(conn: &mut DbConn, caller: &Caller, id: &BorrowerId) -> AppResult<BorrowerRow> {
     let row: BorrowerRow = crate::locked_first!(
         conn,
-        borrowers::table.find(id).select(BorrowerRow::as_select())
+        borrowers::table
+            .find(id.as_str())
+            .select(BorrowerRow::as_select())
     )
     .optional()?
     .ok_or_else(not_found)?;
@@ -321,7 +320,7 @@ pub fn lock(conn: &mut DbConn, caller: &Caller, id: &str) -> AppResult<BorrowerR
 pub fn update(
     conn: &mut DbConn,
     caller: &Caller,
-    id: &str,
+    id: &BorrowerId,
     patch: BorrowerPatch,
 ) -> AppResult<(BorrowerRow, Vec<Warning>)> {
     caller.require(Perm::ManageLoans)?;
@@ -341,7 +340,7 @@ pub fn update(
     }
     if let Some(sw) = patch.social_worker_id {
         check_social_worker(conn, &sw, &row.organisation_id, &mut errors)?;
-        row.social_worker_id = sw.to_string();
+        row.social_worker_id = sw.into_string();
     }
     if !errors.is_empty() {
         return Err(AppError::invalid_fields(errors));
@@ -366,7 +365,7 @@ pub fn update(
         row.note = Some(v);
     }
     row.updated_at = now();
-    diesel::update(borrowers::table.find(id))
+    diesel::update(borrowers::table.find(&row.id))
         .set((
             borrowers::name.eq(&row.name),
             borrowers::name_key.eq(&row.name_key),
@@ -390,8 +389,10 @@ pub fn update(
     Ok((row, warnings))
 }
 
-/// The office a list is restricted to: a social worker's own, or the one a coordinator asks.
-fn list_office(caller: &Caller, asked: Option<uuid::Uuid>) -> Option<String> {
+/// The office a list is restricted to: a social worker's own, or the one a coordinator asks
+/// (the rule: `auth::visibility`).
+fn list_office(caller: &Caller, asked: Option<&OrganisationId>) -> Option<String> {
+    let asked = asked.and_then(|o| uuid::Uuid::parse_str(o.as_str()).ok());
     visibility::loan_list_office(caller, asked)
 }
 
@@ -402,7 +403,7 @@ pub type Keyset = (NaiveDateTime, String);
 pub fn list(
     conn: &mut DbConn,
     caller: &Caller,
-    organisation_id: Option<uuid::Uuid>,
+    organisation_id: Option<&OrganisationId>,
     limit: i64,
     after: Option<(NaiveDateTime, String)>,
 ) -> AppResult<(Vec<BorrowerRow>, Option<Keyset>)> {
@@ -456,7 +457,7 @@ pub fn search(
         .order((borrowers::name_key.asc(), borrowers::id.asc()))
         .limit(50)
         .into_boxed();
-    if let Some(org) = list_office(caller, s.organisation_id) {
+    if let Some(org) = list_office(caller, s.organisation_id.as_ref()) {
         q = q.filter(borrowers::organisation_id.eq(org));
     }
     if let Some(dob) = s.date_of_birth {
@@ -468,7 +469,7 @@ pub fn search(
 /// GDPR art. 17: replaces the person's data with neutral values, keeping the loans (without
 /// anything that identifies the person) for the funders' statistics. Refused while a loan is
 /// open or a charge is unpaid: the open claim is an exception to erasure.
-pub fn anonymise(conn: &mut DbConn, caller: &Caller, id: &str) -> AppResult<BorrowerRow> {
+pub fn anonymise(conn: &mut DbConn, caller: &Caller, id: &BorrowerId) -> AppResult<BorrowerRow> {
     caller.require(Perm::ManagePersonalData)?;
     let row = lock(conn, caller, id)?;
     erase(conn, row, Some(&caller.user_id), "request")
@@ -594,10 +595,10 @@ fn erase(
 
 /// A person whose retention has passed: no loan open, nothing owed, and the last loan closed
 /// (or, without loans, the record last changed) more than the retention period ago.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct DueForAnonymisation {
-    pub borrower_id: uuid::Uuid,
-    pub organisation_id: uuid::Uuid,
+    pub borrower_id: BorrowerId,
+    pub organisation_id: OrganisationId,
     /// When the last loan closed, or the record last changed if later or without loans.
     pub last_activity: NaiveDateTime,
 }
@@ -650,8 +651,8 @@ pub fn due_for_anonymisation(
             .select(diesel::dsl::max(loans::closed_at))
             .first(conn)?;
         out.push(DueForAnonymisation {
-            borrower_id: uuid::Uuid::parse_str(&id).map_err(AppError::internal)?,
-            organisation_id: uuid::Uuid::parse_str(&org).map_err(AppError::internal)?,
+            borrower_id: BorrowerId::from(id),
+            organisation_id: OrganisationId::from(org),
             last_activity: last_closed.map_or(updated, |c| c.max(updated)),
         });
     }
@@ -675,14 +676,14 @@ pub fn anonymise_due(
     conn: &mut DbConn,
     actor: Option<&str>,
     retention_days: i64,
-) -> AppResult<Vec<uuid::Uuid>> {
+) -> AppResult<Vec<BorrowerId>> {
     let due = due_for_anonymisation(conn, retention_days, now())?;
     let mut done = Vec::with_capacity(due.len());
     for d in due {
         let row: BorrowerRow = crate::locked_first!(
             conn,
             borrowers::table
-                .find(d.borrower_id.to_string())
+                .find(d.borrower_id.as_str())
                 .select(BorrowerRow::as_select())
         )?;
         erase(conn, row, actor, SOURCE_RETENTION_JOB)?;
@@ -696,7 +697,7 @@ pub fn anonymise_due_by(
     conn: &mut DbConn,
     caller: &Caller,
     retention_days: i64,
-) -> AppResult<Vec<uuid::Uuid>> {
+) -> AppResult<Vec<BorrowerId>> {
     caller.require(Perm::ManagePersonalData)?;
     anonymise_due(conn, Some(&caller.user_id), retention_days)
 }
@@ -711,7 +712,7 @@ pub struct Export {
 
 /// The subject-access export, for coordinators, admins and the social workers of the
 /// person's own office (others: 404, roles that read no loans: 403).
-pub fn export(conn: &mut DbConn, caller: &Caller, id: &str) -> AppResult<Export> {
+pub fn export(conn: &mut DbConn, caller: &Caller, id: &BorrowerId) -> AppResult<Export> {
     caller.require(Perm::ReadLoans)?;
     let borrower = get(conn, caller, id)?;
     if !visibility::borrower_export(caller, &borrower.organisation_id) {
@@ -720,7 +721,7 @@ pub fn export(conn: &mut DbConn, caller: &Caller, id: &str) -> AppResult<Export>
             caller.role
         )));
     }
-    let loans = crate::domain::loans::of_borrower(conn, &borrower.id)?;
+    let loans = crate::domain::loans::of_borrower(conn, id)?;
     let ids: Vec<String> = loans.iter().map(|l| l.loan.id.clone()).collect();
     let history_notes = crate::domain::personal_notes::of_loans(conn, &ids)?;
     Ok(Export {

@@ -107,6 +107,10 @@ typed_id!(
     /// An API token (its id, never its secret).
     TokenId
 );
+typed_id!(
+    /// A charge of a loan (a non-return or a purchase).
+    ChargeId
+);
 
 #[cfg(test)]
 mod tests {

@@ -3,8 +3,6 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use serde::Deserialize;
-use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::auth::{Caller, Perm};
@@ -12,6 +10,7 @@ use crate::db::models::ProgrammeRow;
 use crate::db::schema::programmes;
 use crate::db::{now, DbConn};
 use crate::domain::accounts::new_id;
+use crate::domain::ids::ProgrammeId;
 use crate::domain::limits::{self, Window};
 use crate::error::{AppError, AppResult};
 
@@ -21,8 +20,7 @@ pub const DEFAULT_INTERVAL_MONTHS: i32 = 6;
 pub const DEFAULT_VALUE_CENTS: i64 = 20_000;
 
 /// A programme to create.
-#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Validate)]
 pub struct NewProgramme {
     #[validate(length(min = 1, max = 200, message = "is required (1 to 200 characters)"))]
     pub name: String,
@@ -37,8 +35,7 @@ pub struct NewProgramme {
 }
 
 /// Fields of a programme that may change. Loans already signed keep their copy.
-#[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, Validate)]
 pub struct ProgrammePatch {
     #[validate(length(min = 1, max = 200))]
     pub name: Option<String>,
@@ -90,13 +87,28 @@ pub fn create(conn: &mut DbConn, caller: &Caller, p: NewProgramme) -> AppResult<
     Ok(row)
 }
 
-pub fn get(conn: &mut DbConn, id: &str) -> AppResult<ProgrammeRow> {
-    programmes::table
-        .find(id)
+fn not_found() -> AppError {
+    AppError::not_found("The programme")
+}
+
+/// A programme, for a caller who reads loans.
+pub fn get(conn: &mut DbConn, caller: &Caller, id: &ProgrammeId) -> AppResult<ProgrammeRow> {
+    caller.require(Perm::ReadLoans)?;
+    terms(conn, id)
+}
+
+/// A programme's terms, for the loan rules (the caller was authorised for the loan).
+pub fn terms(conn: &mut DbConn, id: &ProgrammeId) -> AppResult<ProgrammeRow> {
+    find(conn, id)?.ok_or_else(not_found)
+}
+
+/// A programme, if one has this id (the caller was authorised for what asks).
+pub fn find(conn: &mut DbConn, id: &ProgrammeId) -> AppResult<Option<ProgrammeRow>> {
+    Ok(programmes::table
+        .find(id.as_str())
         .select(ProgrammeRow::as_select())
         .first(conn)
-        .optional()?
-        .ok_or_else(|| AppError::not_found("The programme"))
+        .optional()?)
 }
 
 pub fn list(conn: &mut DbConn, caller: &Caller) -> AppResult<Vec<ProgrammeRow>> {
@@ -110,7 +122,7 @@ pub fn list(conn: &mut DbConn, caller: &Caller) -> AppResult<Vec<ProgrammeRow>> 
 pub fn update(
     conn: &mut DbConn,
     caller: &Caller,
-    id: &str,
+    id: &ProgrammeId,
     patch: ProgrammePatch,
 ) -> AppResult<ProgrammeRow> {
     caller.require(Perm::ManagePrograms)?;
@@ -118,13 +130,15 @@ pub fn update(
     limits::dates(&[("end_date", patch.end_date, Window::Plan)])?;
     let mut row: ProgrammeRow = crate::locked_first!(
         conn,
-        programmes::table.find(id).select(ProgrammeRow::as_select())
+        programmes::table
+            .find(id.as_str())
+            .select(ProgrammeRow::as_select())
     )
     .optional()?
-    .ok_or_else(|| AppError::not_found("The programme"))?;
+    .ok_or_else(not_found)?;
     if let Some(name) = patch.name {
         let name = name.trim().to_string();
-        if name_taken(conn, &name, Some(id))? {
+        if name_taken(conn, &name, Some(id.as_str()))? {
             return Err(AppError::conflict_with(
                 format!("A programme named {name:?} already exists."),
                 serde_json::json!({ "field": "name" }),
@@ -142,7 +156,7 @@ pub fn update(
         row.value_cents = v;
     }
     row.updated_at = now();
-    diesel::update(programmes::table.find(id))
+    diesel::update(programmes::table.find(id.as_str()))
         .set((
             programmes::name.eq(&row.name),
             programmes::end_date.eq(row.end_date),

@@ -845,3 +845,76 @@ async fn booking_endpoints_follow_the_role_rules(b: Backend) {
     }
 }
 dual_test!(booking_endpoints_follow_the_role_rules);
+
+/// The booking's transition table: devices are found again only on a booking that wrote some
+/// off (before the table, a cancelled or requested booking answered 422 as if a tag were
+/// wrong), and a closed or cancelled booking takes no hand-over, return or change; each
+/// refusal is a 409 naming the status and where the action is allowed from.
+async fn bookings_refuse_moves_their_table_does_not_list(b: Backend) {
+    let app = spawn_app(b).await;
+    let devices = pool_devices(&app, "laptop", None, 1).await;
+    let tag = tags_of(&devices).remove(0);
+    let mon = next_monday();
+    let lines = json!([{ "kind": "laptop", "quantity": 1 }]);
+    let requested = book(&app, &app.admin_token, None, mon, mon, lines.clone()).await;
+    let cancelled = book(&app, &app.admin_token, None, mon, mon, lines).await;
+    app.post(
+        &format!("/bookings/{cancelled}/cancel"),
+        &app.admin_token,
+        json!({}),
+    )
+    .await
+    .assert_status(200);
+    let before = app.row_counts();
+    for (id, status) in [(&requested, "requested"), (&cancelled, "cancelled")] {
+        let r = app
+            .post(
+                &format!("/bookings/{id}/found"),
+                &app.admin_token,
+                json!({ "asset_tags": [tag] }),
+            )
+            .await;
+        r.assert_problem(409);
+        assert_eq!(r.body["current_status"], status, "{}", r.body);
+        assert_eq!(
+            r.body["allowed_from"],
+            json!(["partially_returned", "returned"])
+        );
+    }
+    for (path, body) in [
+        ("confirm", json!({})),
+        ("cancel", json!({})),
+        ("pickup", json!({ "asset_tags": [tag] })),
+        ("return", json!({ "items": [ { "asset_tag": tag } ] })),
+        ("write-off", json!({ "asset_tags": [tag] })),
+    ] {
+        let r = app
+            .post(
+                &format!("/bookings/{cancelled}/{path}"),
+                &app.admin_token,
+                body,
+            )
+            .await;
+        r.assert_problem(409);
+        assert_eq!(r.body["current_status"], "cancelled", "{path}: {}", r.body);
+    }
+    let r = app
+        .patch(
+            &format!("/bookings/{cancelled}"),
+            &app.admin_token,
+            json!({ "note": "nog eens" }),
+        )
+        .await;
+    r.assert_problem(409);
+    assert_eq!(r.body["current_status"], "cancelled");
+    let r = app
+        .get(
+            &format!("/bookings/{requested}/confirmation.pdf"),
+            &app.admin_token,
+        )
+        .await;
+    r.assert_problem(409);
+    assert_eq!(r.body["current_status"], "requested");
+    assert_eq!(app.row_counts(), before, "nothing written");
+}
+dual_test!(bookings_refuse_moves_their_table_does_not_list);

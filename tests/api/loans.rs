@@ -996,3 +996,148 @@ async fn only_wiped_ready_devices_are_lent(b: Backend) {
     }
 }
 dual_test!(only_wiped_ready_devices_are_lent);
+
+/// The loan's transition table: a closed or cancelled loan takes no purchase and no signed
+/// scan (before the table, both were accepted), each refusal a 409 naming the status; an open
+/// charge of a closed loan is still paid through `/charges/{id}/pay`.
+async fn closed_and_cancelled_loans_refuse_purchases_and_scans(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, _, sw) = office(&app).await;
+    let prog_end = today().checked_add_months(Months::new(12)).expect("date");
+    let prog = programme(&app, &app.admin_token, prog_end).await;
+    let bor = s(&borrower(&app, &sw, "Tabel Persoon").await["id"]);
+    let sign = |on: NaiveDate| json!({ "borrower_signed": true, "social_worker_signed": true, "signed_on": on, "place": "Gent" });
+    let purchase = |dev: &str| json!({ "device_id": dev, "paid_on": today(), "amount_cents": 20000, "method": "cash" });
+    let pdf = b"%PDF-1.4 signed".to_vec();
+    let refused = |r: &crate::helpers::Resp, status: &str| {
+        r.assert_problem(409);
+        assert_eq!(r.body["current_status"], status, "{}", r.body);
+        assert!(
+            r.body["detail"].as_str().unwrap_or("").contains(status),
+            "{}",
+            r.body
+        );
+    };
+
+    // Returned: the loan is closed; the device came back and cannot be bought any more.
+    let dev = s(&ready_devices(&app, "laptop", 1).await.remove(0)["id"]);
+    let r = app
+        .post("/loans", &sw, json!({ "borrower_id": bor, "programme_id": prog, "device_ids": [dev], "start_date": today(), "purpose": "school" }))
+        .await;
+    r.assert_status(201);
+    let returned = s(&r.body["id"]);
+    app.post(&format!("/loans/{returned}/sign"), &sw, sign(today()))
+        .await
+        .assert_status(200);
+    let r = app
+        .post(
+            &format!("/loans/{returned}/return"),
+            &sw,
+            json!({ "devices": [ { "device_id": dev, "condition": "ok" } ] }),
+        )
+        .await;
+    r.assert_status(200);
+    assert_eq!(r.body["status"], "closed");
+    let before = app.row_counts();
+    let r = app
+        .post(&format!("/loans/{returned}/purchase"), &sw, purchase(&dev))
+        .await;
+    refused(&r, "closed");
+    assert_eq!(r.body["allowed_actions"], json!([]));
+    let r = app
+        .send_raw(
+            Method::PUT,
+            &format!("/loans/{returned}/signed-scan"),
+            Some(&sw),
+            "application/pdf",
+            pdf.clone(),
+        )
+        .await;
+    refused(&r, "closed");
+    assert_eq!(app.row_counts(), before, "nothing written");
+
+    // Cancelled: a draft given up takes no purchase, no scan, no signature.
+    let dev2 = s(&ready_devices(&app, "tablet", 1).await.remove(0)["id"]);
+    let r = app
+        .post("/loans", &sw, json!({ "borrower_id": bor, "programme_id": prog, "device_ids": [dev2], "start_date": today(), "purpose": "school" }))
+        .await;
+    r.assert_status(201);
+    let cancelled = s(&r.body["id"]);
+    app.post(&format!("/loans/{cancelled}/cancel"), &sw, json!({}))
+        .await
+        .assert_status(200);
+    let before = app.row_counts();
+    let r = app
+        .post(
+            &format!("/loans/{cancelled}/purchase"),
+            &sw,
+            purchase(&dev2),
+        )
+        .await;
+    refused(&r, "cancelled");
+    let r = app
+        .send_raw(
+            Method::PUT,
+            &format!("/loans/{cancelled}/signed-scan"),
+            Some(&sw),
+            "application/pdf",
+            pdf.clone(),
+        )
+        .await;
+    refused(&r, "cancelled");
+    let r = app
+        .post(&format!("/loans/{cancelled}/sign"), &sw, sign(today()))
+        .await;
+    refused(&r, "cancelled");
+    assert_eq!(app.row_counts(), before, "nothing written");
+
+    // Not returned after the end: closed with an open charge. The purchase is refused; the
+    // charge is paid through its own endpoint, which sells the lost device.
+    let dev3 = s(&ready_devices(&app, "laptop", 1).await.remove(0)["id"]);
+    let start = today() - chrono::Duration::days(60);
+    let end = today() - chrono::Duration::days(10);
+    let r = app
+        .post("/loans", &sw, json!({ "borrower_id": bor, "programme_id": prog, "device_ids": [dev3], "start_date": start, "end_date": end, "purpose": "other" }))
+        .await;
+    r.assert_status(201);
+    let lost = s(&r.body["id"]);
+    app.post(&format!("/loans/{lost}/sign"), &sw, sign(start))
+        .await
+        .assert_status(200);
+    let r = app
+        .post(&format!("/loans/{lost}/non-return"), &sw, json!({}))
+        .await;
+    r.assert_status(200);
+    assert_eq!(r.body["status"], "closed");
+    let charge = s(&r.body["charges"][0]["id"]);
+    let before = app.row_counts();
+    let r = app
+        .post(&format!("/loans/{lost}/purchase"), &sw, purchase(&dev3))
+        .await;
+    refused(&r, "closed");
+    assert!(r.body["detail"]
+        .as_str()
+        .unwrap_or("")
+        .contains("/charges/{id}/pay"));
+    assert_eq!(app.row_counts(), before, "nothing written");
+    app.post(
+        &format!("/charges/{charge}/pay"),
+        &sw,
+        json!({ "paid_on": today(), "amount_cents": 20000, "method": "cash" }),
+    )
+    .await
+    .assert_status(200);
+    let r = app.get(&format!("/loans/{lost}"), &sw).await;
+    assert_eq!(r.body["devices"][0]["status"], "bought");
+    assert_eq!(r.body["devices"][0]["device"]["status"], "sold");
+    // A settled charge is not paid twice.
+    app.post(
+        &format!("/charges/{charge}/pay"),
+        &sw,
+        json!({ "paid_on": today(), "amount_cents": 20000, "method": "cash" }),
+    )
+    .await
+    .assert_problem(409);
+    app.assert_devices_agree();
+}
+dual_test!(closed_and_cancelled_loans_refuse_purchases_and_scans);
