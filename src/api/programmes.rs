@@ -31,7 +31,6 @@ pub struct Programme {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewProgramme {
-    /// 1 to 200 characters, unique.
     pub name: String,
     /// No loan of the programme runs past this date.
     pub end_date: NaiveDate,

@@ -1141,3 +1141,28 @@ async fn closed_and_cancelled_loans_refuse_purchases_and_scans(b: Backend) {
     app.assert_devices_agree();
 }
 dual_test!(closed_and_cancelled_loans_refuse_purchases_and_scans);
+
+/// The work-list windows (`domain::loans::worklists`): "soon" looks 0 to 731 days ahead, a
+/// window outside that is a 422 naming `days`, and the overdue lists take no window.
+async fn work_list_windows_are_bounded(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, _, sw) = office(&app).await;
+    for path in ["/loans/checkpoints/due", "/loans/ending"] {
+        for days in ["-1", "732"] {
+            let r = app.get(&format!("{path}?days={days}"), &sw).await;
+            r.assert_problem(422);
+            assert_eq!(r.error_fields(), vec!["days"], "{path}?days={days}");
+        }
+        for days in ["0", "731"] {
+            app.get(&format!("{path}?days={days}"), &sw)
+                .await
+                .assert_status(200);
+        }
+    }
+    for path in ["/loans/checkpoints/overdue", "/loans/overdue"] {
+        app.get(&format!("{path}?days=5000"), &sw)
+            .await
+            .assert_status(200);
+    }
+}
+dual_test!(work_list_windows_are_bounded);
