@@ -10,6 +10,8 @@
 //!
 //! `BENCH_SIZES=1000,100000` changes the sizes; `BENCH_SAMPLES` the requests per measurement.
 
+mod support;
+
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
@@ -304,14 +306,10 @@ fn main() {
                     url
                 }
                 Some(base) => {
-                    let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
-                    let mut c = PgConnection::establish(base).expect("postgres");
-                    diesel::sql_query(format!("CREATE SCHEMA {schema}"))
-                        .execute(&mut c)
-                        .expect("schema");
-                    let sep = if base.contains('?') { '&' } else { '?' };
-                    guards.push(Box::new(DropSchema(base.clone(), schema.clone())));
-                    format!("{base}{sep}options=-csearch_path%3D{schema}")
+                    let schema = support::FreshSchema::new(base);
+                    let url = schema.url.clone();
+                    guards.push(Box::new(schema));
+                    url
                 }
             };
             eprintln!("{label}, {size} devices:");
@@ -342,15 +340,4 @@ fn main() {
             );
         }
     });
-}
-
-struct DropSchema(String, String);
-
-impl Drop for DropSchema {
-    fn drop(&mut self) {
-        if let Ok(mut c) = PgConnection::establish(&self.0) {
-            let _ = diesel::sql_query(format!("DROP SCHEMA IF EXISTS {} CASCADE", self.1))
-                .execute(&mut c);
-        }
-    }
 }

@@ -45,22 +45,28 @@ impl Backend {
 
 /// Per-connection settings for SQLite: WAL, foreign keys, a busy timeout so that a writer
 /// waits for another instead of failing with "database is locked", `secure_delete` so that
-/// erased personal data is overwritten with zeros in the file, and a 32 MB page cache
-/// plus memory-mapped reads so that a million-device inventory stays as quick as a small one.
+/// erased personal data is overwritten with zeros in the file.
+///
 /// `synchronous = FULL`: in WAL mode, NORMAL may lose the last acknowledged transactions on a
 /// power loss; FULL syncs the WAL at every commit, so an acknowledged write is on disk.
+///
+/// Memory: a page cache of at most 2 MB per connection and no memory mapping. The pool's
+/// connections (`DATABASE_POOL_SIZE` readers and the writer) each keep their own cache, so
+/// the earlier 32 MB caches and 256 MB maps added up to hundreds of megabytes under load;
+/// the operating system's file cache, shared by all of them, keeps a large database's hot
+/// pages in memory anyway, and a page read from it costs microseconds (figures in
+/// BENCHMARKS.md, issue 11).
+pub const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; \
+     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; \
+     PRAGMA cache_size = -2048; PRAGMA mmap_size = 0;";
+
 #[derive(Debug)]
 struct SqlitePragmas;
 
 impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut DbConn) -> Result<(), diesel::r2d2::Error> {
-        conn.batch_execute(
-            "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; \
-             PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
-             PRAGMA secure_delete = ON; \
-             PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456;",
-        )
-        .map_err(diesel::r2d2::Error::QueryError)
+        conn.batch_execute(SQLITE_PRAGMAS)
+            .map_err(diesel::r2d2::Error::QueryError)
     }
 }
 
@@ -77,6 +83,33 @@ pub struct Db {
     /// `BEGIN IMMEDIATE` and the busy timeout. `None` on PostgreSQL, where every connection
     /// writes and nothing that must be shared between server instances is kept in memory.
     sqlite_writer: Option<Arc<Mutex<Pool<ConnectionManager<DbConn>>>>>,
+    /// SQLite: the queue of [`Db::write`]'s work for the writer thread (see [`writer_thread`]).
+    sqlite_queue: Option<std::sync::mpsc::Sender<Job>>,
+}
+
+/// A write queued for the SQLite writer thread: it runs the transaction and sends the result
+/// back to the request that waits for it.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Starts the thread that runs the queued writes of an SQLite database one after the other,
+/// each in its own transaction on the one writer connection. A request's write used to wait
+/// for the writer mutex on a thread of its own: each write then ended by waking the next
+/// waiting thread, and on a busy machine that wake-up cost more than the write itself (see
+/// BENCHMARKS.md, issue 11). Here the next write starts as soon as one commits, and only the
+/// answer travels between threads. A write that panics is caught, so the thread goes on.
+fn writer_thread() -> Result<std::sync::mpsc::Sender<Job>, String> {
+    let (sender, queue) = std::sync::mpsc::channel::<Job>();
+    std::thread::Builder::new()
+        .name("sqlite-writer".into())
+        .spawn(move || {
+            for job in queue {
+                if std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).is_err() {
+                    log::error!("a write panicked; it was rolled back");
+                }
+            }
+        })
+        .map_err(|e| format!("cannot start the SQLite writer thread: {e}"))?;
+    Ok(sender)
 }
 
 /// The file of an SQLite URL (`sqlite://path`, `sqlite:path`), as SQLite expects it.
@@ -138,7 +171,11 @@ impl Db {
                 .max_size(size)
                 .connection_timeout(Duration::from_secs(30));
             if backend == Backend::Sqlite {
-                builder = builder.connection_customizer(Box::new(SqlitePragmas));
+                // A connection to a local file does not go stale: no `SELECT 1` at every
+                // checkout (the writer's would run inside the write's turn).
+                builder = builder
+                    .connection_customizer(Box::new(SqlitePragmas))
+                    .test_on_check_out(false);
             }
             builder
                 .build(manager)
@@ -149,10 +186,15 @@ impl Db {
             Backend::Sqlite => Some(Arc::new(Mutex::new(open(1)?))),
             Backend::Postgres => None,
         };
+        let sqlite_queue = match backend {
+            Backend::Sqlite => Some(writer_thread()?),
+            Backend::Postgres => None,
+        };
         let db = Db {
             pool: open(pool_size)?,
             backend,
             sqlite_writer,
+            sqlite_queue,
         };
         db.migrate()?;
         Ok(db)
@@ -216,7 +258,13 @@ impl Db {
         Ok(self.pool.get()?)
     }
 
-    /// Runs read-only work on a blocking thread, in one transaction (a consistent snapshot).
+    /// Runs read-only work on a blocking thread, in one read-only transaction that sees one
+    /// consistent snapshot of the database: on SQLite a deferred transaction (its snapshot
+    /// is taken at the first read and kept to the end), on PostgreSQL `REPEATABLE READ, READ
+    /// ONLY` (every statement sees the data as of the first one; the default READ COMMITTED
+    /// would let each statement see other transactions committed in between). Such a
+    /// transaction never fails on a serialization conflict on PostgreSQL, and a statement
+    /// that writes is refused.
     pub async fn read<T, F>(&self, f: F) -> AppResult<T>
     where
         F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
@@ -227,12 +275,13 @@ impl Db {
         actix_web::web::block(move || {
             let _entered = span.enter();
             let mut conn = pool.get()?;
-            conn.transaction(|c| f(c))
+            read_transaction(&mut conn, f)
         })
         .await?
     }
 
-    /// Runs writing work on a blocking thread in one write transaction: everything or nothing.
+    /// Runs writing work in one write transaction: everything or nothing. On SQLite it is
+    /// queued for the writer thread, on PostgreSQL it runs on a blocking thread.
     pub async fn write<T, F>(&self, f: F) -> AppResult<T>
     where
         F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
@@ -240,7 +289,21 @@ impl Db {
     {
         let this = self.clone();
         let span = tracing::info_span!("db", op = "write");
-        actix_web::web::block(move || span.in_scope(|| this.write_blocking(f))).await?
+        let Some(queue) = &self.sqlite_queue else {
+            return actix_web::web::block(move || span.in_scope(|| this.write_blocking(f))).await?;
+        };
+        let (answer, answered) = std::sync::mpsc::sync_channel(1);
+        let job: Job = Box::new(move || {
+            let result = span.in_scope(|| this.write_blocking(f));
+            // The request may have gone (client disconnected): the write stands anyway.
+            let _ = answer.send(result);
+        });
+        queue
+            .send(job)
+            .map_err(|_| AppError::Unavailable("the SQLite writer thread has stopped".into()))?;
+        actix_web::web::block(move || answered.recv())
+            .await?
+            .map_err(|_| AppError::internal("a write panicked"))?
     }
 
     /// The synchronous form of [`Db::write`].
@@ -271,6 +334,29 @@ where
         DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
+    finish_transaction(conn, f)
+}
+
+/// Starts the read-only transaction of [`Db::read`], runs `f`, and ends it.
+fn read_transaction<T, F>(conn: &mut DbConn, f: F) -> AppResult<T>
+where
+    F: FnOnce(&mut DbConn) -> AppResult<T>,
+{
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction(c)?,
+        DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction_sql(
+            c,
+            "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+        )?,
+    }
+    finish_transaction(conn, f)
+}
+
+/// Runs `f` in the transaction just begun, then commits, or rolls back on any error.
+fn finish_transaction<T, F>(conn: &mut DbConn, f: F) -> AppResult<T>
+where
+    F: FnOnce(&mut DbConn) -> AppResult<T>,
+{
     match f(conn) {
         Ok(value) => {
             <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
@@ -340,4 +426,58 @@ macro_rules! on_backend {
             $crate::db::DbConn::Sqlite($c) => $body,
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A real PostgreSQL deadlock (two transactions taking two row locks in opposite order)
+    /// ends one of them with `AppError::Busy` (503, nothing written), never an internal error.
+    /// Runs when `TEST_DATABASE_URL` names a PostgreSQL server.
+    #[test]
+    fn a_postgres_deadlock_is_busy_not_internal() {
+        let Some(base) = std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| Backend::of_url(u) == Backend::Postgres)
+        else {
+            eprintln!("TEST_DATABASE_URL is not set: not run");
+            return;
+        };
+        let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = diesel::PgConnection::establish(&base).expect("postgres");
+        diesel::sql_query(format!("CREATE SCHEMA {schema}"))
+            .execute(&mut admin)
+            .expect("schema");
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+        let db = Db::connect(&url, 2).expect("connect");
+        for name in ["a", "b"] {
+            db.write_blocking(|c| next_counter(c, name, 1))
+                .expect("counter");
+        }
+        let barrier = Arc::new(std::sync::Barrier::new(2));
+        let run = |first: &'static str, second: &'static str| {
+            let (db, barrier) = (db.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                db.write_blocking(|c| {
+                    next_counter(c, first, 1)?;
+                    barrier.wait();
+                    next_counter(c, second, 1)
+                })
+            })
+        };
+        let one = run("a", "b");
+        let two = run("b", "a");
+        let results = [one.join().expect("thread"), two.join().expect("thread")];
+        diesel::sql_query(format!("DROP SCHEMA {schema} CASCADE"))
+            .execute(&mut admin)
+            .expect("drop schema");
+        let busy = results
+            .iter()
+            .filter(|r| matches!(r, Err(AppError::Busy(_))))
+            .count();
+        assert_eq!(busy, 1, "{results:?}");
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
+    }
 }

@@ -141,7 +141,7 @@ pub const COLUMNS: &[(&str, &[&str])] = &[
 
 const REQUIRED: &[&str] = &["kind", "brand", "model", "serial_number"];
 
-fn canonical(header: &str) -> Option<&'static str> {
+pub fn canonical(header: &str) -> Option<&'static str> {
     let h = header.trim().to_lowercase().replace([' ', '-'], "_");
     COLUMNS
         .iter()
@@ -151,7 +151,7 @@ fn canonical(header: &str) -> Option<&'static str> {
 
 /// Picks the separator from the header line: whichever of `;` and `,` occurs more often
 /// outside quotes.
-fn sniff_delimiter(text: &str) -> u8 {
+pub fn sniff_delimiter(text: &str) -> u8 {
     let header = text.lines().next().unwrap_or("");
     let (mut semis, mut commas, mut quoted) = (0, 0, false);
     for ch in header.chars() {

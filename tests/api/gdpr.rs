@@ -453,6 +453,16 @@ async fn the_anonymise_due_command_runs_the_retention_job(b: Backend) {
 }
 dual_test!(the_anonymise_due_command_runs_the_retention_job);
 
+/// A 422 naming `fields` because they hold a national register number.
+fn assert_refused_number(r: &crate::helpers::Resp, fields: &[&str]) {
+    r.assert_problem(422);
+    assert_eq!(r.error_fields(), fields);
+    assert!(r.body["errors"][0]["message"]
+        .as_str()
+        .expect("msg")
+        .contains("national register number"));
+}
+
 // 85.07.30-033.28 has valid check digits (97 − 850730033 mod 97 = 28); .29 does not.
 const NRN: &str = "85.07.30-033.28";
 
@@ -463,12 +473,7 @@ async fn national_register_numbers_are_refused_in_free_text(b: Backend) {
     let r = app
         .post("/borrowers", &sw, json!({ "name": "Nr Person", "date_of_birth": "1985-07-30", "language": "nl", "note": format!("rijksregister {NRN}") }))
         .await;
-    r.assert_problem(422);
-    assert_eq!(r.error_fields(), vec!["note"]);
-    assert!(r.body["errors"][0]["message"]
-        .as_str()
-        .expect("msg")
-        .contains("national register number"));
+    assert_refused_number(&r, &["note"]);
     let r = app
         .post(
             "/donations",
@@ -509,6 +514,69 @@ async fn national_register_numbers_are_refused_in_free_text(b: Backend) {
     r.assert_status(201);
 }
 dual_test!(national_register_numbers_are_refused_in_free_text);
+
+/// The same refusal for a CSV upload and a search, and only to an authenticated caller: without
+/// a valid token the answer is the 401 the endpoint gives anyway.
+async fn national_register_numbers_are_refused_in_csv_and_queries_after_authentication(b: Backend) {
+    use reqwest::Method;
+    let app = spawn_app(b).await;
+    let admin = app.admin_token.clone();
+    let donation = app.create_donation(&admin).await;
+    let path = format!("/donations/{donation}/devices/csv");
+    let csv = format!(
+        "Soort;Merk;Model;Serienummer;Opmerkingen\nlaptop;Dell;Latitude;PF1NRN1;ok\n\
+         laptop;Dell;Latitude;PF1NRN2;van {NRN}\n"
+    );
+    let upload = |token: Option<&'static str>, body: Vec<u8>| {
+        let (app, path) = (&app, &path);
+        async move {
+            app.send_raw(Method::POST, path, token, "text/csv", body)
+                .await
+        }
+    };
+    let before = app.row_counts();
+    let r = upload(Some(admin.clone()), csv.clone().into_bytes()).await;
+    assert_refused_number(&r, &["row 3: notes"]);
+    assert_eq!(app.row_counts(), before, "nothing written");
+    // No token, or one that is not valid: 401, whatever the body holds.
+    for token in [None, Some("dl_not_a_token")] {
+        upload(token.map(str::to_string), csv.clone().into_bytes())
+            .await
+            .assert_problem(401);
+        let r = app
+            .send(
+                Method::POST,
+                "/donations",
+                token,
+                Some(json!({ "donor_name": NRN, "received_on": today(), "received_at": "Gent" })),
+            )
+            .await;
+        r.assert_problem(401);
+        let r = app
+            .send(Method::GET, &format!("/devices?q={NRN}"), token, None)
+            .await;
+        r.assert_problem(401);
+    }
+    // A search for the number is refused, naming the parameter; nothing about devices is said.
+    let r = app.get(&format!("/devices?q={NRN}&limit=5"), &admin).await;
+    r.assert_problem(422);
+    assert_eq!(r.error_fields(), vec!["q"]);
+    let r = app.get("/devices?q=85+07+30+033+28", &admin).await;
+    r.assert_problem(422);
+    assert_eq!(r.error_fields(), vec!["q"]);
+    // Wrong check digits are just a number; a serial number is an identifier, not free text.
+    app.get("/devices?q=85.07.30-033.29", &admin)
+        .await
+        .assert_status(200);
+    let serial_only =
+        b"kind,brand,model,serial_number\nlaptop,Dell,Latitude,85073003328\n".to_vec();
+    let r = upload(Some(admin.clone()), serial_only).await;
+    r.assert_status(201);
+    let r = app.get("/devices?serial_prefix=85073003328", &admin).await;
+    r.assert_status(200);
+    assert_eq!(r.body["items"].as_array().map(Vec::len), Some(1));
+}
+dual_test!(national_register_numbers_are_refused_in_csv_and_queries_after_authentication);
 
 async fn personal_data_is_never_cached_and_scans_are_attachments(b: Backend) {
     let dir = tempfile::tempdir().expect("dir");
