@@ -12,7 +12,7 @@ use crate::db::schema::{
     borrowers, loan_charges, loan_checkpoints, loan_scans, loans, organisations, users,
 };
 use crate::db::{now, today, DbConn};
-use crate::domain::accounts::{new_id, OrgKind, Role};
+use crate::domain::accounts::{new_id, OrgKind};
 use crate::domain::ids::{BorrowerId, OrganisationId, UserId};
 use crate::domain::limits::{self, Window};
 use crate::domain::loans::{ChargeStatus, LoanStatus};
@@ -148,7 +148,7 @@ fn check_social_worker(
         .optional()?;
     match user {
         Some(u) if u.organisation_id == organisation_id && u.active => {
-            if u.role != Role::SocialWorker && u.role != Role::Admin {
+            if !crate::auth::policy::allows(u.role, crate::auth::Perm::ManageLoans) {
                 errors.push(FieldError::new(
                     "social_worker_id",
                     "this user is not a social worker",

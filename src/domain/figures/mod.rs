@@ -23,7 +23,6 @@ use utoipa::ToSchema;
 
 use crate::auth::{Caller, Perm};
 use crate::db::DbConn;
-use crate::domain::accounts::Role;
 use crate::domain::limits::{self, Window};
 use crate::error::{AppError, AppResult, FieldError};
 
@@ -43,10 +42,12 @@ impl Scope {
     /// The scope of a caller; 403 for roles that see no figures.
     pub fn of(caller: &Caller) -> AppResult<Scope> {
         caller.require(Perm::ReadFigures)?;
-        Ok(match caller.role {
-            Role::Admin | Role::Coordinator => Scope::All,
-            Role::SocialWorker => Scope::Office(caller.organisation_id.clone()),
-            _ => Scope::Lending,
+        Ok(if caller.sees_everything() {
+            Scope::All
+        } else if crate::auth::policy::follows_borrowers(caller.role) {
+            Scope::Office(caller.organisation_id.clone())
+        } else {
+            Scope::Lending
         })
     }
 
