@@ -582,7 +582,7 @@ mod raw_sqlite {
                     self.0,
                     sql.as_ptr(),
                     -1,
-                    ffi::SQLITE_PREPARE_PERSISTENT as u32,
+                    ffi::SQLITE_PREPARE_PERSISTENT,
                     &mut stmt,
                     std::ptr::null_mut(),
                 )

@@ -527,10 +527,10 @@ async fn national_register_numbers_are_refused_in_csv_and_queries_after_authenti
         "Soort;Merk;Model;Serienummer;Opmerkingen\nlaptop;Dell;Latitude;PF1NRN1;ok\n\
          laptop;Dell;Latitude;PF1NRN2;van {NRN}\n"
     );
-    let upload = |token: Option<&'static str>, body: Vec<u8>| {
+    let upload = |token: Option<String>, body: Vec<u8>| {
         let (app, path) = (&app, &path);
         async move {
-            app.send_raw(Method::POST, path, token, "text/csv", body)
+            app.send_raw(Method::POST, path, token.as_deref(), "text/csv", body)
                 .await
         }
     };
