@@ -5,8 +5,11 @@
 //!
 //! Run: `cargo bench --bench bookings` (BENCH_DATABASE_URL=postgres://... for PostgreSQL).
 
+mod support;
+
 use std::collections::HashMap;
 use std::time::{Duration as StdDuration, Instant};
+use support::percentile_ms;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use diesel::prelude::*;
@@ -26,15 +29,9 @@ const DEVICES: usize = 300;
 const BOOKINGS: usize = 10_000;
 const RUNS: usize = 60;
 
-fn percentile(samples: &mut [StdDuration], p: f64) -> f64 {
-    samples.sort();
-    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
-    samples[i].as_secs_f64() * 1000.0
-}
-
 fn report(name: &str, samples: &mut [StdDuration]) {
-    let p50 = percentile(samples, 0.50);
-    let p95 = percentile(samples, 0.95);
+    let p50 = percentile_ms(samples, 0.50);
+    let p95 = percentile_ms(samples, 0.95);
     let verdict = if p95 < 20.0 { "ok" } else { "SLOW" };
     println!("  {name:<38} p50 {p50:>7.2} ms   p95 {p95:>7.2} ms   [{verdict}]");
 }

@@ -14,6 +14,7 @@ mod support;
 
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
+use support::percentile_ms;
 
 use diesel::prelude::*;
 use digilend::config::Config;
@@ -110,12 +111,6 @@ fn fill(db: &Db, size: usize, owner: &str) {
     } else if let DbConn::Sqlite(c) = &mut *conn {
         diesel::sql_query("ANALYZE").execute(c).expect("analyze");
     }
-}
-
-fn percentile(samples: &mut [Duration], p: f64) -> f64 {
-    samples.sort();
-    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
-    samples[i].as_secs_f64() * 1000.0
 }
 
 struct Figures {
@@ -266,11 +261,17 @@ async fn measure(targets: &mut [Target], samples: usize) -> Vec<Figures> {
     targets
         .iter_mut()
         .map(|t| Figures {
-            list: (percentile(&mut t.list, 0.5), percentile(&mut t.list, 0.95)),
-            tag: (percentile(&mut t.tag, 0.5), percentile(&mut t.tag, 0.95)),
+            list: (
+                percentile_ms(&mut t.list, 0.5),
+                percentile_ms(&mut t.list, 0.95),
+            ),
+            tag: (
+                percentile_ms(&mut t.tag, 0.5),
+                percentile_ms(&mut t.tag, 0.95),
+            ),
             action: (
-                percentile(&mut t.action, 0.5),
-                percentile(&mut t.action, 0.95),
+                percentile_ms(&mut t.action, 0.5),
+                percentile_ms(&mut t.action, 0.95),
             ),
         })
         .collect()

@@ -1,14 +1,18 @@
-//! Times a 1,000-label PDF on Avery L7160 and L7651 (median and p95 over 10 runs) and prints
-//! its size. Run with `cargo bench --bench labels`.
+//! Times a 1,000-label PDF on Avery L7160 and L7651 (median and p95 over 20 runs) and prints
+//! its size. Run with `cargo bench --bench labels`. Target: p95 at most 0.1 s.
 //!
 //! Set `LABELS_BENCH_OUT=dir` to also write the PDFs and one PNG and SVG per stock there.
 
+mod support;
+
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use support::{ms, percentile, time};
 
 use digilend::labels::{render_pdf, render_png, render_svg, LabelCatalog, LabelData};
 
-const RUNS: usize = 10;
+const RUNS: usize = 20;
 const LABELS: usize = 1000;
 
 fn main() {
@@ -36,15 +40,15 @@ fn main() {
         let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
         let mut size = 0;
         for run in 0..RUNS {
-            let start = Instant::now();
-            let pdf = match render_pdf(stock, &labels, 0) {
+            let (result, took) = time(|| render_pdf(stock, &labels, 0));
+            let pdf = match result {
                 Ok(p) => p,
                 Err(e) => {
                     eprintln!("{id}: {e}");
                     std::process::exit(1);
                 }
             };
-            times.push(start.elapsed());
+            times.push(took);
             size = pdf.len();
             if run == 0 {
                 if let Some(out) = &out {
@@ -53,14 +57,13 @@ fn main() {
                 }
             }
         }
-        times.sort();
-        let median = times[RUNS / 2];
-        let p95 = times[((RUNS as f64 * 0.95).ceil() as usize).min(RUNS) - 1];
+        let median = percentile(&mut times, 0.5);
+        let p95 = percentile(&mut times, 0.95);
         println!(
             "{id}: {LABELS} labels, {} pages: median {:.1} ms, p95 {:.1} ms, {:.2} MB ({} bytes)",
             LABELS.div_ceil(stock.labels_per_page()),
-            median.as_secs_f64() * 1e3,
-            p95.as_secs_f64() * 1e3,
+            ms(median),
+            ms(p95),
             size as f64 / 1e6,
             size
         );

@@ -4,8 +4,8 @@
 //! The renderers are a pure library: plain structs in, PDF bytes out; `facts` reads those
 //! structs from the database. Every document is A4, uses the
 //! embedded DejaVu Sans fonts (subset, so a document stays small) and prints QR codes as
-//! vector graphics. The wording lives in `src/documents/texts/*.toml`, one file per document
-//! and language, so that it can be corrected without touching the code.
+//! vector graphics. The wording lives in the Fluent catalogues `locales/*.ftl`, one per
+//! language (see [`crate::i18n`]), so that it can be corrected without touching the code.
 
 mod agreement;
 mod booking;
@@ -15,8 +15,6 @@ mod format;
 mod render;
 mod texts;
 mod words;
-
-use serde::{Deserialize, Serialize};
 
 pub use agreement::{
     loan_agreement_pdf, AgreementData, AgreementDevice, Party, AGREEMENT_MAX_PAGES,
@@ -32,45 +30,8 @@ pub use certificate::{
 pub use format::{format_date, format_money};
 pub use words::Words;
 
-/// Language of a document. Dutch first: it is the default.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    /// Dutch (default).
-    #[default]
-    Nl,
-    /// French.
-    Fr,
-    /// English.
-    En,
-}
-
-impl Lang {
-    /// The ISO 639-1 code: `nl`, `fr` or `en`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Nl => "nl",
-            Lang::Fr => "fr",
-            Lang::En => "en",
-        }
-    }
-}
-
-impl std::str::FromStr for Lang {
-    type Err = DocumentError;
-
-    /// Parses `nl`, `fr` or `en` (case-insensitive).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "nl" => Ok(Lang::Nl),
-            "fr" => Ok(Lang::Fr),
-            "en" => Ok(Lang::En),
-            _ => Err(DocumentError::Invalid(format!(
-                "unknown language `{s}` (expected nl, fr or en)"
-            ))),
-        }
-    }
-}
+/// Language of a document (the languages of [`crate::i18n`]).
+pub use crate::i18n::Lang;
 
 /// Why a document could not be produced.
 #[derive(Debug, thiserror::Error)]
@@ -87,14 +48,10 @@ pub enum DocumentError {
     /// The input is not acceptable (for example an end date before the start date).
     #[error("invalid document data: {0}")]
     Invalid(String),
-    /// A text file under `src/documents/texts/` is broken or lacks a key.
-    #[error("text file {file}: {message}")]
-    Texts {
-        /// The file name, e.g. `agreement.fr.toml`.
-        file: &'static str,
-        /// What is wrong.
-        message: String,
-    },
+    /// A catalogue under `locales/` lacks a text or cannot format it (a build problem: the
+    /// tests of `i18n` catch it).
+    #[error("document text: {0}")]
+    Texts(#[from] crate::i18n::I18nError),
     /// A QR code could not be made (the URL is far too long).
     #[error("cannot make a QR code of `{text}`: {message}")]
     Qr {

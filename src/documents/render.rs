@@ -1,18 +1,16 @@
-//! A small flowing-layout engine on top of printpdf's operation lists: measured and wrapped
-//! text in the embedded DejaVu fonts, rules, boxes, tables and QR codes, with page breaks.
+//! A small flowing-layout engine on top of our PDF writer (`crate::pdf`): measured and
+//! wrapped text in the embedded DejaVu fonts (`crate::fonts`), rules, boxes, tables and QR
+//! codes, with page breaks.
 //!
 //! Coordinates are PDF points from the bottom-left corner of an A4 page.
 
-use std::sync::OnceLock;
-
-use printpdf::{
-    Color, FontId, Greyscale, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem,
-};
-
 use super::format::GLUE;
 use super::DocumentError;
+use crate::fonts::{faces, Face, Faces};
+use crate::pdf::{Content, Pdf};
 use crate::qr::{QrMatrix, QUIET_ZONE_MODULES};
+
+pub(crate) use crate::fonts::Weight;
 
 /// A4 width in points.
 pub(crate) const PAGE_W: f32 = 595.276;
@@ -29,34 +27,8 @@ pub(crate) const MARGIN_BOTTOM: f32 = 14.0 * MM;
 /// Width between the margins.
 pub(crate) const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN_X;
 
-const REGULAR_TTF: &[u8] = include_bytes!("fonts/DejaVuSans.ttf");
-const BOLD_TTF: &[u8] = include_bytes!("fonts/DejaVuSans-Bold.ttf");
-
-/// The two embedded faces, parsed once per process.
-struct Fonts {
-    regular: ParsedFont,
-    bold: ParsedFont,
-}
-
-static FONTS: OnceLock<Option<Fonts>> = OnceLock::new();
-
-fn fonts() -> Result<&'static Fonts, DocumentError> {
-    FONTS
-        .get_or_init(|| {
-            let regular = ParsedFont::from_bytes(REGULAR_TTF, 0, &mut Vec::new())?;
-            let bold = ParsedFont::from_bytes(BOLD_TTF, 0, &mut Vec::new())?;
-            Some(Fonts { regular, bold })
-        })
-        .as_ref()
-        .ok_or(DocumentError::Font)
-}
-
-/// Regular or bold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Weight {
-    Regular,
-    Bold,
-}
+/// zlib level of the page contents: a document's pages are small.
+const COMPRESSION: u32 = 6;
 
 /// Text style: weight, size in points and amount of ink (1 = black, 0 = white).
 #[derive(Debug, Clone, Copy)]
@@ -101,12 +73,10 @@ pub(crate) enum Align {
 
 /// A document being laid out, page by page.
 pub(crate) struct Layout {
-    fonts: &'static Fonts,
-    doc: PdfDocument,
-    regular: FontId,
-    bold: FontId,
-    done: Vec<Vec<Op>>,
-    ops: Vec<Op>,
+    fonts: &'static Faces,
+    doc: Pdf,
+    done: Vec<Content>,
+    ops: Content,
     /// Top of the free space on the current page.
     pub y: f32,
     max_pages: Option<usize>,
@@ -121,17 +91,12 @@ impl Layout {
         title: &str,
         max_pages: Option<usize>,
     ) -> Result<Self, DocumentError> {
-        let fonts = fonts()?;
-        let mut doc = PdfDocument::new(title);
-        let regular = doc.add_font(&fonts.regular);
-        let bold = doc.add_font(&fonts.bold);
+        let fonts = faces().map_err(|_| DocumentError::Font)?;
         Ok(Self {
             fonts,
-            doc,
-            regular,
-            bold,
+            doc: Pdf::new(title),
             done: Vec::new(),
-            ops: Vec::new(),
+            ops: Content::with_capacity(16 * 1024),
             y: PAGE_H - MARGIN_TOP,
             max_pages,
             document,
@@ -174,27 +139,13 @@ impl Layout {
         self.y -= height;
     }
 
-    fn font(&self, weight: Weight) -> &'static ParsedFont {
-        match weight {
-            Weight::Regular => &self.fonts.regular,
-            Weight::Bold => &self.fonts.bold,
-        }
+    fn font(&self, weight: Weight) -> &'static Face {
+        self.fonts.get(weight)
     }
 
-    /// Width of `text` in points.
+    /// Width of `text` in points (the non-breaking glue is as wide as a space).
     pub(crate) fn width(&self, text: &str, style: Style) -> f32 {
-        let font = self.font(style.weight);
-        let upem = f32::from(font.font_metrics.units_per_em.max(1));
-        let units: u32 = text
-            .chars()
-            .map(|c| {
-                let c = if c == GLUE { ' ' } else { c };
-                font.lookup_glyph_index(c as u32)
-                    .map(|g| u32::from(font.get_horizontal_advance(g)))
-                    .unwrap_or(0)
-            })
-            .sum();
-        units as f32 / upem * style.size
+        self.font(style.weight).width(text, style.size)
     }
 
     /// Splits `text` into lines no wider than `max_width`. Breaks at spaces (never at the
@@ -252,27 +203,17 @@ impl Layout {
             Align::Left => x,
             Align::Right => x - self.width(&text, style),
         };
-        let font = match style.weight {
-            Weight::Regular => self.regular.clone(),
-            Weight::Bold => self.bold.clone(),
-        };
-        self.ops.extend([
-            Op::StartTextSection,
-            Op::SetFillColor {
-                col: grey(style.ink),
-            },
-            Op::SetFont {
-                font: PdfFontHandle::External(font),
-                size: Pt(style.size),
-            },
-            Op::SetTextCursor {
-                pos: Point { x: Pt(x), y: Pt(y) },
-            },
-            Op::ShowText {
-                items: vec![TextItem::Text(text)],
-            },
-            Op::EndTextSection,
-        ]);
+        let face = self.font(style.weight);
+        self.ops.fill_ink(style.ink);
+        self.ops.text(
+            &mut self.doc.fonts,
+            face,
+            style.weight,
+            style.size,
+            x,
+            y,
+            &text,
+        );
     }
 
     /// The document title at the top of the first page, a reference (number) on the right
@@ -381,41 +322,24 @@ impl Layout {
 
     /// A filled rectangle, `y` being its bottom edge.
     pub(crate) fn fill_rect(&mut self, x: f32, y: f32, w: f32, h: f32, ink: f32) {
-        self.ops.push(Op::SetFillColor { col: grey(ink) });
-        self.ops.push(Op::DrawRectangle {
-            rectangle: Rect {
-                mode: Some(PaintMode::Fill),
-                ..Rect::from_xywh(Pt(x), Pt(y), Pt(w), Pt(h))
-            },
-        });
+        self.ops.fill_ink(ink);
+        self.ops.rect(x, y, w, h);
+        self.ops.fill();
     }
 
     /// An outlined rectangle, `y` being its bottom edge.
     pub(crate) fn stroke_rect(&mut self, x: f32, y: f32, w: f32, h: f32, thickness: f32) {
-        self.ops.push(Op::SetOutlineColor { col: grey(1.0) });
-        self.ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
-        self.ops.push(Op::DrawRectangle {
-            rectangle: Rect {
-                mode: Some(PaintMode::Stroke),
-                ..Rect::from_xywh(Pt(x), Pt(y), Pt(w), Pt(h))
-            },
-        });
+        self.ops.stroke_ink(1.0);
+        self.ops.line_width(thickness);
+        self.ops.rect(x, y, w, h);
+        self.ops.stroke();
     }
 
     /// A straight line.
     pub(crate) fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, thickness: f32, ink: f32) {
-        self.ops.push(Op::SetOutlineColor { col: grey(ink) });
-        self.ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
-        let p = |x: f32, y: f32| LinePoint {
-            p: Point { x: Pt(x), y: Pt(y) },
-            bezier: false,
-        };
-        self.ops.push(Op::DrawLine {
-            line: Line {
-                points: vec![p(x1, y1), p(x2, y2)],
-                is_closed: false,
-            },
-        });
+        self.ops.stroke_ink(ink);
+        self.ops.line_width(thickness);
+        self.ops.line(x1, y1, x2, y2);
     }
 
     /// A horizontal rule across the content width at the cursor.
@@ -424,8 +348,8 @@ impl Layout {
         self.line(MARGIN_X, y, PAGE_W - MARGIN_X, y, 0.5, 0.45);
     }
 
-    /// A QR code of `text` as vector rectangles, quiet zone included, `size` points square,
-    /// with its top-left corner at (`x`, `top`).
+    /// A QR code of `text` as vector rectangles (one per run of dark modules), quiet zone
+    /// included, `size` points square, with its top-left corner at (`x`, `top`).
     pub(crate) fn qr(
         &mut self,
         x: f32,
@@ -439,22 +363,18 @@ impl Layout {
         })?;
         let module = size / matrix.width_with_quiet_zone() as f32;
         let q = QUIET_ZONE_MODULES as f32;
-        self.ops.push(Op::SetFillColor { col: grey(1.0) });
+        self.ops.fill_ink(1.0);
         for (row, col, len) in matrix.dark_runs() {
             let rx = x + (q + col as f32) * module;
             let ry = top - (q + row as f32 + 1.0) * module;
-            self.ops.push(Op::DrawRectangle {
-                rectangle: Rect {
-                    mode: Some(PaintMode::Fill),
-                    ..Rect::from_xywh(Pt(rx), Pt(ry), Pt(len as f32 * module), Pt(module))
-                },
-            });
+            self.ops.rect(rx, ry, len as f32 * module, module);
         }
+        self.ops.fill();
         Ok(())
     }
 
     /// Finishes the document: adds a footer (`footer(page, pages)`) to every page and
-    /// serialises it with subset fonts.
+    /// writes it with subset fonts.
     pub(crate) fn finish(
         mut self,
         footer: impl Fn(usize, usize) -> String,
@@ -462,7 +382,6 @@ impl Layout {
         self.done.push(std::mem::take(&mut self.ops));
         let total = self.done.len();
         let pages = std::mem::take(&mut self.done);
-        let mut out = Vec::with_capacity(total);
         for (i, ops) in pages.into_iter().enumerate() {
             self.ops = ops;
             let text = footer(i + 1, total);
@@ -473,31 +392,13 @@ impl Layout {
                 Style::regular(8.0).ink(0.65),
                 Align::Right,
             );
-            out.push(PdfPage::new(
-                Mm(210.0),
-                Mm(297.0),
-                std::mem::take(&mut self.ops),
-            ));
+            let content = std::mem::take(&mut self.ops);
+            self.doc.add_page(PAGE_W, PAGE_H, content);
         }
-        let mut warnings = Vec::new();
-        let options = PdfSaveOptions {
-            subset_fonts: true,
-            ..PdfSaveOptions::default()
-        };
-        let bytes = self.doc.with_pages(out).save(&options, &mut warnings);
-        if bytes.is_empty() {
-            return Err(DocumentError::Pdf("printpdf produced an empty file".into()));
-        }
-        Ok(bytes)
+        self.doc
+            .finish(COMPRESSION)
+            .map_err(|_| DocumentError::Font)
     }
-}
-
-/// A grey with `ink` between 0 (white) and 1 (black).
-fn grey(ink: f32) -> Color {
-    Color::Greyscale(Greyscale {
-        percent: 1.0 - ink.clamp(0.0, 1.0),
-        icc_profile: None,
-    })
 }
 
 /// A table with fixed column widths, drawn row by row; the header is repeated after every

@@ -1,19 +1,19 @@
 //! Words the documents print that come from data, not from a sentence: the kind of a device
-//! and the name that stands for an anonymised person, in the document's language (from
-//! `texts/words.*.toml`).
+//! and the name that stands for an anonymised person, in the document's language (the
+//! `kind-…`, `subtype-…` and `person-…` messages of `locales/*.ftl`).
 
 use crate::domain::devices::DeviceKind;
+use crate::i18n;
 
-use super::texts::{self, Texts};
 use super::{DocumentError, Lang};
 
-/// The words of one language, parsed once per document.
-pub struct Words(Texts);
+/// The words of one language.
+pub struct Words(Lang);
 
 impl Words {
     /// The words in `lang`.
     pub fn new(lang: Lang) -> Result<Self, DocumentError> {
-        Ok(Self(texts::words(lang)?))
+        Ok(Self(lang))
     }
 
     /// The kind of a device as readers of the language say it: a peripheral by its subtype
@@ -21,19 +21,19 @@ impl Words {
     pub fn kind(&self, kind: DeviceKind, subtype: Option<&str>) -> Result<String, DocumentError> {
         if let (DeviceKind::Peripheral, Some(sub)) = (kind, subtype.map(str::trim)) {
             if !sub.is_empty() {
-                let key = format!("subtypes.{}", sub.to_lowercase().replace([' ', '-'], "_"));
-                return Ok(match self.0.find(&key) {
-                    Some(word) => word.to_string(),
-                    None => sub.replace('_', " "),
+                let key = format!("subtype-{}", sub.to_lowercase().replace([' ', '_'], "-"));
+                return Ok(match i18n::plain(self.0, &key) {
+                    Ok(word) => word.to_string(),
+                    Err(_) => sub.replace('_', " "),
                 });
             }
         }
-        Ok(self.0.get(&format!("kinds.{}", kind.as_str()))?.to_string())
+        Ok(i18n::plain(self.0, &format!("kind-{}", kind.as_str()))?.to_string())
     }
 
     /// The name printed in place of a person whose data was anonymised.
-    pub fn anonymised_person(&self) -> Result<&str, DocumentError> {
-        self.0.get("person.anonymised")
+    pub fn anonymised_person(&self) -> Result<&'static str, DocumentError> {
+        Ok(i18n::plain(self.0, "person-anonymised")?)
     }
 }
 

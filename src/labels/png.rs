@@ -3,7 +3,7 @@
 use ab_glyph::{point, Font, PxScale};
 use image::{GrayImage, ImageEncoder, Luma};
 
-use super::text::{fonts, MM_PER_PT};
+use super::text::{face, fonts, MM_PER_PT};
 use super::{check_stock, prepare, LabelData, LabelError, LabelStock};
 use crate::qr::QUIET_ZONE_MODULES;
 
@@ -65,18 +65,18 @@ pub fn render_png(stock: &LabelStock, label: &LabelData, dpi: u32) -> Result<Vec
     // Text.
     let f = fonts()?;
     for line in &p.lines {
-        let face = f.face(line.bold);
-        let upem = face.units_per_em().unwrap_or(2048.0);
+        let font = &face(f, line.bold).font;
+        let upem = font.units_per_em().unwrap_or(2048.0);
         let px_per_em = (line.size_pt * MM_PER_PT * px_per_mm) as f32;
         // ab_glyph scales by the font's height (ascent - descent), not by the em.
-        let scale = PxScale::from(px_per_em * face.height_unscaled() / upem);
+        let scale = PxScale::from(px_per_em * font.height_unscaled() / upem);
         let mut pen_x = (line.x_mm * px_per_mm) as f32;
         let baseline = (line.baseline_mm * px_per_mm) as f32;
         for c in line.text.chars() {
-            let id = face.glyph_id(c);
+            let id = font.glyph_id(c);
             let glyph = id.with_scale_and_position(scale, point(pen_x, baseline));
-            pen_x += face.h_advance_unscaled(id) * px_per_em / upem;
-            if let Some(outline) = face.outline_glyph(glyph) {
+            pen_x += font.h_advance_unscaled(id) * px_per_em / upem;
+            if let Some(outline) = font.outline_glyph(glyph) {
                 let bounds = outline.px_bounds();
                 outline.draw(|gx, gy, coverage| {
                     let x = bounds.min.x as i64 + i64::from(gx);

@@ -1,79 +1,43 @@
-//! The embedded fonts (DejaVu Sans, subset to Latin), text measurement and truncation, and the
-//! placement of the text lines on a label, shared by the SVG, PNG and PDF renderers so that
-//! all three truncate and place text the same way.
+//! Text on a label: measurement and truncation with the service's one font set
+//! ([`crate::fonts`]), and the placement of the text lines, shared by the SVG, PNG and PDF
+//! renderers so that all three truncate and place text the same way.
 
-use std::sync::OnceLock;
-
-use ab_glyph::{Font, FontRef, GlyphId};
+use crate::fonts::{faces, Face, Faces, Weight};
 
 use super::stock::LabelStock;
 use super::LabelError;
 
-/// DejaVu Sans, subset to Basic Latin, Latin-1, Latin Extended-A and common punctuation.
-pub(crate) const REGULAR_TTF: &[u8] = include_bytes!("fonts/DejaVuSans.ttf");
-/// DejaVu Sans Bold, same subset.
-pub(crate) const BOLD_TTF: &[u8] = include_bytes!("fonts/DejaVuSans-Bold.ttf");
-
 /// Millimetres per typographic point.
 pub const MM_PER_PT: f64 = 25.4 / 72.0;
-/// DejaVu Sans ascender (1901 / 2048 em), used to place baselines.
-pub(crate) const ASCENT_EM: f64 = 1901.0 / 2048.0;
-/// DejaVu Sans descender (483 / 2048 em).
-pub(crate) const DESCENT_EM: f64 = 483.0 / 2048.0;
 /// The asset tag may shrink to this fraction of its nominal size before it is truncated.
 pub const MIN_TAG_SCALE: f64 = 0.7;
 const ELLIPSIS: char = '\u{2026}';
 
-/// The two parsed faces.
-pub(crate) struct Fonts {
-    pub regular: FontRef<'static>,
-    pub bold: FontRef<'static>,
-}
-
-impl Fonts {
-    pub fn face(&self, bold: bool) -> &FontRef<'static> {
-        if bold {
-            &self.bold
-        } else {
-            &self.regular
-        }
-    }
-}
-
 /// The embedded fonts, parsed once.
-pub(crate) fn fonts() -> Result<&'static Fonts, LabelError> {
-    static FONTS: OnceLock<Option<Fonts>> = OnceLock::new();
-    FONTS
-        .get_or_init(|| {
-            Some(Fonts {
-                regular: FontRef::try_from_slice(REGULAR_TTF).ok()?,
-                bold: FontRef::try_from_slice(BOLD_TTF).ok()?,
-            })
-        })
-        .as_ref()
-        .ok_or_else(|| LabelError::Render("the embedded label font cannot be read".into()))
+pub(crate) fn fonts() -> Result<&'static Faces, LabelError> {
+    faces().map_err(|e| LabelError::Render(e.to_string()))
+}
+
+/// The face of a line.
+pub(crate) fn face(fonts: &Faces, bold: bool) -> &Face {
+    fonts.get(Weight::bold_if(bold))
 }
 
 /// Width of `text` in mm at `size_pt`, from the glyph advances (no kerning, as in the PDF).
-pub(crate) fn text_width_mm(font: &FontRef<'_>, text: &str, size_pt: f64) -> f64 {
-    let upem = f64::from(font.units_per_em().unwrap_or(2048.0));
-    let units: f64 = text
-        .chars()
-        .map(|c| f64::from(font.h_advance_unscaled(font.glyph_id(c))))
-        .sum();
-    units / upem * size_pt * MM_PER_PT
+pub(crate) fn text_width_mm(font: &Face, text: &str, size_pt: f64) -> f64 {
+    font.width_f64(text, size_pt) * MM_PER_PT
 }
 
 /// Replaces characters the font cannot draw (and control characters) so that every renderer
 /// shows the same thing: whitespace becomes a space, anything else `?`.
-pub(crate) fn sanitize(font: &FontRef<'_>, text: &str) -> String {
+pub(crate) fn sanitize(font: &Face, text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.trim().chars() {
         if c.is_whitespace() || c.is_control() {
             if !out.ends_with(' ') {
                 out.push(' ');
             }
-        } else if font.glyph_id(c) == GlyphId(0) {
+        } else if !font.has_glyph(c) {
             out.push('?');
         } else {
             out.push(c);
@@ -83,7 +47,7 @@ pub(crate) fn sanitize(font: &FontRef<'_>, text: &str) -> String {
 }
 
 /// `text` if it fits in `max_mm`, otherwise its longest prefix followed by an ellipsis that does.
-pub(crate) fn truncate(font: &FontRef<'_>, text: &str, size_pt: f64, max_mm: f64) -> String {
+pub(crate) fn truncate(font: &Face, text: &str, size_pt: f64, max_mm: f64) -> String {
     if text_width_mm(font, text, size_pt) <= max_mm {
         return text.to_string();
     }
@@ -132,6 +96,10 @@ pub(crate) fn layout_lines(
     model: Option<&str>,
 ) -> Result<Vec<TextLine>, LabelError> {
     let f = fonts()?;
+    let (ascent_em, descent_em) = (
+        f64::from(f.bold.ascent_em()),
+        f64::from(f.bold.descent_em()),
+    );
     let l = &stock.layout;
     let max_w = stock.text_width_mm();
     let mut lines = Vec::with_capacity(4);
@@ -140,8 +108,8 @@ pub(crate) fn layout_lines(
         // Centre the glyph box (ascent + descent) in the line box of the nominal size, so a
         // shrunk tag keeps its place.
         let line_box = nominal_pt * l.line_spacing * MM_PER_PT;
-        let glyph_box = size_pt * (ASCENT_EM + DESCENT_EM) * MM_PER_PT;
-        let baseline = top + (line_box - glyph_box) / 2.0 + size_pt * ASCENT_EM * MM_PER_PT;
+        let glyph_box = size_pt * (ascent_em + descent_em) * MM_PER_PT;
+        let baseline = top + (line_box - glyph_box) / 2.0 + size_pt * ascent_em * MM_PER_PT;
         top += line_box;
         if !text.is_empty() {
             lines.push(TextLine {
@@ -183,21 +151,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn metrics_constants_match_the_embedded_font() {
-        let f = fonts().expect("fonts load");
-        for face in [&f.regular, &f.bold] {
-            let upem = f64::from(face.units_per_em().expect("upem"));
-            assert!((f64::from(face.ascent_unscaled()) / upem - ASCENT_EM).abs() < 0.01);
-            assert!((-f64::from(face.descent_unscaled()) / upem - DESCENT_EM).abs() < 0.01);
-        }
-    }
-
-    #[test]
-    fn accented_letters_are_in_the_subset() {
+    fn accented_letters_are_in_the_font() {
         let f = fonts().expect("fonts load");
         for c in "éëèçàôüÉŒœ€…ŞșțĳŁł".chars() {
-            assert_ne!(f.regular.glyph_id(c), GlyphId(0), "{c}");
-            assert_ne!(f.bold.glyph_id(c), GlyphId(0), "{c}");
+            assert!(f.regular.has_glyph(c), "{c}");
+            assert!(f.bold.has_glyph(c), "{c}");
         }
         assert_eq!(sanitize(&f.regular, " Café\tZoë 漢 "), "Café Zoë ?");
     }

@@ -1,0 +1,220 @@
+### Textes des documents (PDF) en français, un message par ligne : clé = texte.
+### Vous pouvez modifier le texte après le « = ». Ne touchez pas aux mots entre accolades,
+### comme { $end_date } : le programme les remplace par les bonnes données. Chaque clé doit
+### exister dans nl.ftl, fr.ftl et en.ftl (un test le vérifie). Les listes sont numérotées : -1, -2, ...
+
+## Loan agreement
+
+# Texte de la convention de prêt à usage, en français.
+#
+# Écrivez simplement : beaucoup d'emprunteurs lisent difficilement.
+# La convention ne peut pas dépasser deux pages.
+
+agreement-document-title = Convention de prêt à usage
+agreement-document-subtitle = Nos accords pour le prêt d'un appareil
+agreement-document-number = Numéro { $agreement_number }
+agreement-document-footer = Convention de prêt { $agreement_number } – page { $page } sur { $pages }
+
+agreement-parties-heading = 1. Qui conclut cet accord ?
+agreement-parties-lender = Le prêteur
+agreement-parties-borrower = Vous, l'emprunteur
+agreement-parties-social-worker = Votre assistant social
+
+agreement-devices-heading = 2. Que vous prête-t-on ?
+agreement-devices-intro = Nous vous prêtons ce matériel. Il reste la propriété de { $lender_name }.
+agreement-devices-serial = Numéro de série : { $serial }
+agreement-devices-no-serial = Numéro de série : non indiqué
+agreement-devices-asset-tag = Numéro d'inventaire : { $asset_tag }
+agreement-devices-value = Valeur convenue : { $value }
+agreement-devices-accessories = Accessoires : { $accessories }
+agreement-devices-no-accessories = Accessoires : aucun
+
+agreement-purpose-heading = 3. Pour quoi l'utilisez-vous ?
+agreement-purpose-text = Vous utilisez l'appareil pour : { $purpose }
+
+agreement-period-heading = 4. Pour combien de temps ?
+agreement-period-text = Le prêt va du { $start_date } au { $end_date } inclus.
+agreement-period-checkpoints = Entre-temps, vous venez à un contrôle avec l'appareil et ses accessoires. Nous regardons ensemble si tout fonctionne et si vous avez besoin d'aide. Voici les dates :
+agreement-period-no-checkpoints = Aucun contrôle n'est prévu avant la date de fin.
+
+agreement-promises-heading = 5. Que promettez-vous ?
+agreement-promises-items-1 = Vous prenez soin de l'appareil et des accessoires, comme s'ils étaient à vous.
+agreement-promises-items-2 = Vous utilisez l'appareil uniquement pour le but indiqué ci-dessus.
+agreement-promises-items-3 = Vous ne prêtez pas l'appareil et vous ne le donnez à personne.
+agreement-promises-items-4 = Vous ne vendez pas l'appareil et vous ne le mettez pas en gage.
+agreement-promises-items-5 = Vous ne réparez pas l'appareil vous-même et vous ne le faites pas réparer par quelqu'un d'autre. Un problème ? Parlez-en à votre assistant social.
+agreement-promises-items-6 = Vous venez à chaque contrôle.
+agreement-promises-items-7 = Vous avez perdu l'appareil ou on vous l'a volé ? Prévenez votre assistant social dans les 3 jours. En cas de vol, allez d'abord à la police et apportez une copie de la plainte.
+agreement-promises-items-8 = Vous rendez tout, complet, au plus tard le { $end_date }.
+
+agreement-value-heading = 6. Le prêt est gratuit – la valeur convenue
+agreement-value-free = Vous ne payez rien pour utiliser l'appareil. Nous convenons toutefois d'une valeur pour chaque appareil (voir le point 2). Ensemble, cela fait { $total_value }.
+agreement-value-not-returned = Si vous ne rendez pas un appareil à la date de fin, même après une perte ou un vol, vous payez la valeur convenue de cet appareil, sauf si le prêteur en décide autrement.
+agreement-value-keep = Vous voulez garder l'appareil après le prêt ? C'est possible uniquement en accord avec le prêteur. Vous payez alors la valeur convenue et l'appareil devient le vôtre.
+
+agreement-data-heading = 7. Vos fichiers sur l'appareil
+agreement-data-text = Toutes les données des utilisateurs précédents ont été effacées de façon sûre. Quand vous rendez l'appareil, nous effaçons tout ce qu'il contient, y compris vos photos et vos documents. Faites donc à temps une copie de ce que vous voulez garder, par exemple sur une clé USB. Nous ne pouvons pas récupérer vos fichiers.
+
+agreement-privacy-heading = 8. Vos données personnelles
+agreement-privacy-what = Que gardons-nous ? Votre nom, votre adresse si vous l'avez donnée, ce que vous empruntez, les dates du prêt et des contrôles, et cette convention. Nous ne demandons pas votre numéro de registre national.
+agreement-privacy-why = Pourquoi ? Pour exécuter cette convention : suivre le prêt et récupérer l'appareil. Ceux qui financent le projet reçoivent seulement des chiffres, sans noms.
+agreement-privacy-how-long = Combien de temps ? Jusqu'à 2 ans après la fin du prêt. Ensuite, nous rendons vos données anonymes. Si vous devez encore payer une valeur convenue, nous gardons ce qui est nécessaire jusqu'à ce que ce soit réglé.
+agreement-privacy-rights = Vos droits : vous pouvez demander quelles données nous avons sur vous et en recevoir une copie. Vous pouvez demander de corriger une erreur ou d'effacer vos données. Nous répondons dans un délai d'un mois.
+agreement-privacy-contact = Des questions ? Adressez-vous à { $social_worker_name } ou contactez { $lender_name }. Vous pouvez aussi porter plainte auprès de l'Autorité de protection des données (www.autoriteprotectiondonnees.be).
+
+agreement-signatures-heading = 9. Signatures
+agreement-signatures-intro = Nous faisons deux exemplaires. Vous et le prêteur en recevez chacun un.
+agreement-signatures-place-date = Fait à { $place } le { $signed_on }.
+agreement-signatures-borrower = L'emprunteur
+agreement-signatures-social-worker = Pour le prêteur : l'assistant social
+agreement-signatures-name = Nom : { $name }
+agreement-signatures-signature = Signature :
+
+agreement-purposes-job-search = recherche d'emploi
+agreement-purposes-school = école et formation
+agreement-purposes-administration = démarches administratives
+agreement-purposes-social-contact = contact avec la famille et les amis
+agreement-purposes-other = usage personnel
+
+## Pick list and booking confirmation
+
+# Textes de la liste de préparation (pour le personnel) et de la confirmation de
+# réservation (pour l'école ou l'organisation), en français.
+
+booking-pick-list-title = Liste de préparation
+booking-pick-list-reference = Réservation { $booking_reference }
+booking-pick-list-footer = Liste de préparation { $booking_reference } – page { $page } sur { $pages }
+booking-pick-list-organisation = Organisation
+booking-pick-list-pickup = Enlèvement le
+booking-pick-list-return = Retour le
+booking-pick-list-count = Nombre d'appareils
+booking-pick-list-col-check = OK
+booking-pick-list-col-code = QR
+booking-pick-list-col-asset-tag = N° d'inventaire
+booking-pick-list-col-kind = Type
+booking-pick-list-col-model = Modèle
+booking-pick-list-col-shelf = Emplacement
+booking-pick-list-no-shelf = –
+booking-pick-list-col-accessories = Accessoires
+booking-pick-list-no-accessories = aucun
+booking-pick-list-picked-by = Préparé par :
+booking-pick-list-checked-by = Vérifié par :
+
+booking-confirmation-title = Confirmation de votre réservation
+booking-confirmation-reference = Réservation { $booking_reference }
+booking-confirmation-footer = Réservation { $booking_reference } – page { $page } sur { $pages }
+booking-confirmation-greeting = Bonjour { $contact_name },
+booking-confirmation-intro = Nous confirmons la réservation de { $organisation } auprès de { $lender_name }. Vous trouverez ci-dessous ce que vous empruntez et quand.
+booking-confirmation-organisation = Organisation
+booking-confirmation-contact = Personne de contact
+booking-confirmation-pickup = Enlèvement
+booking-confirmation-return = Retour
+booking-confirmation-pickup-at = { $pickup_date } chez { $pickup_place }
+booking-confirmation-purpose = Pour
+booking-confirmation-opening-hours = Heures d'ouverture
+booking-confirmation-return-how = Comment rendre
+booking-confirmation-col-kind = Type d'appareil
+booking-confirmation-col-quantity = Nombre
+booking-confirmation-total = Total
+booking-confirmation-conditions-heading = Nos accords
+booking-confirmation-conditions-1 = Le prêt est gratuit.
+booking-confirmation-conditions-2 = Venez chercher le matériel le jour convenu et rendez tout, complet, le { $return_date }.
+booking-confirmation-conditions-3 = À l'enlèvement, vérifiez avec nous que tout est présent et fonctionne.
+booking-confirmation-conditions-4 = Prenez soin du matériel et ne le prêtez pas à d'autres. Signalez tout de suite un dégât, une perte ou un vol ; en cas de vol, portez plainte à la police.
+booking-confirmation-conditions-5 = Nous effaçons tous les appareils après usage. Gardez vous-même ce que vous voulez conserver et déconnectez-vous de tous vos comptes avant de rendre les appareils.
+booking-confirmation-conditions-6 = Vous ne pouvez pas venir ? Prévenez-nous au plus vite, pour que quelqu'un d'autre puisse utiliser le matériel.
+booking-confirmation-closing = Avec nos meilleures salutations,
+
+## Certificate of data sanitisation
+
+# Texte du certificat d'effacement des données, en français.
+
+certificate-document-title = Certificat d'effacement des données
+certificate-document-number = Certificat n° { $certificate_number }
+certificate-document-footer = Certificat { $certificate_number } – page { $page } sur { $pages }
+certificate-document-donor = Donateur
+certificate-document-workshop = Effectué par
+certificate-document-issued = Date d'émission
+certificate-document-intro = Nous certifions que les supports de données des appareils donnés par { $donor_name } ont été traités comme décrit ci-dessous, support par support.
+
+certificate-columns-device = N° d'inventaire / n° de série
+certificate-columns-drive = Support (type, n° de série)
+certificate-columns-method = Méthode / logiciel
+certificate-columns-verification = Vérification (par qui)
+certificate-columns-outcome = Résultat / destination
+certificate-columns-date = Date / technicien
+
+certificate-values-unknown = inconnu
+certificate-values-method = { $category } : { $technique }
+certificate-values-verification-full = complète
+certificate-values-verification-sample = par échantillon
+certificate-values-verification-none = aucune
+certificate-values-verified-by = par { $name }
+certificate-values-verifier-unknown = contrôleur non mentionné
+certificate-values-outcome-passed = réussi
+certificate-values-outcome-failed = échoué
+certificate-values-outcome-destroyed = détruit
+certificate-values-destination-reuse = réemploi
+certificate-values-destination-recycling = recyclage
+certificate-values-anonymous-donor = Donateur anonyme
+
+certificate-categories-clear = effacement
+certificate-categories-purge = purge
+certificate-categories-destroy = destruction
+
+certificate-techniques-overwrite = réécriture, { $passes } passage(s)
+certificate-techniques-block-erase = effacement par blocs
+certificate-techniques-crypto-erase = effacement cryptographique
+certificate-techniques-firmware-secure-erase = effacement sécurisé par le micrologiciel
+certificate-techniques-factory-reset = réinitialisation d'usine
+certificate-techniques-physical-destruction = destruction physique
+
+certificate-drive-types-hdd = disque dur (HDD)
+certificate-drive-types-ssd = SSD
+certificate-drive-types-nvme = SSD NVMe
+certificate-drive-types-emmc = mémoire intégrée (eMMC)
+certificate-drive-types-flash = mémoire flash
+certificate-drive-types-other = autre support
+
+certificate-totals-heading = Totaux
+certificate-totals-devices = Appareils : { $count }
+certificate-totals-drives = Supports de données : { $count }
+certificate-totals-passed = Réussis : { $count }
+certificate-totals-failed = Échecs : { $count }
+certificate-totals-destroyed = Détruits : { $count }
+
+certificate-statement-nist = L'effacement suit les lignes directrices NIST SP 800-88 (Guidelines for Media Sanitization). Pour chaque support sont indiqués la catégorie (effacement, purge ou destruction), la technique, le logiciel et sa version, la vérification et la personne qui l'a faite, ainsi que la destination de l'appareil après l'effacement (réemploi ou recyclage).
+certificate-statement-failed = Les supports dont le résultat est « échoué » ne sont pas couverts par ce certificat : ils sont effacés à nouveau ou détruits physiquement avant toute réutilisation de l'appareil.
+
+certificate-signature-heading = Pour { $workshop_name }
+certificate-signature-name = Nom et fonction :
+certificate-signature-place = Lieu :
+certificate-signature-date = Date :
+certificate-signature-signature = Signature :
+
+## Words shared by the documents
+
+# Mots qui figurent dans plusieurs documents, en français : types d'appareils, types de
+# périphériques et le nom imprimé à la place d'une personne anonymisée.
+
+kind-laptop = ordinateur portable
+kind-tablet = tablette
+kind-robot = robot
+kind-smartphone = smartphone
+kind-desktop = ordinateur fixe
+kind-peripheral = périphérique
+
+subtype-beamer = projecteur
+subtype-vr-headset = casque de réalité virtuelle
+subtype-headphones = casque audio
+subtype-charger = chargeur
+subtype-hotspot = point d'accès mobile
+subtype-webcam = webcam
+subtype-mouse = souris
+subtype-keyboard = clavier
+subtype-monitor = écran
+subtype-speaker = haut-parleur
+subtype-printer = imprimante
+subtype-camera = appareil photo
+
+person-anonymised = Emprunteur anonymisé

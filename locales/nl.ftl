@@ -1,0 +1,220 @@
+### Teksten van de documenten (PDF) in het Nederlands, één bericht per regel: sleutel = tekst.
+### U mag de tekst na het `=` aanpassen. Laat de woorden tussen accolades staan, zoals
+### { $end_date }: het programma vult daar de juiste gegevens in. Elke sleutel moet in
+### nl.ftl, fr.ftl en en.ftl staan (een test controleert dat). Lijsten zijn genummerd: -1, -2, ...
+
+## Loan agreement
+
+# Tekst van de bruikleenovereenkomst in het Nederlands.
+#
+# Gebruik eenvoudige taal: veel ontleners lezen niet vlot.
+# De overeenkomst mag niet langer worden dan twee bladzijden.
+
+agreement-document-title = Bruikleenovereenkomst
+agreement-document-subtitle = Afspraken over het lenen van een toestel
+agreement-document-number = Nummer { $agreement_number }
+agreement-document-footer = Bruikleenovereenkomst { $agreement_number } – blad { $page } van { $pages }
+
+agreement-parties-heading = 1. Wie maakt deze afspraken?
+agreement-parties-lender = De uitlener
+agreement-parties-borrower = U, de ontlener
+agreement-parties-social-worker = Uw maatschappelijk werker
+
+agreement-devices-heading = 2. Wat leent u?
+agreement-devices-intro = U leent dit materiaal. Het blijft eigendom van { $lender_name }.
+agreement-devices-serial = Serienummer: { $serial }
+agreement-devices-no-serial = Serienummer: niet vermeld
+agreement-devices-asset-tag = Inventarisnummer: { $asset_tag }
+agreement-devices-value = Afgesproken waarde: { $value }
+agreement-devices-accessories = Toebehoren: { $accessories }
+agreement-devices-no-accessories = Toebehoren: geen
+
+agreement-purpose-heading = 3. Waarvoor gebruikt u het?
+agreement-purpose-text = U gebruikt het toestel voor: { $purpose }
+
+agreement-period-heading = 4. Hoe lang?
+agreement-period-text = U leent het toestel van { $start_date } tot en met { $end_date }.
+agreement-period-checkpoints = Tussendoor komt u langs voor een controle, met het toestel en de toebehoren. We kijken dan samen of alles goed werkt en of u nog hulp nodig hebt. Dit zijn de data:
+agreement-period-no-checkpoints = Er is geen controle gepland voor de einddatum.
+
+agreement-promises-heading = 5. Wat belooft u?
+agreement-promises-items-1 = U zorgt goed voor het toestel en de toebehoren, zoals voor iets van uzelf.
+agreement-promises-items-2 = U gebruikt het toestel alleen voor het doel hierboven.
+agreement-promises-items-3 = U leent het toestel niet uit en u geeft het niet aan iemand anders.
+agreement-promises-items-4 = U verkoopt het toestel niet en u geeft het niet in pand.
+agreement-promises-items-5 = U herstelt het toestel niet zelf en u laat het niet door iemand anders herstellen. Is er een probleem? Zeg het aan uw maatschappelijk werker.
+agreement-promises-items-6 = U komt naar elke controle.
+agreement-promises-items-7 = Bent u het toestel kwijt of is het gestolen? Meld het binnen 3 dagen aan uw maatschappelijk werker. Bij diefstal gaat u eerst naar de politie en brengt u een kopie van de aangifte mee.
+agreement-promises-items-8 = U brengt alles volledig terug, ten laatste op { $end_date }.
+
+agreement-value-heading = 6. Lenen is gratis – de afgesproken waarde
+agreement-value-free = U betaalt niets om het toestel te gebruiken. Wel spreken we voor elk toestel een waarde af (zie punt 2). Samen is dat { $total_value }.
+agreement-value-not-returned = Brengt u een toestel niet terug op de einddatum, ook na verlies of diefstal? Dan betaalt u de afgesproken waarde van dat toestel, tenzij de uitlener anders beslist.
+agreement-value-keep = Wilt u het toestel na de bruikleen houden? Dat kan alleen in overleg met de uitlener. U betaalt dan de afgesproken waarde en het toestel wordt van u.
+
+agreement-data-heading = 7. Uw bestanden op het toestel
+agreement-data-text = Alle gegevens van vroegere gebruikers zijn veilig gewist. Als u het toestel terugbrengt, wissen wij alles wat erop staat, ook uw foto's en documenten. Maak dus zelf tijdig een kopie van wat u wilt bewaren, bijvoorbeeld op een USB-stick. Wij kunnen uw bestanden niet terughalen.
+
+agreement-privacy-heading = 8. Uw persoonsgegevens
+agreement-privacy-what = Wat bewaren we? Uw naam, uw adres als u het gaf, wat u leent, de data van de bruikleen en de controles, en deze overeenkomst. We vragen niet naar uw rijksregisternummer.
+agreement-privacy-why = Waarom? Om deze overeenkomst uit te voeren: de bruikleen opvolgen en het toestel terugkrijgen. Wie het project betaalt, krijgt van ons alleen cijfers, zonder namen.
+agreement-privacy-how-long = Hoe lang? Tot 2 jaar na het einde van de bruikleen. Daarna maken we uw gegevens anoniem. Moet u nog een afgesproken waarde betalen, dan bewaren we wat daarvoor nodig is tot het geregeld is.
+agreement-privacy-rights = Uw rechten: u mag vragen welke gegevens we over u hebben en er een kopie van krijgen. U mag vragen om fouten te verbeteren of uw gegevens te wissen. We antwoorden binnen een maand.
+agreement-privacy-contact = Vragen? Spreek { $social_worker_name } aan of neem contact op met { $lender_name }. Een klacht kunt u ook indienen bij de Gegevensbeschermingsautoriteit (www.gegevensbeschermingsautoriteit.be).
+
+agreement-signatures-heading = 9. Handtekeningen
+agreement-signatures-intro = We maken twee exemplaren. U en de uitlener krijgen er elk één.
+agreement-signatures-place-date = Opgemaakt te { $place } op { $signed_on }.
+agreement-signatures-borrower = De ontlener
+agreement-signatures-social-worker = Voor de uitlener: de maatschappelijk werker
+agreement-signatures-name = Naam: { $name }
+agreement-signatures-signature = Handtekening:
+
+agreement-purposes-job-search = werk zoeken
+agreement-purposes-school = school en opleiding
+agreement-purposes-administration = administratie en contact met diensten
+agreement-purposes-social-contact = contact met familie en vrienden
+agreement-purposes-other = persoonlijk gebruik
+
+## Pick list and booking confirmation
+
+# Teksten van de picklijst (voor het personeel) en de bevestiging van een reservatie
+# (voor de school of organisatie), in het Nederlands.
+
+booking-pick-list-title = Picklijst
+booking-pick-list-reference = Reservatie { $booking_reference }
+booking-pick-list-footer = Picklijst { $booking_reference } – blad { $page } van { $pages }
+booking-pick-list-organisation = Organisatie
+booking-pick-list-pickup = Afhalen op
+booking-pick-list-return = Terugbrengen op
+booking-pick-list-count = Aantal toestellen
+booking-pick-list-col-check = OK
+booking-pick-list-col-code = QR
+booking-pick-list-col-asset-tag = Inventarisnr.
+booking-pick-list-col-kind = Soort
+booking-pick-list-col-model = Model
+booking-pick-list-col-shelf = Plaats in de kast
+booking-pick-list-no-shelf = –
+booking-pick-list-col-accessories = Toebehoren
+booking-pick-list-no-accessories = geen
+booking-pick-list-picked-by = Klaargezet door:
+booking-pick-list-checked-by = Gecontroleerd door:
+
+booking-confirmation-title = Bevestiging van uw reservatie
+booking-confirmation-reference = Reservatie { $booking_reference }
+booking-confirmation-footer = Reservatie { $booking_reference } – blad { $page } van { $pages }
+booking-confirmation-greeting = Beste { $contact_name },
+booking-confirmation-intro = Wij bevestigen de reservatie van { $organisation } bij { $lender_name }. Hieronder vindt u wat u leent en wanneer.
+booking-confirmation-organisation = Organisatie
+booking-confirmation-contact = Contactpersoon
+booking-confirmation-pickup = Afhalen
+booking-confirmation-return = Terugbrengen
+booking-confirmation-pickup-at = { $pickup_date } bij { $pickup_place }
+booking-confirmation-purpose = Waarvoor
+booking-confirmation-opening-hours = Openingsuren
+booking-confirmation-return-how = Hoe terugbrengen
+booking-confirmation-col-kind = Soort toestel
+booking-confirmation-col-quantity = Aantal
+booking-confirmation-total = Totaal
+booking-confirmation-conditions-heading = Afspraken
+booking-confirmation-conditions-1 = Lenen is gratis.
+booking-confirmation-conditions-2 = Kom het materiaal afhalen op de afgesproken dag en breng alles volledig terug op { $return_date }.
+booking-confirmation-conditions-3 = Controleer bij het afhalen samen met ons of alles er is en werkt.
+booking-confirmation-conditions-4 = Zorg goed voor het materiaal en leen het niet door aan anderen. Meld schade, verlies of diefstal meteen; bij diefstal doet u aangifte bij de politie.
+booking-confirmation-conditions-5 = Wij wissen alle toestellen na gebruik. Bewaar zelf wat u wilt houden en log overal uit voor u de toestellen terugbrengt.
+booking-confirmation-conditions-6 = Kunt u niet komen? Laat het ons zo snel mogelijk weten, zodat iemand anders het materiaal kan gebruiken.
+booking-confirmation-closing = Met vriendelijke groeten,
+
+## Certificate of data sanitisation
+
+# Tekst van het certificaat van gegevensverwijdering, in het Nederlands.
+
+certificate-document-title = Certificaat van gegevensverwijdering
+certificate-document-number = Certificaat nr. { $certificate_number }
+certificate-document-footer = Certificaat { $certificate_number } – blad { $page } van { $pages }
+certificate-document-donor = Schenker
+certificate-document-workshop = Uitgevoerd door
+certificate-document-issued = Datum van uitgifte
+certificate-document-intro = Wij verklaren dat de gegevensdragers van de toestellen die { $donor_name } geschonken heeft, behandeld zijn zoals hieronder per drager beschreven.
+
+certificate-columns-device = Inventarisnr. / serienr. toestel
+certificate-columns-drive = Drager (type, serienr.)
+certificate-columns-method = Methode / programma
+certificate-columns-verification = Controle (door wie)
+certificate-columns-outcome = Resultaat / bestemming
+certificate-columns-date = Datum / technicus
+
+certificate-values-unknown = onbekend
+certificate-values-method = { $category }: { $technique }
+certificate-values-verification-full = volledig
+certificate-values-verification-sample = steekproef
+certificate-values-verification-none = geen
+certificate-values-verified-by = door { $name }
+certificate-values-verifier-unknown = controleur niet vermeld
+certificate-values-outcome-passed = geslaagd
+certificate-values-outcome-failed = mislukt
+certificate-values-outcome-destroyed = vernietigd
+certificate-values-destination-reuse = hergebruik
+certificate-values-destination-recycling = recyclage
+certificate-values-anonymous-donor = Anonieme schenker
+
+certificate-categories-clear = wissen
+certificate-categories-purge = zuiveren
+certificate-categories-destroy = vernietigen
+
+certificate-techniques-overwrite = overschrijven, { $passes } keer
+certificate-techniques-block-erase = wissen per blok
+certificate-techniques-crypto-erase = cryptografisch wissen
+certificate-techniques-firmware-secure-erase = veilig wissen via de firmware
+certificate-techniques-factory-reset = fabrieksinstellingen herstellen
+certificate-techniques-physical-destruction = fysieke vernietiging
+
+certificate-drive-types-hdd = harde schijf (HDD)
+certificate-drive-types-ssd = SSD
+certificate-drive-types-nvme = NVMe-SSD
+certificate-drive-types-emmc = ingebouwd geheugen (eMMC)
+certificate-drive-types-flash = flashgeheugen
+certificate-drive-types-other = andere drager
+
+certificate-totals-heading = Totalen
+certificate-totals-devices = Toestellen: { $count }
+certificate-totals-drives = Gegevensdragers: { $count }
+certificate-totals-passed = Geslaagd: { $count }
+certificate-totals-failed = Mislukt: { $count }
+certificate-totals-destroyed = Vernietigd: { $count }
+
+certificate-statement-nist = De verwijdering volgt de richtlijnen van NIST SP 800-88 (Guidelines for Media Sanitization). Per drager staan de categorie (wissen, zuiveren of vernietigen), de techniek, het programma met zijn versie, de manier van controleren en wie controleerde, en de bestemming van het toestel na de verwijdering (hergebruik of recyclage) vermeld.
+certificate-statement-failed = Dragers met het resultaat „mislukt” vallen niet onder deze verklaring: zij worden opnieuw gewist of fysiek vernietigd voor het toestel opnieuw gebruikt wordt.
+
+certificate-signature-heading = Voor { $workshop_name }
+certificate-signature-name = Naam en functie:
+certificate-signature-place = Plaats:
+certificate-signature-date = Datum:
+certificate-signature-signature = Handtekening:
+
+## Words shared by the documents
+
+# Woorden die in meerdere documenten staan, in het Nederlands: soorten toestellen, soorten
+# randapparaten en de naam die in plaats van een geanonimiseerde persoon staat.
+
+kind-laptop = laptop
+kind-tablet = tablet
+kind-robot = robot
+kind-smartphone = smartphone
+kind-desktop = desktopcomputer
+kind-peripheral = randapparaat
+
+subtype-beamer = beamer
+subtype-vr-headset = VR-bril
+subtype-headphones = koptelefoon
+subtype-charger = lader
+subtype-hotspot = mobiele hotspot
+subtype-webcam = webcam
+subtype-mouse = muis
+subtype-keyboard = toetsenbord
+subtype-monitor = beeldscherm
+subtype-speaker = luidspreker
+subtype-printer = printer
+subtype-camera = camera
+
+person-anonymised = Geanonimiseerde ontlener
