@@ -76,9 +76,10 @@ pub struct Db {
     /// Every connection on PostgreSQL; the readers on SQLite.
     pool: Pool<ConnectionManager<DbConn>>,
     backend: Backend,
-    /// SQLite allows one writer at a time. Writers of this process queue on this mutex and
-    /// then use the one dedicated writer connection inside it, so a queued writer holds no
-    /// reader connection: readers (token look-ups included) never wait for writers, whose
+    /// SQLite allows one writer at a time. Writes of this process use the one dedicated writer
+    /// connection inside this mutex: those of requests ([`Db::write`]) through the writer
+    /// thread, which takes it for each write, synchronous callers ([`Db::write_blocking`])
+    /// directly. A queued write holds no reader connection: readers (token look-ups included) never wait for writers, whose
     /// WAL snapshots they do not need. Other processes are still held off by
     /// `BEGIN IMMEDIATE` and the busy timeout. `None` on PostgreSQL, where every connection
     /// writes and nothing that must be shared between server instances is kept in memory.
