@@ -212,3 +212,54 @@ fn build_xlsx(f: &Figures) -> Result<Vec<u8>, XlsxError> {
     }
     book.save_to_buffer()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::figures::{environment, Figure, Group, Part, Period};
+    use chrono::TimeZone;
+
+    fn sample() -> Figures {
+        Figures {
+            period: Period::year(2025).unwrap(),
+            scope: "all".into(),
+            office_id: None,
+            generated_at: chrono::Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap(),
+            frozen: true,
+            groups: vec![Group {
+                name: "people".into(),
+                figures: vec![Figure {
+                    name: "people_reached".into(),
+                    unit: "people".into(),
+                    value: Some(Num(2.0)),
+                    description: "Unique people".into(),
+                    parts: vec![Part {
+                        by: "office".into(),
+                        key: "OCMW; Gent".into(),
+                        value: Num(2.5),
+                    }],
+                }],
+            }],
+            environment_method: Some(environment::method()),
+        }
+    }
+
+    #[test]
+    fn the_same_figures_give_the_same_bytes_at_any_time() {
+        let f = sample();
+        let first = xlsx(&f).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        assert_eq!(
+            xlsx(&f).unwrap(),
+            first,
+            "nothing in the workbook follows the clock"
+        );
+        assert!(first.starts_with(b"PK"));
+        let text = String::from_utf8(csv(&f).unwrap()).unwrap();
+        assert!(text.starts_with("\u{feff}group;figure;breakdown;key;value;unit;description\r\n"));
+        assert!(text.contains("\r\npeople;people_reached;;;2;people;Unique people\r\n"));
+        assert!(text.contains("\r\npeople;people_reached;office;\"OCMW; Gent\";2,5;people;\r\n"));
+        assert!(text.contains("\r\nabout;environment_method_version;;;v0;;\r\n"));
+        assert!(text.contains("\r\nabout;factor_laptop_avoided_kg_co2e;;;150,68;;\r\n"));
+    }
+}

@@ -6,7 +6,7 @@
 //! and an office id checked to be a UUID: never text from a request.
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+use diesel::sql_types::{BigInt, Nullable, Text};
 
 use super::{Builder, Period, Scope};
 use crate::db::DbConn;
@@ -459,43 +459,54 @@ pub const STAGES: &[Status] = &[
 struct StageRow {
     #[diesel(sql_type = Text)]
     stage: String,
-    #[diesel(sql_type = Timestamp)]
-    left_at: chrono::NaiveDateTime,
-    #[diesel(sql_type = Nullable<Timestamp>)]
-    entered_at: Option<chrono::NaiveDateTime>,
+    /// Time spent in the stage, in hundredths of a day.
+    #[diesel(sql_type = BigInt)]
+    hundredths: i64,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
 }
 
 pub(super) fn workshop(conn: &mut DbConn, b: &Bounds) -> AppResult<Builder> {
     let Bounds { t0, t1, .. } = b;
     let mut out = Builder::default();
     // Each status change of the period that leaves a stage, with the moment the device had
-    // entered that stage (the latest earlier status change that led into it). Percentiles
-    // differ between the two databases' SQL, so the durations (one number per exit) are
-    // sorted here; counts stay in SQL.
+    // entered that stage (the latest earlier status change that led into it); the time spent
+    // there is counted in SQL per stage and hundredth of a day (a histogram), from which the
+    // median and 90th percentile are read here: percentiles are written differently in the
+    // two databases' SQL, a GROUP BY is not.
     let actions = names(Action::ALL.iter().map(|a| a.as_str()));
     let stages = names(STAGES.iter().map(|s| s.as_str()));
+    let days = match conn {
+        DbConn::Sqlite(_) => "(julianday(x.left_at) - julianday(x.entered_at))",
+        DbConn::Postgres(_) => "(EXTRACT(EPOCH FROM (x.left_at - x.entered_at)) / 86400.0)",
+    };
     let sql = format!(
-        "SELECT e.status_before AS stage, e.at AS left_at, \
-           (SELECT MAX(p.at) FROM device_events p WHERE p.device_id = e.device_id \
-              AND p.seq < e.seq AND p.status_after = e.status_before \
-              AND (p.status_before IS NULL OR p.status_before <> p.status_after)) AS entered_at \
-         FROM device_events e \
-         WHERE e.action IN ({actions}) AND e.at >= {t0} AND e.at < {t1} \
-           AND e.status_before IN ({stages})"
+        "SELECT x.stage AS stage, CAST(ROUND({days} * 100) AS BIGINT) AS hundredths, \
+           COUNT(*) AS n \
+         FROM (SELECT e.status_before AS stage, e.at AS left_at, \
+                 (SELECT MAX(p.at) FROM device_events p WHERE p.device_id = e.device_id \
+                    AND p.seq < e.seq AND p.status_after = e.status_before \
+                    AND (p.status_before IS NULL OR p.status_before <> p.status_after)) \
+                   AS entered_at \
+               FROM device_events e \
+               WHERE e.action IN ({actions}) AND e.at >= {t0} AND e.at < {t1} \
+                 AND e.status_before IN ({stages})) x \
+         WHERE x.entered_at IS NOT NULL \
+         GROUP BY 1, 2"
     );
     let rows: Vec<StageRow> = crate::on_backend!(conn, c => diesel::sql_query(&sql).load(c))?;
-    let mut days: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
+    let mut histograms: std::collections::BTreeMap<String, Vec<(f64, u64)>> = Default::default();
     for r in rows {
-        if let Some(entered) = r.entered_at {
-            let d = (r.left_at - entered).num_seconds().max(0) as f64 / 86_400.0;
-            days.entry(r.stage).or_default().push(d);
-        }
+        let days = r.hundredths.max(0) as f64 / 100.0;
+        let n = u64::try_from(r.n).unwrap_or(0);
+        histograms.entry(r.stage).or_default().push((days, n));
     }
-    for (stage, mut v) in days {
-        v.sort_by(f64::total_cmp);
-        out.add("stage_exits", "stage", &stage, v.len() as f64);
-        out.add("stage_days_median", "stage", &stage, median(&v));
-        out.add("stage_days_p90", "stage", &stage, nearest_rank(&v, 0.9));
+    for (stage, mut h) in histograms {
+        h.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let count: u64 = h.iter().map(|(_, n)| n).sum();
+        out.add("stage_exits", "stage", &stage, count as f64);
+        out.add("stage_days_median", "stage", &stage, median(&h));
+        out.add("stage_days_p90", "stage", &stage, nearest_rank(&h, 0.9));
     }
     out.total_from("stage_exits", "stage");
     let sql = [
@@ -508,24 +519,37 @@ pub(super) fn workshop(conn: &mut DbConn, b: &Bounds) -> AppResult<Builder> {
     Ok(out)
 }
 
-/// The median of sorted values (the mean of the two middle ones for an even count).
-pub fn median(sorted: &[f64]) -> f64 {
-    let n = sorted.len();
+/// The value of rank `rank` (from 1) in a sorted histogram of (value, count).
+fn at_rank(sorted: &[(f64, u64)], rank: u64) -> f64 {
+    let mut seen = 0;
+    for (value, n) in sorted {
+        seen += n;
+        if seen >= rank {
+            return *value;
+        }
+    }
+    sorted.last().map_or(0.0, |(v, _)| *v)
+}
+
+/// The median of a sorted histogram (the mean of the two middle values for an even count).
+pub fn median(sorted: &[(f64, u64)]) -> f64 {
+    let n: u64 = sorted.iter().map(|(_, c)| c).sum();
     match n {
         0 => 0.0,
-        _ if n % 2 == 1 => sorted[n / 2],
-        _ => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+        _ if n % 2 == 1 => at_rank(sorted, n / 2 + 1),
+        _ => (at_rank(sorted, n / 2) + at_rank(sorted, n / 2 + 1)) / 2.0,
     }
 }
 
-/// The nearest-rank percentile of sorted values: the smallest value with at least `p` of the
-/// values at or below it.
-pub fn nearest_rank(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
+/// The nearest-rank percentile of a sorted histogram: the smallest value with at least `p`
+/// of the values at or below it.
+pub fn nearest_rank(sorted: &[(f64, u64)], p: f64) -> f64 {
+    let n: u64 = sorted.iter().map(|(_, c)| c).sum();
+    if n == 0 {
         return 0.0;
     }
-    let rank = (p * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
+    let rank = (p * n as f64).ceil() as u64;
+    at_rank(sorted, rank.clamp(1, n))
 }
 
 /// Devices certified ready for the first time in their life during the period, per kind.
@@ -550,4 +574,22 @@ pub(super) fn reused(conn: &mut DbConn, b: &Bounds) -> AppResult<Vec<(String, i6
         .into_iter()
         .map(|(k, n)| (k, n as i64))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_and_p90_of_a_histogram() {
+        // 1, 2, 2, 3, 10 (odd count) and 1, 2, 3, 4 (even count).
+        let odd = [(1.0, 1), (2.0, 2), (3.0, 1), (10.0, 1)];
+        assert_eq!(median(&odd), 2.0);
+        assert_eq!(nearest_rank(&odd, 0.9), 10.0);
+        let even = [(1.0, 1), (2.0, 1), (3.0, 1), (4.0, 1)];
+        assert_eq!(median(&even), 2.5);
+        assert_eq!(nearest_rank(&even, 0.9), 4.0);
+        assert_eq!(median(&[]), 0.0);
+        assert_eq!(nearest_rank(&[], 0.9), 0.0);
+    }
 }
