@@ -455,7 +455,11 @@ fn main() {
     let _dir = tempfile::tempdir().expect("temp dir");
     let mut drop_schema = None;
     let url = match &pg {
-        None => format!("sqlite://{}", _dir.path().join("bench.sqlite3").display()),
+        // `BENCH_SQLITE_FILE` keeps the database for a look with `sqlite3` afterwards.
+        None => match std::env::var("BENCH_SQLITE_FILE") {
+            Ok(file) => format!("sqlite://{file}"),
+            Err(_) => format!("sqlite://{}", _dir.path().join("bench.sqlite3").display()),
+        },
         Some(base) => {
             let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
             let mut c = PgConnection::establish(base).expect("postgres");
