@@ -62,13 +62,10 @@ impl Bulk {
         }
     }
 
-    fn push(&mut self, conn: &mut DbConn, row: String) {
+    fn push(&mut self, row: String) {
         self.rows.push(row);
         if self.rows.len() == 500 {
             self.cut();
-            if self.statements.len() == 100 {
-                self.flush(conn);
-            }
         }
     }
 
@@ -131,49 +128,37 @@ fn fill(db: &Db, sizes: &Sizes, admin: &str, org: &str) {
         "id, organisation_id, name, role, active, created_at",
     );
     for o in 0..10 {
-        orgs.push(
-            conn,
-            format!(
-                "('{}', 'OCMW {o}', 'O{o}', 'welfare_office', {})",
-                id(1, o),
-                ts(base)
-            ),
-        );
-        users.push(
-            conn,
-            format!(
-                "('{}', '{}', 'Worker {o}', 'social_worker', TRUE, {})",
-                id(2, o),
-                id(1, o),
-                ts(base)
-            ),
-        );
+        orgs.push(format!(
+            "('{}', 'OCMW {o}', 'O{o}', 'welfare_office', {})",
+            id(1, o),
+            ts(base)
+        ));
+        users.push(format!(
+            "('{}', '{}', 'Worker {o}', 'social_worker', TRUE, {})",
+            id(2, o),
+            id(1, o),
+            ts(base)
+        ));
     }
     for o in 0..20 {
-        orgs.push(
-            conn,
-            format!(
-                "('{}', 'School {o}', 'S{o}', '{}', {})",
-                id(1, 100 + o),
-                ORG_KINDS[o % 3],
-                ts(base)
-            ),
-        );
+        orgs.push(format!(
+            "('{}', 'School {o}', 'S{o}', '{}', {})",
+            id(1, 100 + o),
+            ORG_KINDS[o % 3],
+            ts(base)
+        ));
     }
     orgs.flush(conn);
     users.flush(conn);
     let mut progs = Bulk::new("programmes", "id, name, end_date, checkpoint_interval_months, value_cents, created_by, created_at, updated_at");
     for p in 0..5 {
-        progs.push(
-            conn,
-            format!(
-                "('{}', 'Programme {p}', '{}-12-31', 6, 20000, '{admin}', {}, {})",
-                id(3, p),
-                year + 5,
-                ts(base),
-                ts(base)
-            ),
-        );
+        progs.push(format!(
+            "('{}', 'Programme {p}', '{}-12-31', 6, 20000, '{admin}', {}, {})",
+            id(3, p),
+            year + 5,
+            ts(base),
+            ts(base)
+        ));
     }
     progs.flush(conn);
 
@@ -183,7 +168,7 @@ fn fill(db: &Db, sizes: &Sizes, admin: &str, org: &str) {
     for b in 0..people {
         let office = (b / 2) % 10;
         let person = if b % 100 == 1 { b - 1 } else { b };
-        borrowers.push(conn, format!(
+        borrowers.push(format!(
             "('{}', '{}', 'Person {person}', 'person {person}', '1980-01-{:02}', 'nl', '{}', '{admin}', {}, {})",
             id(4, b), id(1, office), 1 + person % 28, id(2, office), ts(base), ts(base)));
     }
@@ -219,6 +204,21 @@ fn fill(db: &Db, sizes: &Sizes, admin: &str, org: &str) {
     let mut charges = Bulk::new("loan_charges", "id, loan_id, device_id, kind, amount_cents, status, raised_on, paid_on, paid_amount_cents, created_by, created_at, updated_at");
     let mut event_no = 0usize;
     for i in 0..sizes.devices {
+        if i % 10_000 == 0 {
+            // Devices first: the others refer to them.
+            for b in [
+                &mut devices,
+                &mut events,
+                &mut wipes,
+                &mut refurbs,
+                &mut loans,
+                &mut loan_devices,
+                &mut checkpoints,
+                &mut charges,
+            ] {
+                b.flush(conn);
+            }
+        }
         let created = at(i as i64 * span / sizes.devices as i64);
         let mut h: Vec<Event> = vec![(created, "registered", None, "received")];
         let step =
@@ -229,20 +229,17 @@ fn fill(db: &Db, sizes: &Sizes, admin: &str, org: &str) {
         let device = id(5, i);
         if i % 2 == 0 {
             let wiped = created + chrono::Duration::days(3);
-            wipes.push(conn, format!(
+            wipes.push(format!(
                 "('{}', '{device}', 'purge', 'crypto_erase', 'nwipe', '0.36', 'ssd', 1, TRUE, 'full', 'passed', '{admin}', 'Bench', '{org}', {}, {}, {})",
                 id(6, i), ts(wiped), ts(wiped), ts(wiped)));
             step(&mut h, wiped, "wipe", "wiped");
             let refurbished = created + chrono::Duration::days(6);
-            refurbs.push(
-                conn,
-                format!(
-                    "('{}', '{device}', '{{}}', '{}', TRUE, 30, '{admin}', 'Bench', '{org}', {})",
-                    id(7, i),
-                    ["A", "B", "C"][i % 3],
-                    ts(refurbished)
-                ),
-            );
+            refurbs.push(format!(
+                "('{}', '{device}', '{{}}', '{}', TRUE, 30, '{admin}', 'Bench', '{org}', {})",
+                id(7, i),
+                ["A", "B", "C"][i % 3],
+                ts(refurbished)
+            ));
             step(&mut h, refurbished, "refurbish", "refurbished");
             step(
                 &mut h,
@@ -259,7 +256,7 @@ fn fill(db: &Db, sizes: &Sizes, admin: &str, org: &str) {
             );
         } else if i % 50 == 3 {
             let failed = created + chrono::Duration::days(2);
-            wipes.push(conn, format!(
+            wipes.push(format!(
                 "('{}', '{device}', 'clear', 'overwrite', 'nwipe', '0.36', 'hdd', 1, TRUE, 'full', 'failed', '{admin}', 'Bench', '{org}', {}, {}, {})",
                 id(6, i), ts(failed), ts(failed), ts(failed)));
         }
@@ -282,7 +279,7 @@ fn fill(db: &Db, sizes: &Sizes, admin: &str, org: &str) {
                 } else {
                     ("NULL".into(), "NULL", "open")
                 };
-                charges.push(conn, format!(
+                charges.push(format!(
                     "('{}', '{loan}', '{device}', 'non_return', 20000, '{}', {}, {}, {}, '{admin}', {}, {})",
                     id(9, k), paid.2, date(lost), paid.0, paid.1, ts(lost), ts(lost)));
                 ("closed", Some(lost), "not_returned")
@@ -291,7 +288,7 @@ fn fill(db: &Db, sizes: &Sizes, admin: &str, org: &str) {
                 ("active", None, "on_loan")
             };
             let signed = date(lent);
-            loans.push(conn, format!(
+            loans.push(format!(
                 "('{loan}', 'L{k:07}', '{}', '{}', '{}', '{}', '{status}', 'job_search', {signed}, {}, '{}-12-31', 6, 20000, {signed}, TRUE, TRUE, {}, '{admin}', {}, {})",
                 id(1, office), id(4, b), id(3, k % 5), id(2, office),
                 date(lent + chrono::Duration::days(730)), year + 5,
@@ -306,24 +303,22 @@ fn fill(db: &Db, sizes: &Sizes, admin: &str, org: &str) {
             } else {
                 "NULL".into()
             };
-            loan_devices.push(
-                conn,
-                format!(
-                    "('{}', '{loan}', '{device}', '{device_status}', {open}, {returned}, {})",
-                    id(10, k),
-                    ts(lent)
-                ),
-            );
+            loan_devices.push(format!(
+                "('{}', '{loan}', '{device}', '{device_status}', {open}, {returned}, {})",
+                id(10, k),
+                ts(lent)
+            ));
             let due = lent + chrono::Duration::days(182);
             let held = if k % 2 == 1 {
                 date(due + chrono::Duration::days(k as i64 % 3 - 1))
             } else {
                 "NULL".into()
             };
-            checkpoints.push(
-                conn,
-                format!("('{}', '{loan}', {}, {held})", id(11, k), date(due)),
-            );
+            checkpoints.push(format!(
+                "('{}', '{loan}', {}, {held})",
+                id(11, k),
+                date(due)
+            ));
         }
         let in_pool = i % 2 == 0 && i / 2 < pool && !loan_of.contains_key(&i);
         if in_pool && sizes.bookings > 0 {
@@ -346,23 +341,20 @@ fn fill(db: &Db, sizes: &Sizes, admin: &str, org: &str) {
             }
         }
         let last = h.last().copied().expect("history");
-        devices.push(conn, format!(
+        devices.push(format!(
             "('{device}', {}, 'GNT-{:07}', '{}', 'Lenovo', 'T480', 'SN{i:09}', 'SN{i:09}', '{{}}', '{}', '{org}', {}, {}, {}, {})",
             i + 1, i + 1, KINDS[i % KINDS.len()], last.3, if in_pool { "TRUE" } else { "FALSE" }, h.len(), ts(created), ts(last.0)));
         for (seq, (t, action, before, after)) in h.iter().enumerate() {
             event_no += 1;
-            events.push(
-                conn,
-                format!(
-                    "('{}', '{device}', {}, {}, '{action}', {}, '{after}', '{{}}')",
-                    id(12, event_no),
-                    seq + 1,
-                    ts(*t),
-                    before
-                        .map(|b| format!("'{b}'"))
-                        .unwrap_or_else(|| "NULL".into())
-                ),
-            );
+            events.push(format!(
+                "('{}', '{device}', {}, {}, '{action}', {}, '{after}', '{{}}')",
+                id(12, event_no),
+                seq + 1,
+                ts(*t),
+                before
+                    .map(|b| format!("'{b}'"))
+                    .unwrap_or_else(|| "NULL".into())
+            ));
         }
     }
     // Devices first: the others refer to them.
@@ -385,6 +377,11 @@ fn fill(db: &Db, sizes: &Sizes, admin: &str, org: &str) {
     let mut allocations = Bulk::new("booking_devices", "id, booking_id, device_id, line_no, state, occupied_from, occupied_until, picked_up_at, returned_at, reported_missing, created_at");
     let mut alloc_no = 0usize;
     for j in 0..sizes.bookings {
+        if j % 2_000 == 0 {
+            for b in [&mut bookings, &mut lines, &mut allocations] {
+                b.flush(conn);
+            }
+        }
         let p = pickup(j);
         let created = p - chrono::Duration::days(14);
         let back = p + chrono::Duration::days(3);
@@ -412,27 +409,24 @@ fn fill(db: &Db, sizes: &Sizes, admin: &str, org: &str) {
                 "NULL".into(),
             ),
         };
-        bookings.push(conn, format!(
+        bookings.push(format!(
             "('{bid}', 'B{j:07}', '{}', '{admin}', '{status}', {}, {}, 'Les', 'Juf', {confirmed}, {out}, {returned}, {cancelled}, 1, {}, {})",
             id(1, 100 + j % 20), date(p), date(back), ts(created), ts(created)));
-        lines.push(conn, format!("('{}', '{bid}', 1, 'tablet', 8)", id(14, j)));
+        lines.push(format!("('{}', '{bid}', 1, 'tablet', 8)", id(14, j)));
         if served(j) {
             for m in 0..8 {
                 let q = (j * 8 + m) % pool.max(1);
                 alloc_no += 1;
-                allocations.push(
-                    conn,
-                    format!(
-                        "('{}', '{bid}', '{}', 1, 'returned', {}, {}, {}, {}, FALSE, {})",
-                        id(15, alloc_no),
-                        id(5, 2 * q),
-                        date(p),
-                        date(back + chrono::Duration::days(1)),
-                        ts(p + chrono::Duration::hours(9)),
-                        ts(back),
-                        ts(created)
-                    ),
-                );
+                allocations.push(format!(
+                    "('{}', '{bid}', '{}', 1, 'returned', {}, {}, {}, {}, FALSE, {})",
+                    id(15, alloc_no),
+                    id(5, 2 * q),
+                    date(p),
+                    date(back + chrono::Duration::days(1)),
+                    ts(p + chrono::Duration::hours(9)),
+                    ts(back),
+                    ts(created)
+                ));
             }
         }
     }
@@ -461,7 +455,11 @@ fn main() {
     let _dir = tempfile::tempdir().expect("temp dir");
     let mut drop_schema = None;
     let url = match &pg {
-        None => format!("sqlite://{}", _dir.path().join("bench.sqlite3").display()),
+        // `BENCH_SQLITE_FILE` keeps the database for a look with `sqlite3` afterwards.
+        None => match std::env::var("BENCH_SQLITE_FILE") {
+            Ok(file) => format!("sqlite://{file}"),
+            Err(_) => format!("sqlite://{}", _dir.path().join("bench.sqlite3").display()),
+        },
         Some(base) => {
             let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
             let mut c = PgConnection::establish(base).expect("postgres");
