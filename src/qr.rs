@@ -111,8 +111,71 @@ const MASKS: [MaskPattern; 8] = [
 /// The penalty of a masked symbol (ISO/IEC 18004:2015, 7.8.3.1): N1 = 3 for a run of five
 /// modules of one colour in a row or column, plus 1 per module beyond five; N2 = 3 per 2 × 2
 /// block of one colour; N3 = 40 per 1:1:3:1:1 finder-like pattern with four light modules on
-/// one side; N4 = 10 per 5 % the dark share is away from half.
+/// one side; N4 = 10 per 5 % the dark share is away from half. Symbols up to 64 modules wide
+/// (version 11, far more than a label URL needs) are scored a row at a time in machine words.
 fn penalty(dark: &[bool], width: usize) -> u32 {
+    if width == 0 || width > 64 {
+        return penalty_by_module(dark, width);
+    }
+    let mut rows = vec![0u64; width];
+    let mut cols = vec![0u64; width];
+    for y in 0..width {
+        for x in 0..width {
+            if dark[y * width + x] {
+                rows[y] |= 1 << x;
+                cols[x] |= 1 << y;
+            }
+        }
+    }
+    let mut score: u32 = rows
+        .iter()
+        .chain(&cols)
+        .map(|line| line_penalty_bits(*line, width))
+        .sum();
+    let inner = (1u64 << (width - 1)) - 1;
+    for pair in rows.windows(2) {
+        let same_down = !(pair[0] ^ pair[1]);
+        let same_right = !(pair[0] ^ (pair[0] >> 1));
+        score += 3 * (same_down & (same_down >> 1) & same_right & inner).count_ones();
+    }
+    let dark_count: u32 = rows.iter().map(|r| r.count_ones()).sum();
+    let percent = i64::from(dark_count * 100 / (width * width) as u32);
+    score + 10 * ((percent - 50).unsigned_abs() as u32 / 5)
+}
+
+/// N1 and N3 of one row or column of `width` modules, module `i` in bit `i`.
+fn line_penalty_bits(line: u64, width: usize) -> u32 {
+    const FINDER: u64 = 0b101_1101; // 1:1:3:1:1, the same read either way
+    let mut score = 0;
+    let mut run = 0;
+    let mut previous = 2;
+    for i in 0..width {
+        let module = (line >> i) & 1;
+        if module == previous {
+            run += 1;
+        } else {
+            run = 1;
+            previous = module;
+        }
+        if run == 5 {
+            score += 3;
+        } else if run > 5 {
+            score += 1;
+        }
+    }
+    for i in 0..width.saturating_sub(6) {
+        if (line >> i) & 0x7F == FINDER
+            && ((i >= 4 && (line >> (i - 4)) & 0xF == 0)
+                || (i + 11 <= width && (line >> (i + 7)) & 0xF == 0))
+        {
+            score += 40;
+        }
+    }
+    score
+}
+
+/// [`penalty`] module by module, for symbols of any width.
+fn penalty_by_module(dark: &[bool], width: usize) -> u32 {
     let mut score = 0;
     let mut line = vec![false; width];
     for i in 0..width {
@@ -199,6 +262,26 @@ mod tests {
         // An all-dark 2 × 2 symbol: 2 rows and 2 columns without runs of five, one block,
         // 100 % dark.
         assert_eq!(penalty(&[true; 4], 2), 3 + 100);
+        assert_eq!(penalty_by_module(&[true; 4], 2), 3 + 100);
+    }
+
+    #[test]
+    fn word_and_module_scoring_agree() {
+        for url in [
+            "https://uitleen.gent.be/d/GNT-000123",
+            "x",
+            &"https://digilend.example.be/".repeat(6),
+        ] {
+            let (width, all) = candidates(url).expect("encodes");
+            assert!(width <= 64);
+            for dark in &all {
+                assert_eq!(
+                    penalty(dark, width),
+                    penalty_by_module(dark, width),
+                    "{url}"
+                );
+            }
+        }
     }
 
     #[test]
