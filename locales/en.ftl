@@ -218,3 +218,58 @@ subtype-printer = printer
 subtype-camera = camera
 
 person-anonymised = Anonymised borrower
+
+## Workshop bench: refusals and what to do next
+
+# Why the bench refused something (one per code of src/domain/refusal.rs), and the next step.
+
+web-workshop-refusal-action_not_allowed = This step is not possible for this device now.
+web-workshop-next-action_not_allowed = See "What next?" for the steps that are possible.
+web-workshop-refusal-not_on_the_bench = This device is not in the workshop. You cannot record a wipe or a check now.
+web-workshop-next-not_on_the_bench = Ask the lending service to send the device back to the workshop.
+web-workshop-refusal-handed_out = This device is out on loan.
+web-workshop-next-handed_out = The lending service first records that it came back.
+web-workshop-refusal-through_loans_or_bookings = This step happens when lending or booking, not here.
+web-workshop-next-through_loans_or_bookings = Leave this to the lending service.
+web-workshop-refusal-storage_not_wiped = Not all storage has been wiped safely.
+web-workshop-next-storage_not_wiped = Wipe every drive and record the result. Did the wipe fail? Wipe it again.
+web-workshop-refusal-wipe_first = This device keeps data. It must be wiped first.
+web-workshop-next-wipe_first = Record a wipe that passed first.
+web-workshop-refusal-refurbishment_failed = The latest check did not pass.
+web-workshop-next-refurbishment_failed = Repair the device and check it again, or send it for recycling.
+web-workshop-refusal-refurbishment_missing = No check has been recorded since the wipe.
+web-workshop-next-refurbishment_missing = Record the check of the device.
+web-workshop-refusal-back_from_loan = This device is back from a loan to a person.
+web-workshop-next-back_from_loan = Wipe the device and do a full check before you release it.
+web-workshop-refusal-category_not_for_technique = This kind of wipe does not fit this method.
+web-workshop-next-category_not_for_technique = Choose a kind that fits the method. Overwriting is "clear", destroying is "destroy".
+web-workshop-refusal-flash_overwrite_is_clear = Overwriting an SSD or flash memory only counts as a simple wipe (clear).
+web-workshop-next-flash_overwrite_is_clear = Choose "clear", or use the drive's own sanitize or crypto-erase command.
+web-workshop-refusal-passes_required = Overwriting needs at least one pass.
+web-workshop-next-passes_required = Fill in the number of passes (1 or more).
+web-workshop-refusal-ended_before_started = The end is before the start.
+web-workshop-next-ended_before_started = Check the start and end times.
+web-workshop-refusal-moment_out_of_range = This time cannot be right.
+web-workshop-next-moment_out_of_range = Check the date and time. They cannot be in the future.
+web-workshop-refusal-started_before_registration = The wipe started before the device came in.
+web-workshop-next-started_before_registration = Check the start time.
+web-workshop-refusal-verification_mismatch = "Verified" and the way of verifying do not fit together.
+web-workshop-next-verification_mismatch = Verified? Choose sample or full. Not verified? Choose none.
+web-workshop-refusal-which_drive = This device has more than one drive.
+web-workshop-next-which_drive = Fill in one line per drive.
+web-workshop-refusal-not_a_drive = This drive does not belong to this device.
+web-workshop-next-not_a_drive = Open the device page again and choose a drive from the list.
+web-workshop-refusal-drive_type_required = Say what kind of built-in storage the device has.
+web-workshop-next-drive_type_required = Choose the storage type (for example eMMC or SSD).
+web-workshop-refusal-check_required = Not all checks are filled in.
+web-workshop-next-check_required = Fill in every check with "works" or "does not work".
+web-workshop-refusal-pass_with_failed_check = A check does not work, so the device cannot pass.
+web-workshop-next-pass_with_failed_check = Choose "did not pass", or repair the device and check it again.
+web-workshop-refusal-battery_required = The battery's health is missing.
+web-workshop-next-battery_required = Fill in the battery as a percentage (full charge divided by the original capacity).
+web-workshop-refusal-report_already_attached = This wipe has its report already. A report is evidence and is not replaced.
+web-workshop-next-report_already_attached = You need not do anything. Was the report wrong? Record the wipe again with the right report.
+web-workshop-refusal-report_mismatch = This file is not the report recorded with the wipe.
+web-workshop-next-report_mismatch = Choose the report the wipe tool made for this drive.
+web-workshop-refusal-report_unreadable = This file is empty or not a report of a known type.
+web-workshop-next-report_unreadable = Choose a PDF, text, XML or JSON file from the wipe tool.

@@ -218,3 +218,58 @@ subtype-printer = imprimante
 subtype-camera = appareil photo
 
 person-anonymised = Emprunteur anonymisé
+
+## Workshop bench: refusals and what to do next
+
+# Why the bench refused something (one per code of src/domain/refusal.rs), and the next step.
+
+web-workshop-refusal-action_not_allowed = Cette étape n'est pas possible maintenant pour cet appareil.
+web-workshop-next-action_not_allowed = Regardez sous « Et maintenant ? » quelle étape est possible.
+web-workshop-refusal-not_on_the_bench = Cet appareil n'est pas à l'atelier. Vous ne pouvez pas noter d'effacement ni de contrôle.
+web-workshop-next-not_on_the_bench = Demandez au service de prêt de renvoyer l'appareil à l'atelier.
+web-workshop-refusal-handed_out = Cet appareil est prêté.
+web-workshop-next-handed_out = Le service de prêt doit d'abord noter son retour.
+web-workshop-refusal-through_loans_or_bookings = Cette étape se fait lors du prêt ou de la réservation, pas ici.
+web-workshop-next-through_loans_or_bookings = Laissez cela au service de prêt.
+web-workshop-refusal-storage_not_wiped = Tout le stockage n'est pas encore effacé de façon sûre.
+web-workshop-next-storage_not_wiped = Effacez chaque disque et notez le résultat. L'effacement a échoué ? Effacez à nouveau.
+web-workshop-refusal-wipe_first = Cet appareil garde des données. Il faut d'abord l'effacer.
+web-workshop-next-wipe_first = Notez d'abord un effacement réussi.
+web-workshop-refusal-refurbishment_failed = Le dernier contrôle n'a pas réussi.
+web-workshop-next-refurbishment_failed = Réparez l'appareil et refaites un contrôle, ou envoyez-le au recyclage.
+web-workshop-refusal-refurbishment_missing = Aucun contrôle n'est noté depuis l'effacement.
+web-workshop-next-refurbishment_missing = Notez le contrôle de l'appareil.
+web-workshop-refusal-back_from_loan = Cet appareil revient d'un prêt à une personne.
+web-workshop-next-back_from_loan = Effacez l'appareil et faites un contrôle complet avant de le libérer.
+web-workshop-refusal-category_not_for_technique = Ce type d'effacement ne va pas avec cette méthode.
+web-workshop-next-category_not_for_technique = Choisissez un type qui va avec la méthode. Écraser, c'est « effacer » (clear) ; détruire, c'est « détruire ».
+web-workshop-refusal-flash_overwrite_is_clear = Écraser un SSD ou une mémoire flash ne compte que comme un effacement simple (clear).
+web-workshop-next-flash_overwrite_is_clear = Choisissez « clear », ou utilisez la commande sanitize ou crypto-erase du disque.
+web-workshop-refusal-passes_required = Écraser demande au moins un passage.
+web-workshop-next-passes_required = Indiquez le nombre de passages (1 ou plus).
+web-workshop-refusal-ended_before_started = La fin est avant le début.
+web-workshop-next-ended_before_started = Vérifiez l'heure de début et de fin.
+web-workshop-refusal-moment_out_of_range = Ce moment ne peut pas être juste.
+web-workshop-next-moment_out_of_range = Vérifiez la date et l'heure. Elles ne peuvent pas être dans le futur.
+web-workshop-refusal-started_before_registration = L'effacement a commencé avant l'arrivée de l'appareil.
+web-workshop-next-started_before_registration = Vérifiez l'heure de début.
+web-workshop-refusal-verification_mismatch = « Vérifié » et la façon de vérifier ne vont pas ensemble.
+web-workshop-next-verification_mismatch = Vérifié ? Choisissez par échantillon ou complet. Pas vérifié ? Choisissez aucune.
+web-workshop-refusal-which_drive = Cet appareil a plus d'un disque.
+web-workshop-next-which_drive = Remplissez une ligne par disque.
+web-workshop-refusal-not_a_drive = Ce disque n'appartient pas à cet appareil.
+web-workshop-next-not_a_drive = Rouvrez la page de l'appareil et choisissez un disque de la liste.
+web-workshop-refusal-drive_type_required = Dites quel type de stockage intégré l'appareil a.
+web-workshop-next-drive_type_required = Choisissez le type de stockage (par exemple eMMC ou SSD).
+web-workshop-refusal-check_required = Tous les contrôles ne sont pas remplis.
+web-workshop-next-check_required = Remplissez chaque contrôle avec « fonctionne » ou « ne fonctionne pas ».
+web-workshop-refusal-pass_with_failed_check = Un contrôle ne fonctionne pas. L'appareil ne peut donc pas réussir.
+web-workshop-next-pass_with_failed_check = Choisissez « pas réussi », ou réparez l'appareil et contrôlez à nouveau.
+web-workshop-refusal-battery_required = L'état de la batterie manque.
+web-workshop-next-battery_required = Indiquez la batterie en pour cent (charge complète divisée par la capacité d'origine).
+web-workshop-refusal-report_already_attached = Cet effacement a déjà son rapport. Un rapport est une preuve et n'est pas remplacé.
+web-workshop-next-report_already_attached = Vous n'avez rien à faire. Le rapport était faux ? Notez l'effacement à nouveau avec le bon rapport.
+web-workshop-refusal-report_mismatch = Ce fichier n'est pas le rapport noté avec l'effacement.
+web-workshop-next-report_mismatch = Choisissez le rapport que le programme d'effacement a fait pour ce disque.
+web-workshop-refusal-report_unreadable = Ce fichier est vide ou n'est pas un rapport d'un type connu.
+web-workshop-next-report_unreadable = Choisissez un fichier PDF, texte, XML ou JSON du programme d'effacement.

@@ -218,3 +218,58 @@ subtype-printer = printer
 subtype-camera = camera
 
 person-anonymised = Geanonimiseerde ontlener
+
+## Workshop bench: refusals and what to do next
+
+# Why the bench refused something (one per code of src/domain/refusal.rs), and the next step.
+
+web-workshop-refusal-action_not_allowed = Deze stap kan nu niet voor dit toestel.
+web-workshop-next-action_not_allowed = Kijk bij "Wat nu?" welke stap wel kan.
+web-workshop-refusal-not_on_the_bench = Dit toestel is niet in de werkplaats. U kunt nu geen wis of controle noteren.
+web-workshop-next-not_on_the_bench = Vraag de uitleendienst om het toestel terug naar de werkplaats te sturen.
+web-workshop-refusal-handed_out = Dit toestel is uitgeleend.
+web-workshop-next-handed_out = De uitleendienst noteert eerst dat het toestel terug is.
+web-workshop-refusal-through_loans_or_bookings = Deze stap gebeurt bij het uitlenen of reserveren, niet hier.
+web-workshop-next-through_loans_or_bookings = Laat dit over aan de uitleendienst.
+web-workshop-refusal-storage_not_wiped = Niet alle opslag is veilig gewist.
+web-workshop-next-storage_not_wiped = Wis elke schijf en noteer het resultaat. Mislukte het wissen? Wis dan opnieuw.
+web-workshop-refusal-wipe_first = Dit toestel bewaart gegevens. Het moet eerst gewist worden.
+web-workshop-next-wipe_first = Noteer eerst een geslaagde wis.
+web-workshop-refusal-refurbishment_failed = De laatste controle is niet geslaagd.
+web-workshop-next-refurbishment_failed = Herstel het toestel en doe een nieuwe controle, of stuur het naar recyclage.
+web-workshop-refusal-refurbishment_missing = Er is nog geen controle genoteerd sinds het wissen.
+web-workshop-next-refurbishment_missing = Noteer de controle van het toestel.
+web-workshop-refusal-back_from_loan = Dit toestel komt terug van een uitlening aan een persoon.
+web-workshop-next-back_from_loan = Wis het toestel en doe een volledige controle voor u het vrijgeeft.
+web-workshop-refusal-category_not_for_technique = Deze soort wis past niet bij deze methode.
+web-workshop-next-category_not_for_technique = Kies een soort die bij de methode hoort. Overschrijven is "wissen" (clear), vernietigen is "vernietigen".
+web-workshop-refusal-flash_overwrite_is_clear = Een SSD of flashgeheugen overschrijven telt alleen als gewoon wissen (clear).
+web-workshop-next-flash_overwrite_is_clear = Kies "clear", of gebruik het sanitize- of crypto-erase-commando van de schijf.
+web-workshop-refusal-passes_required = Overschrijven vraagt minstens één ronde.
+web-workshop-next-passes_required = Vul het aantal rondes in (1 of meer).
+web-workshop-refusal-ended_before_started = Het einde ligt voor het begin.
+web-workshop-next-ended_before_started = Kijk het begin- en einduur na.
+web-workshop-refusal-moment_out_of_range = Dit tijdstip kan niet kloppen.
+web-workshop-next-moment_out_of_range = Kijk de datum en het uur na. Ze mogen niet in de toekomst liggen.
+web-workshop-refusal-started_before_registration = Het wissen begon voor het toestel binnenkwam.
+web-workshop-next-started_before_registration = Kijk het beginuur na.
+web-workshop-refusal-verification_mismatch = Gecontroleerd en de manier van controleren passen niet samen.
+web-workshop-next-verification_mismatch = Gecontroleerd? Kies steekproef of volledig. Niet gecontroleerd? Kies geen.
+web-workshop-refusal-which_drive = Dit toestel heeft meer dan één schijf.
+web-workshop-next-which_drive = Vul een regel in per schijf.
+web-workshop-refusal-not_a_drive = Deze schijf hoort niet bij dit toestel.
+web-workshop-next-not_a_drive = Open de pagina van het toestel opnieuw en kies een schijf uit de lijst.
+web-workshop-refusal-drive_type_required = Zeg welk soort ingebouwde opslag het toestel heeft.
+web-workshop-next-drive_type_required = Kies het type opslag (bijvoorbeeld eMMC of SSD).
+web-workshop-refusal-check_required = Niet alle controles zijn ingevuld.
+web-workshop-next-check_required = Vul elke controle in met "werkt" of "werkt niet".
+web-workshop-refusal-pass_with_failed_check = Een controle werkt niet. Dan kan het toestel niet slagen.
+web-workshop-next-pass_with_failed_check = Kies "niet geslaagd", of herstel het toestel en controleer opnieuw.
+web-workshop-refusal-battery_required = De gezondheid van de batterij ontbreekt.
+web-workshop-next-battery_required = Vul de batterij in als percentage (volle lading gedeeld door de oorspronkelijke capaciteit).
+web-workshop-refusal-report_already_attached = Bij deze wis hoort al een rapport. Een rapport is bewijs en wordt niet vervangen.
+web-workshop-next-report_already_attached = U hoeft niets te doen. Was het rapport fout? Noteer de wis opnieuw met het juiste rapport.
+web-workshop-refusal-report_mismatch = Dit bestand is niet het rapport dat bij de wis genoteerd werd.
+web-workshop-next-report_mismatch = Kies het rapport dat het wisprogramma voor deze schijf maakte.
+web-workshop-refusal-report_unreadable = Dit bestand is leeg of geen rapport van een gekend type.
+web-workshop-next-report_unreadable = Kies een PDF-, tekst-, XML- of JSON-bestand van het wisprogramma.

@@ -17,6 +17,10 @@ pub struct FieldError {
     pub field: String,
     /// What is wrong with it, in words a user understands.
     pub message: String,
+    /// A stable machine code for the rule broken, where it has one (see
+    /// `crate::domain::refusal::RefusalCode`), for pages that say it in the reader's language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 impl FieldError {
@@ -24,7 +28,14 @@ impl FieldError {
         Self {
             field: field.into(),
             message: message.into(),
+            code: None,
         }
+    }
+
+    /// The same error with its machine code.
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
     }
 }
 

@@ -155,6 +155,29 @@ pub fn payload_error_to_app(err: actix_web::error::PayloadError) -> AppError {
     }
 }
 
+/// The media type of a request's body (`Content-Type` without parameters, lower case); empty
+/// when none is given.
+pub fn media_type(req: &HttpRequest) -> String {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// Reads a raw body of at most `max` bytes; a larger one is a 413 naming `what`.
+pub async fn read_body(payload: web::Payload, max: usize, what: &str) -> Result<Vec<u8>, AppError> {
+    Ok(payload
+        .to_bytes_limited(max)
+        .await
+        .map_err(|_| {
+            AppError::PayloadTooLarge(format!("{what} is larger than {} MB.", max / (1024 * 1024)))
+        })?
+        .map_err(|e| AppError::BadRequest(format!("The body could not be read: {e}")))?
+        .to_vec())
+}
+
 /// `?lang=` of the endpoints that render documents.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]

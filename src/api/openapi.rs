@@ -45,6 +45,8 @@ use crate::api;
         api::refurbishment::record_wipes, api::refurbishment::record_refurbishments,
         api::refurbishment::reset_pool_devices, api::refurbishment::checks_by_kind,
         api::refurbishment::certificate_pdf, api::refurbishment::certificate_csv,
+        api::refurbishment::attach_report, api::refurbishment::get_report,
+        api::refurbishment::workshop_batches,
         api::bookings::create_booking, api::bookings::list_bookings, api::bookings::overdue_bookings,
         api::bookings::get_booking, api::bookings::update_booking, api::bookings::confirm_booking,
         api::bookings::cancel_booking, api::bookings::pickup_booking, api::bookings::return_booking,

@@ -1,7 +1,7 @@
 //! Refurbishment: assignment to workshops, drives, wipe records, refurbishment records, the
 //! work queue.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, http::header, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -750,6 +750,198 @@ pub async fn certificate_csv(
         .body(crate::documents::sanitisation_certificate_csv(&data)))
 }
 
+/// The stored report of a wipe (not its content).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct WipeReport {
+    pub wipe_id: uuid::Uuid,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// Computed by the server from the bytes received.
+    pub sha256: String,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+impl From<refurb::ReportInfo> for WipeReport {
+    fn from(r: refurb::ReportInfo) -> Self {
+        WipeReport {
+            wipe_id: uuid_of(&r.wipe_id),
+            file_name: r.file_name,
+            content_type: r.content_type,
+            size_bytes: r.size_bytes,
+            sha256: r.sha256,
+            uploaded_at: utc(r.uploaded_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReportParams {
+    /// The report's file name (default: the one recorded with the wipe).
+    pub file_name: Option<String>,
+}
+
+/// Stores the wipe tool's report file for one wipe of a device: PDF, plain text, XML or JSON,
+/// checked against its content, at most 5 MB. The server computes its SHA-256; a wipe
+/// recorded with `report_sha256` accepts only that file. Attached once, never replaced (409,
+/// `code` `report_already_attached`).
+#[utoipa::path(tag = "refurbishment",
+    params(("id" = String, Path, description = "The device's id or asset tag"), ("wipe_id" = uuid::Uuid, Path), ReportParams),
+    request_body(content = Vec<u8>, content_type = "application/pdf"),
+    responses((status = 201, body = WipeReport), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem),
+              (status = 415, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/devices/{id}/wipes/{wipe_id}/report")]
+pub async fn attach_report(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    q: web::Query<ReportParams>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let (device, wipe) = path.into_inner();
+    let wipe = crate::api::parse_id(&wipe, "The wipe")?;
+    let content_type = crate::api::media_type(&req);
+    // Asked before the body is read: a refused upload is not read.
+    refurb::reports::check_report_upload(&caller, &content_type)?;
+    let data = crate::api::read_body(payload, refurb::MAX_REPORT_BYTES, "The report").await?;
+    let name = q.into_inner().file_name;
+    let info = state
+        .db
+        .write(move |conn| {
+            refurb::attach_report(
+                conn,
+                &caller,
+                &device,
+                &wipe,
+                &content_type,
+                name.as_deref(),
+                data,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(WipeReport::from(info)))
+}
+
+/// The wipe tool's report file, as uploaded, as an attachment.
+#[utoipa::path(tag = "refurbishment",
+    params(("id" = String, Path, description = "The device's id or asset tag"), ("wipe_id" = uuid::Uuid, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/devices/{id}/wipes/{wipe_id}/report")]
+pub async fn get_report(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (device, wipe) = path.into_inner();
+    let wipe = crate::api::parse_id(&wipe, "The wipe")?;
+    let row = state
+        .db
+        .read(move |conn| refurb::report(conn, &caller, &device, &wipe))
+        .await?;
+    Ok(report_response(row))
+}
+
+/// A stored report as a download: an attachment, never sniffed or cached, its hash beside it.
+pub fn report_response(row: crate::db::models::WipeReportRow) -> HttpResponse {
+    let ascii: String = row
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = row
+        .file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"._-".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, row.content_type))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+        ))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("X-Content-SHA256", row.sha256))
+        .body(row.data)
+}
+
+/// One donation batch of a workshop and how far it has come.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct BatchProgress {
+    pub donation_id: uuid::Uuid,
+    /// Absent for an anonymous donation.
+    pub donor_name: Option<String>,
+    pub received_on: chrono::NaiveDate,
+    pub received_at: String,
+    pub devices: i64,
+    /// Devices whose every drive (or built-in storage) has a passed wipe since they came in.
+    pub wiped: i64,
+    /// Devices refurbished, or further along.
+    pub refurbished: i64,
+    /// Devices released (ready, or handed out since).
+    pub ready: i64,
+    pub retired: i64,
+    /// Whether `GET /donations/{id}/certificate.pdf` can be issued (every device wiped).
+    pub certificate_available: bool,
+}
+
+impl From<refurb::BatchProgress> for BatchProgress {
+    fn from(b: refurb::BatchProgress) -> Self {
+        BatchProgress {
+            donation_id: uuid_of(&b.donation_id),
+            certificate_available: b.certificate_available(),
+            donor_name: b.donor_name,
+            received_on: b.received_on,
+            received_at: b.received_at,
+            devices: b.devices,
+            wiped: b.wiped,
+            refurbished: b.refurbished,
+            ready: b.ready,
+            retired: b.retired,
+        }
+    }
+}
+
+/// A workshop's donation batches (the 50 newest) with their progress: n of m wiped,
+/// refurbished, ready.
+#[utoipa::path(tag = "refurbishment", params(QueueParams),
+    responses((status = 200, body = [BatchProgress]), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/workshop/batches")]
+pub async fn workshop_batches(
+    caller: Caller,
+    state: web::Data<AppState>,
+    q: web::Query<QueueParams>,
+) -> Result<HttpResponse, AppError> {
+    let workshop = q.workshop_id.map(|w| OrganisationId::from(w.to_string()));
+    let rows = state
+        .db
+        .read(move |conn| refurb::workshop_batches(conn, &caller, workshop))
+        .await?;
+    Ok(HttpResponse::Ok().json(
+        rows.into_iter()
+            .map(BatchProgress::from)
+            .collect::<Vec<_>>(),
+    ))
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(certificate_pdf).service(certificate_csv);
     cfg.service(assign_donation)
@@ -764,5 +956,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(record_wipes)
         .service(record_refurbishments)
         .service(reset_pool_devices)
-        .service(checks_by_kind);
+        .service(checks_by_kind)
+        .service(attach_report)
+        .service(get_report)
+        .service(workshop_batches);
 }

@@ -227,6 +227,21 @@ pub struct ScanRow {
     pub uploaded_at: NaiveDateTime,
 }
 
+/// A wipe tool's report file, stored with its wipe record.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = wipe_reports)]
+pub struct WipeReportRow {
+    pub wipe_id: String,
+    pub device_id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub data: Vec<u8>,
+    pub uploaded_by: String,
+    pub uploaded_at: NaiveDateTime,
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = drives)]
 pub struct DriveRow {

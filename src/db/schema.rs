@@ -182,7 +182,22 @@ diesel::table! {
 }
 
 diesel::joinable!(drives -> devices (device_id));
+diesel::table! {
+    wipe_reports (wipe_id) {
+        wipe_id -> Text,
+        device_id -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        data -> Binary,
+        uploaded_by -> Text,
+        uploaded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(wipe_records -> devices (device_id));
+diesel::joinable!(wipe_reports -> wipe_records (wipe_id));
 diesel::joinable!(refurbishments -> devices (device_id));
 diesel::joinable!(certificates -> donations (donation_id));
 
@@ -196,6 +211,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     device_events,
     drives,
     wipe_records,
+    wipe_reports,
     refurbishments,
     certificates,
     programmes,

@@ -11,6 +11,7 @@ use crate::db::DbConn;
 use crate::domain::devices::{last_event, last_handback, DeviceKind};
 use crate::domain::lifecycle::{Action, Status};
 use crate::domain::refurbishment::{drives_of, refurbishments_of, uncovered_storage};
+use crate::domain::refusal::{self, RefusalCode as Code};
 use crate::error::{AppError, AppResult};
 
 /// Peripheral subtypes that keep data (accounts, Wi-Fi keys, recordings, files) even when no
@@ -56,8 +57,9 @@ pub fn device_has_storage(conn: &mut DbConn, d: &DeviceRow) -> AppResult<bool> {
     ))
 }
 
-fn refuse(d: &DeviceRow, action: Action, reasons: Vec<String>) -> AppError {
-    AppError::conflict_with(
+fn refuse(d: &DeviceRow, action: Action, code: Code, reasons: Vec<String>) -> AppError {
+    refusal::conflict(
+        code,
         format!(
             "Device {} cannot {action}: {}.",
             d.asset_tag,
@@ -86,7 +88,7 @@ fn require_clean_storage(conn: &mut DbConn, d: &DeviceRow, action: Action) -> Ap
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(refuse(d, action, problems))
+        Err(refuse(d, action, Code::StorageNotWiped, problems))
     }
 }
 
@@ -99,6 +101,7 @@ pub fn check(conn: &mut DbConn, d: &DeviceRow, action: Action, _to: Status) -> A
                 return Err(refuse(
                     d,
                     action,
+                    Code::WipeFirst,
                     vec!["it stores data; wipe it first".into()],
                 ));
             }
@@ -123,6 +126,7 @@ pub fn check(conn: &mut DbConn, d: &DeviceRow, action: Action, _to: Status) -> A
                 Some(_) => Err(refuse(
                     d,
                     action,
+                    Code::RefurbishmentFailed,
                     vec![
                         "the latest refurbishment check failed; send it to repair or retire it"
                             .into(),
@@ -131,6 +135,7 @@ pub fn check(conn: &mut DbConn, d: &DeviceRow, action: Action, _to: Status) -> A
                 None => Err(refuse(
                     d,
                     action,
+                    Code::RefurbishmentMissing,
                     vec!["no refurbishment has been recorded since it was wiped".into()],
                 )),
             }
@@ -149,6 +154,7 @@ pub fn check(conn: &mut DbConn, d: &DeviceRow, action: Action, _to: Status) -> A
                     return Err(refuse(
                         d,
                         action,
+                        Code::BackFromLoan,
                         vec![format!("it came back from a loan to a person; {what}")],
                     ));
                 }

@@ -10,7 +10,7 @@
 //! Every status change of a device goes through this table by way of
 //! `crate::domain::devices::transition`; `GET /lifecycle` serves it.
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 crate::text_enum!(
     /// Where a device is in its life.
@@ -117,7 +117,8 @@ pub fn next(asset_tag: &str, from: Status, action: Action) -> AppResult<Status> 
     next_status(from, action).ok_or_else(|| {
         let allowed = allowed_actions(from);
         let names = allowed.iter().map(|a| a.as_str()).collect::<Vec<_>>();
-        AppError::conflict_with(
+        crate::domain::refusal::conflict(
+            crate::domain::refusal::RefusalCode::ActionNotAllowed,
             format!(
                 "Device {asset_tag} is {from}; the action {action} is not allowed. Allowed now: {}.",
                 if names.is_empty() {

@@ -21,3 +21,4 @@ pub mod national_number;
 pub mod personal_notes;
 pub mod programmes;
 pub mod refurbishment;
+pub mod refusal;

@@ -5,6 +5,7 @@ mod helpers;
 mod access;
 mod admin;
 mod allocation;
+mod bench;
 mod bookings;
 mod documents;
 mod figures;

@@ -136,26 +136,10 @@ pub async fn put_signed_scan(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let id = loan_id(&id)?;
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase())
-        .unwrap_or_default();
+    let content_type = crate::api::media_type(&req);
     // Asked before the body is read: a refused upload is not read.
     loans::check_scan_upload(&caller, &content_type)?;
-    let data = payload
-        .to_bytes_limited(loans::MAX_SCAN_BYTES)
-        .await
-        .map_err(|_| {
-            AppError::PayloadTooLarge(format!(
-                "The scan is larger than {} MB.",
-                loans::MAX_SCAN_BYTES / (1024 * 1024)
-            ))
-        })?
-        .map_err(|e| AppError::BadRequest(format!("The body could not be read: {e}")))?
-        .to_vec();
+    let data = crate::api::read_body(payload, loans::MAX_SCAN_BYTES, "The scan").await?;
     let row = state
         .db
         .write(move |conn| loans::put_scan(conn, &caller, &id, &content_type, data))

@@ -12,7 +12,8 @@ use crate::db::models::{DeviceEventRow, DeviceRow};
 use crate::db::schema::devices;
 use crate::db::{now, DbConn};
 use crate::domain::lifecycle::{self, Action, Status};
-use crate::error::{AppError, AppResult};
+use crate::domain::refusal;
+use crate::error::AppResult;
 
 /// Applies a lifecycle action to a locked device row: checks the table, updates the status
 /// and appends the event. Guards that depend on other records (wipes, refurbishment) are
@@ -86,7 +87,8 @@ pub fn act(
     caller.require(Perm::ActOnDevices)?;
     let mut d = lock(conn, caller, id)?;
     if action.is_internal() {
-        return Err(AppError::conflict_with(
+        return Err(refusal::conflict(
+            refusal::RefusalCode::ThroughLoansOrBookings,
             format!(
                 "The action {action} is performed through loans or bookings, so that the loan or booking is recorded with it."
             ),
@@ -94,7 +96,8 @@ pub fn act(
         ));
     }
     if matches!(d.status, Status::OnLoan | Status::BookedOut) {
-        return Err(AppError::conflict_with(
+        return Err(refusal::conflict(
+            refusal::RefusalCode::HandedOut,
             format!(
                 "Device {} is {}; record its return, loss or sale through its loan or booking.",
                 d.asset_tag, d.status

@@ -15,6 +15,7 @@ use crate::db::schema::refurbishments;
 use crate::db::{now, DbConn};
 use crate::domain::accounts::new_id;
 use crate::domain::devices::{self as dev, append_event, EventAction, Lookup};
+use crate::domain::refusal::{self, RefusalCode as Code};
 use crate::error::{AppError, AppResult, FieldError};
 
 // `Checks` is stored as it is sent (the JSON of `refurbishments.checks`), so one type serves
@@ -132,23 +133,26 @@ fn refurbishment_errors(kind: dev::DeviceKind, r: &NewRefurbishment) -> Vec<Fiel
     let mut errors = Vec::new();
     for name in required {
         if r.checks.get(name).is_none() {
-            errors.push(FieldError::new(
+            errors.push(refusal::field(
                 format!("checks.{name}"),
+                Code::CheckRequired,
                 format!("is required for a {kind}"),
             ));
         }
     }
     if let Some(failed) = required.iter().find(|n| r.checks.get(n) == Some(false)) {
         if r.functional_pass {
-            errors.push(FieldError::new(
+            errors.push(refusal::field(
                 "functional_pass",
+                Code::PassWithFailedCheck,
                 format!("cannot be true when the check {failed} failed"),
             ));
         }
     }
     if battery == BatteryCheck::Required && r.battery_health_pct.is_none() {
-        errors.push(FieldError::new(
+        errors.push(refusal::field(
             "battery_health_pct",
+            Code::BatteryRequired,
             format!("is required for a {kind} (full-charge ÷ design capacity, in percent)"),
         ));
     }

@@ -12,7 +12,9 @@ pub mod certificate;
 pub mod checks;
 pub mod drives;
 pub mod pool;
+pub mod progress;
 pub mod queue;
+pub mod reports;
 pub mod wipes;
 
 use diesel::prelude::*;
@@ -23,7 +25,7 @@ use crate::db::models::DeviceRow;
 use crate::db::schema::users;
 use crate::db::DbConn;
 use crate::domain::lifecycle::Status;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 pub use assignment::{assign_device, assign_donation};
 pub use batch::MAX_BATCH;
@@ -34,7 +36,9 @@ pub use checks::{
 };
 pub use drives::{add_drive, device_drives, drives_of, insert_drives};
 pub use pool::{reset_pool_devices, PoolReset};
+pub use progress::{workshop_batches, BatchProgress};
 pub use queue::{work_queue, QueueEntry, WorkQueue};
+pub use reports::{attach_report, report, reports_of, ReportInfo, MAX_REPORT_BYTES, REPORT_TYPES};
 pub use wipes::{
     categories_for, device_wipes, record_wipe, record_wipes, uncovered_storage, wipes_of, NewWipe,
 };
@@ -106,7 +110,8 @@ pub(crate) fn on_the_bench(d: &DeviceRow, what: &str) -> AppResult<()> {
     if ON_THE_BENCH.contains(&d.status) {
         Ok(())
     } else {
-        Err(AppError::conflict_with(
+        Err(crate::domain::refusal::conflict(
+            crate::domain::refusal::RefusalCode::NotOnTheBench,
             format!("Device {} is {}; {what} can only be recorded while it is received, returned, in repair, wiped or refurbished.", d.asset_tag, d.status),
             json!({ "current_status": d.status, "allowed_actions": crate::domain::lifecycle::allowed_actions(d.status) }),
         ))

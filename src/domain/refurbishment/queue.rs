@@ -33,6 +33,23 @@ pub struct WorkQueue {
 /// Most devices shown per list of the queue.
 const QUEUE_LIMIT: i64 = 500;
 
+/// The workshop whose bench (queue, batches) the caller looks at: a refurbisher's own, or the
+/// one named by those who assign work.
+pub(super) fn bench_workshop(
+    caller: &Caller,
+    workshop_id: Option<OrganisationId>,
+) -> AppResult<String> {
+    caller.require(Perm::ReadWorkQueue)?;
+    match (visibility::own_workshop(caller), workshop_id) {
+        (Some(own), _) => Ok(own),
+        (None, Some(w)) => Ok(w.into_string()),
+        (None, None) => Err(AppError::invalid(
+            "workshop_id",
+            "say which workshop's bench to show",
+        )),
+    }
+}
+
 /// The queue of the caller's own workshop (refurbishers), or of the one named (those who
 /// assign work).
 pub fn work_queue(
@@ -40,17 +57,7 @@ pub fn work_queue(
     caller: &Caller,
     workshop_id: Option<OrganisationId>,
 ) -> AppResult<WorkQueue> {
-    caller.require(Perm::ReadWorkQueue)?;
-    let workshop = match (visibility::own_workshop(caller), workshop_id) {
-        (Some(own), _) => own,
-        (None, Some(w)) => w.into_string(),
-        (None, None) => {
-            return Err(AppError::invalid(
-                "workshop_id",
-                "say which workshop's queue to show",
-            ))
-        }
-    };
+    let workshop = bench_workshop(caller, workshop_id)?;
     let candidates: Vec<DeviceRow> = devices::table
         .filter(devices::workshop_id.eq(&workshop))
         .filter(devices::status.eq_any([

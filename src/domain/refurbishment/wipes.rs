@@ -19,6 +19,7 @@ use crate::db::{now, DbConn};
 use crate::domain::accounts::new_id;
 use crate::domain::devices::{self as dev, append_event, DriveType, EventAction, Lookup};
 use crate::domain::limits;
+use crate::domain::refusal::{self, RefusalCode as Code};
 use crate::error::{AppError, AppResult, FieldError};
 
 /// The categories a technique may be recorded under (NIST SP 800-88; REFERENCE.md).
@@ -90,8 +91,9 @@ pub(super) fn wipe_body_errors(w: &NewWipe) -> Vec<FieldError> {
         Err(e) => crate::error::flatten_validation("", &e),
     };
     if !categories_for(w.technique).contains(&w.category) {
-        errors.push(FieldError::new(
+        errors.push(refusal::field(
             "category",
+            Code::CategoryNotForTechnique,
             format!(
                 "{} cannot be recorded as {} (NIST SP 800-88)",
                 w.technique, w.category
@@ -99,22 +101,28 @@ pub(super) fn wipe_body_errors(w: &NewWipe) -> Vec<FieldError> {
         ));
     }
     if w.technique == WipeTechnique::Overwrite && w.passes < 1 {
-        errors.push(FieldError::new(
+        errors.push(refusal::field(
             "passes",
+            Code::PassesRequired,
             "an overwrite needs at least one pass",
         ));
     }
     for (field, at) in [("started_at", w.started_at), ("ended_at", w.ended_at)] {
         if let Some(problem) = limits::moment_problem(at) {
-            errors.push(FieldError::new(field, problem));
+            errors.push(refusal::field(field, Code::MomentOutOfRange, problem));
         }
     }
     if w.ended_at < w.started_at {
-        errors.push(FieldError::new("ended_at", "is before started_at"));
+        errors.push(refusal::field(
+            "ended_at",
+            Code::EndedBeforeStarted,
+            "is before started_at",
+        ));
     }
     if w.verified == (w.verification_method == Verification::None) {
-        errors.push(FieldError::new(
+        errors.push(refusal::field(
             "verification_method",
+            Code::VerificationMismatch,
             "must be sample or full when verified, none when not",
         ));
     }
@@ -141,15 +149,20 @@ fn wipe_target(
             let id = id.to_string();
             let found = device_drives.iter().find(|x| x.id == id).cloned();
             if found.is_none() {
-                errors.push(FieldError::new("drive_id", "is not a drive of this device"));
+                errors.push(refusal::field(
+                    "drive_id",
+                    Code::NotADrive,
+                    "is not a drive of this device",
+                ));
             }
             found
         }
         (None, []) => None,
         (None, [only]) => Some(only.clone()),
         (None, many) => {
-            errors.push(FieldError::new(
+            errors.push(refusal::field(
                 "drive_id",
+                Code::WhichDrive,
                 format!(
                     "this device has {} drives; say which one was wiped",
                     many.len()
@@ -185,8 +198,9 @@ pub(super) fn wipe_locked(
     let drive = wipe_target(&device_drives, w.drive_id, &mut errors);
     let drive_type = drive.as_ref().map(|x| x.drive_type).or(w.drive_type);
     if drive_type.is_none() && device_drives.is_empty() && w.drive_id.is_none() {
-        errors.push(FieldError::new(
+        errors.push(refusal::field(
             "drive_type",
+            Code::DriveTypeRequired,
             "is required for built-in storage (emmc, flash, ssd, ...)",
         ));
     }
@@ -195,16 +209,18 @@ pub(super) fn wipe_locked(
             && w.category == WipeCategory::Purge
             && is_flash(t)
         {
-            errors.push(FieldError::new(
+            errors.push(refusal::field(
                 "category",
+                Code::FlashOverwriteIsClear,
                 "overwriting flash storage from the host is only clear, not purge",
             ));
         }
     }
     // The same small tolerance as for the future: the wipe tool's clock may lag the server's.
     if naive(w.started_at) + chrono::Duration::minutes(limits::CLOCK_SKEW_MINUTES) < d.created_at {
-        errors.push(FieldError::new(
+        errors.push(refusal::field(
             "started_at",
+            Code::StartedBeforeRegistration,
             format!(
                 "is before the device was registered ({} UTC)",
                 d.created_at.format("%Y-%m-%d %H:%M")
@@ -297,7 +313,10 @@ pub fn record_wipes(
         return Err(AppError::invalid_fields(
             errors
                 .into_iter()
-                .map(|e| FieldError::new(format!("wipe.{}", e.field), e.message))
+                .map(|e| FieldError {
+                    field: format!("wipe.{}", e.field),
+                    ..e
+                })
                 .collect(),
         ));
     }

@@ -1,0 +1,3 @@
+DROP INDEX donations_workshop;
+DROP INDEX wipe_reports_device;
+DROP TABLE wipe_reports;
