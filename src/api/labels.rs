@@ -438,6 +438,14 @@ pub async fn scan_landing(
 ) -> Result<HttpResponse, AppError> {
     let json = wants_json(&req);
     let tag = tag.into_inner();
+    // A signed-in person (session cookie) who may read the device gets the workshop's device
+    // page; the rule of who may read it is the domain's, asked by that page. Everyone else,
+    // and every JSON client, gets the landing below, as before.
+    if !json {
+        if let Some(page) = crate::web::workshop::device::for_signed_in(&req, &state, &tag).await {
+            return Ok(page);
+        }
+    }
     let caller = caller.0;
     let landing = state
         .db

@@ -713,7 +713,22 @@ pub async fn certificate_pdf(
     id: web::Path<String>,
     q: web::Query<LangParam>,
 ) -> Result<HttpResponse, AppError> {
-    let data = certificate_data(caller, &state, &id, &q).await?;
+    let lang = lang_of(&q)?;
+    certificate_pdf_response(caller, &state, &id, lang).await
+}
+
+/// The certificate of a donation as a PDF response, for the API and the workshop's page.
+pub async fn certificate_pdf_response(
+    caller: Caller,
+    state: &web::Data<AppState>,
+    id: &str,
+    lang: crate::documents::Lang,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(id, "The donation")?;
+    let data = state
+        .db
+        .write(move |conn| refurb::certificate(conn, &caller, &id, lang))
+        .await?;
     let number = data.certificate_number.clone();
     let pdf = web::block(move || crate::documents::sanitisation_certificate_pdf(&data))
         .await?

@@ -24,6 +24,7 @@ pub mod home;
 pub mod security;
 pub mod sign_in;
 pub mod viewer;
+pub mod workshop;
 
 use actix_web::web;
 
@@ -49,7 +50,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(sign_in::welcome_form)
         .service(sign_in::welcome_submit)
         .service(admin::people_page)
-        .service(admin::make_link);
+        .service(admin::make_link)
+        .configure(workshop::configure);
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod access;
 mod admin;
 mod allocation;
 mod bench;
+mod bench_pages;
 mod bookings;
 mod documents;
 mod figures;

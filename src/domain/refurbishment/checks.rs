@@ -65,6 +65,25 @@ impl Checks {
     }
 }
 
+impl Checks {
+    /// Sets the check called `name` (unknown names are ignored).
+    pub fn set(&mut self, name: &str, value: bool) {
+        let slot = match name {
+            "boots" => &mut self.boots,
+            "screen" => &mut self.screen,
+            "keyboard" => &mut self.keyboard,
+            "touchpad" => &mut self.touchpad,
+            "ports" => &mut self.ports,
+            "camera" => &mut self.camera,
+            "wifi" => &mut self.wifi,
+            "charger_present" => &mut self.charger_present,
+            "works" => &mut self.works,
+            _ => return,
+        };
+        *slot = Some(value);
+    }
+}
+
 /// Whether a kind's refurbishment asks for the battery's health.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -8,6 +8,7 @@
 
 pub mod assignment;
 pub mod batch;
+pub mod bench;
 pub mod certificate;
 pub mod checks;
 pub mod drives;
