@@ -326,19 +326,23 @@ fn page_response(status: StatusCode, page: &DevicePage) -> Result<HttpResponse, 
     Ok(res)
 }
 
-/// The device page again after a refused form: the reasons and the values as sent.
+/// The device page again after a refused form: the reasons, and the form that was sent (`form`,
+/// whatever the next step is) with the values as sent.
 async fn again(
     state: &web::Data<AppState>,
     viewer: &Viewer,
     tag: &str,
-    values: &Values,
+    (form, values): (Option<&'static str>, &Values),
     status: StatusCode,
     errors: FormErrors,
 ) -> Result<HttpResponse, PageError> {
     let frame = frame_for(viewer, tag);
     let view = load(state, viewer, tag).await.in_frame(&frame)?;
     let tag = view.device.asset_tag.clone();
-    let page = device_page(&view, frame_for(viewer, &tag).with_errors(errors), values);
+    let mut page = device_page(&view, frame_for(viewer, &tag).with_errors(errors), values);
+    if let Some(form) = form {
+        page.next = form;
+    }
     page_response(status, &page)
 }
 
@@ -347,7 +351,7 @@ async fn refused(
     state: &web::Data<AppState>,
     viewer: &Viewer,
     tag: &str,
-    values: &Values,
+    sent: (Option<&'static str>, &Values),
     e: AppError,
     field_of: &dyn Fn(&str) -> String,
 ) -> Result<HttpResponse, PageError> {
@@ -356,7 +360,7 @@ async fn refused(
         return Err(PageError::in_frame(e, &frame_for(viewer, tag)));
     }
     let errors = bench_errors(&e, viewer.lang, field_of);
-    again(state, viewer, tag, values, status, errors).await
+    again(state, viewer, tag, sent, status, errors).await
 }
 
 /// The device page for a signed-in person who may read the device, or `None` (anyone else
@@ -515,7 +519,12 @@ pub async fn wipe_submit(
             done.device.asset_tag,
             if done.advanced { "wipe" } else { "wipe-failed" }
         ))),
-        Err(e) => refused(&state, &viewer, &tag, &form, e, &|f| wipe_field(&view, f)).await,
+        Err(e) => {
+            refused(&state, &viewer, &tag, (Some("wipe"), &form), e, &|f| {
+                wipe_field(&view, f)
+            })
+            .await
+        }
     }
 }
 
@@ -622,7 +631,17 @@ pub async fn refurbish_submit(
                 "refurbish-failed"
             }
         ))),
-        Err(e) => refused(&state, &viewer, &tag, &form, e, &refurbishment_field).await,
+        Err(e) => {
+            refused(
+                &state,
+                &viewer,
+                &tag,
+                (Some("refurbish"), &form),
+                e,
+                &refurbishment_field,
+            )
+            .await
+        }
     }
 }
 
@@ -655,7 +674,7 @@ pub async fn step_submit(
             "/d/{}?done={action}",
             done.device.asset_tag
         ))),
-        Err(e) => refused(&state, &viewer, &tag, &form, e, &|f| f.to_string()).await,
+        Err(e) => refused(&state, &viewer, &tag, (None, &form), e, &|f| f.to_string()).await,
     }
 }
 
@@ -726,7 +745,7 @@ pub async fn report_submit(
             &state,
             &viewer,
             &tag,
-            &Values::new(),
+            (None, &Values::new()),
             StatusCode::UNPROCESSABLE_ENTITY,
             errors,
         )
@@ -761,13 +780,18 @@ pub async fn report_submit(
                 &state,
                 &viewer,
                 &tag,
-                &Values::new(),
+                (None, &Values::new()),
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 errors,
             )
             .await
         }
-        Err(e) => refused(&state, &viewer, &tag, &Values::new(), e, &|_| field.clone()).await,
+        Err(e) => {
+            refused(&state, &viewer, &tag, (None, &Values::new()), e, &|_| {
+                field.clone()
+            })
+            .await
+        }
     }
 }
 

@@ -70,17 +70,11 @@ struct Batch {
 /// A tag as kept in the list: what a scanner typed (a tag, or the last part of a label's URL),
 /// upper case, only the characters of an asset tag.
 fn tag_of(input: &str) -> String {
-    input
-        .trim()
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or("")
+    crate::domain::device_ref::tag_of(input)
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
         .take(40)
-        .collect::<String>()
-        .to_uppercase()
+        .collect()
 }
 
 impl Batch {
