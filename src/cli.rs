@@ -89,6 +89,24 @@ pub fn create_admin(config: &Config, name: &str, organisation: &str) -> Result<(
         user.name, user.id
     );
     println!("API token (shown once, keep it safe): {token}");
+    print_invitation(config, &db, &user.id)
+}
+
+/// Makes a one-time link for a new admin to choose a password on the pages, and prints it.
+pub fn print_invitation(config: &Config, db: &Db, user_id: &str) -> Result<(), String> {
+    use digilend::auth::invitations;
+    let id = digilend::domain::ids::UserId::from(user_id);
+    let link = db
+        .write_blocking(|conn| {
+            invitations::create(conn, None, &id, config.invitation_days, db::now())
+        })
+        .map_err(|e| e.to_string())?;
+    println!(
+        "Sign-in link to choose a password (shown once, works once, until {} UTC): {}{}",
+        link.expires_at.format("%Y-%m-%d %H:%M"),
+        config.public_base_url,
+        invitations::path_of(&link.secret)
+    );
     Ok(())
 }
 
@@ -205,6 +223,12 @@ pub fn check_config(config: &Config) -> Result<(), String> {
         },
     );
     show("LOG_FORMAT", config.log_format.clone());
+    show(
+        "SESSION_IDLE_MINUTES",
+        config.session_idle_minutes.to_string(),
+    );
+    show("SESSION_MAX_HOURS", config.session_max_hours.to_string());
+    show("INVITATION_DAYS", config.invitation_days.to_string());
 
     let url = &config.database_url;
     let unreachable =

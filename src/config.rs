@@ -59,6 +59,21 @@ pub const ENV_HELP: &[(&str, &str, &str)] = &[
         "730",
         "days after a borrower's last loan closes before they are due for anonymisation",
     ),
+    (
+        "SESSION_IDLE_MINUTES",
+        "120",
+        "a person's session ends after this many minutes without a request",
+    ),
+    (
+        "SESSION_MAX_HOURS",
+        "12",
+        "a person's session ends this many hours after signing in, however active",
+    ),
+    (
+        "INVITATION_DAYS",
+        "7",
+        "days an invitation or password-reset link stays valid",
+    ),
 ];
 
 #[derive(Debug, Clone)]
@@ -81,6 +96,12 @@ pub struct Config {
     pub log_format: String,
     /// Days after a borrower's last loan closed before their data is due for anonymisation.
     pub retention_days: i64,
+    /// Minutes without a request after which a person's session ends.
+    pub session_idle_minutes: i64,
+    /// Hours after signing in after which a session ends, however active.
+    pub session_max_hours: i64,
+    /// Days an invitation or password-reset link stays valid.
+    pub invitation_days: i64,
 }
 
 impl Default for Config {
@@ -100,6 +121,9 @@ impl Default for Config {
             metrics_token: None,
             log_format: "text".into(),
             retention_days: 730,
+            session_idle_minutes: 120,
+            session_max_hours: 12,
+            invitation_days: 7,
         }
     }
 }
@@ -143,6 +167,9 @@ impl Config {
             metrics_token: var("METRICS_TOKEN").or(d.metrics_token),
             log_format: var("LOG_FORMAT").unwrap_or(d.log_format),
             retention_days: parse("RETENTION_DAYS", d.retention_days)?,
+            session_idle_minutes: parse("SESSION_IDLE_MINUTES", d.session_idle_minutes)?,
+            session_max_hours: parse("SESSION_MAX_HOURS", d.session_max_hours)?,
+            invitation_days: parse("INVITATION_DAYS", d.invitation_days)?,
         };
         cfg.check()?;
         Ok(cfg)
@@ -186,6 +213,21 @@ impl Config {
         if !(0..=36_500).contains(&self.retention_days) {
             return Err("RETENTION_DAYS must be between 0 and 36500".into());
         }
+        if !(1..=10_080).contains(&self.session_idle_minutes)
+            || !(1..=720).contains(&self.session_max_hours)
+        {
+            return Err(
+                "SESSION_IDLE_MINUTES must be 1 to 10080 and SESSION_MAX_HOURS 1 to 720".into(),
+            );
+        }
+        if !(1..=60).contains(&self.invitation_days) {
+            return Err("INVITATION_DAYS must be between 1 and 60".into());
+        }
         Ok(())
+    }
+
+    /// Whether the service is reached over https (then cookies are `Secure`).
+    pub fn is_https(&self) -> bool {
+        self.public_base_url.starts_with("https://")
     }
 }

@@ -18,3 +18,4 @@ pub mod observability;
 pub(crate) mod pdf;
 pub mod qr;
 pub mod startup;
+pub mod web;

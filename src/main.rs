@@ -57,6 +57,7 @@ async fn run_server(config: Config) -> Result<(), String> {
     if let Some((user, token)) = first {
         println!("First start: created admin {} ({}).", user.name, user.id);
         println!("Admin API token (shown once, keep it safe): {token}");
+        cli::print_invitation(&config, &db, &user.id)?;
     }
     let listener = std::net::TcpListener::bind((config.host.as_str(), config.port))
         .map_err(|e| format!("cannot listen on {}:{}: {e}", config.host, config.port))?;

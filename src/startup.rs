@@ -134,6 +134,8 @@ pub fn run(listener: TcpListener, db: Db, config: Config) -> std::io::Result<Ser
             // Request id, one log line per request (route pattern, status, duration: never
             // headers, tokens, query strings or bodies) and request metrics.
             .wrap(from_fn(observability::observe))
+            // Outermost but one: security headers on every response, pages and errors alike.
+            .wrap(from_fn(crate::web::security::headers))
             .app_data(state.clone())
             .app_data(metrics.clone())
             .app_data(
@@ -144,6 +146,7 @@ pub fn run(listener: TcpListener, db: Db, config: Config) -> std::io::Result<Ser
             .app_data(web::PayloadConfig::new(limit))
             .app_data(web::QueryConfig::default().error_handler(api::query_error))
             .app_data(web::PathConfig::default().error_handler(api::path_error))
+            .configure(crate::web::configure)
             .configure(api::configure)
             .service(observability::get_metrics)
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::{clamp_limit, decode_cursor, encode_cursor, path_id, Page, PageParams};
-use crate::auth::Caller;
+use crate::auth::{invitations, Caller};
 use crate::db::models::{OrganisationRow, TokenRow, UserRow};
 use crate::domain::accounts::{self, OrgKind, Role};
 use crate::error::{AppError, Problem};
@@ -448,8 +448,50 @@ pub async fn update_user(
     Ok(HttpResponse::Ok().json(User::from(row)))
 }
 
+/// A one-time link for a person to choose a password on the pages.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Invitation {
+    /// `PUBLIC_BASE_URL/welcome/<secret>`: shown in this response only; it works once.
+    pub url: String,
+    /// Until when the link works (`INVITATION_DAYS` after now).
+    pub expires_at: DateTime<Utc>,
+    /// `invitation` for someone without a password, `password_reset` otherwise (using it ends
+    /// the person's other sessions).
+    pub purpose: invitations::Purpose,
+}
+
+/// Makes a one-time link for a user to choose a password (admins): an invitation, or a
+/// password reset when the user has a password. Earlier unused links of the user stop working.
+#[utoipa::path(tag = "accounts", params(("id" = uuid::Uuid, Path)),
+    responses((status = 201, body = Invitation), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/users/{id}/invitation")]
+pub async fn create_invitation(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "The user")?;
+    let days = state.config.invitation_days;
+    let link = state
+        .db
+        .write(move |conn| invitations::create(conn, Some(&caller), &id, days, crate::db::now()))
+        .await?;
+    Ok(HttpResponse::Created().json(Invitation {
+        url: format!(
+            "{}{}",
+            state.config.public_base_url,
+            invitations::path_of(&link.secret)
+        ),
+        expires_at: utc(link.expires_at),
+        purpose: link.purpose,
+    }))
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(create_organisation)
+    cfg.service(create_invitation)
+        .service(create_organisation)
         .service(list_organisations)
         .service(get_organisation)
         .service(update_organisation)

@@ -19,7 +19,7 @@ use crate::api;
         api::accounts::create_organisation, api::accounts::list_organisations, api::accounts::get_organisation,
         api::accounts::create_user, api::accounts::list_users, api::accounts::me,
         api::accounts::create_token, api::accounts::list_tokens, api::accounts::revoke_token,
-        api::accounts::update_organisation, api::accounts::update_user,
+        api::accounts::update_organisation, api::accounts::update_user, api::accounts::create_invitation,
         api::donations::create_donation, api::donations::list_donations, api::donations::get_donation,
         api::donations::register_batch, api::donations::register_csv,
         api::devices::create_device, api::devices::list_devices, api::devices::get_device,

@@ -2,7 +2,11 @@
 //! the domain. The rules themselves: [`policy`] (who may do what) and [`visibility`] (who sees
 //! which records), both asked by the domain.
 
+pub mod invitations;
+pub mod passwords;
 pub mod policy;
+pub mod sessions;
+pub mod sign_in;
 pub mod visibility;
 
 use std::future::Future;

@@ -24,6 +24,8 @@ diesel::table! {
         role -> Text,
         active -> Bool,
         created_at -> Timestamp,
+        password_hash -> Nullable<Text>,
+        lang -> Nullable<Text>,
     }
 }
 
@@ -441,3 +443,40 @@ diesel::allow_tables_to_appear_in_same_query!(device_event_notes, loans);
 diesel::allow_tables_to_appear_in_same_query!(device_event_notes, devices);
 diesel::allow_tables_to_appear_in_same_query!(anonymisation_log, borrowers);
 diesel::allow_tables_to_appear_in_same_query!(anonymisation_log, loans);
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        secret_hash -> Text,
+        user_id -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        user_id -> Text,
+        secret_hash -> Text,
+        purpose -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sign_in_failures (id) {
+        id -> Text,
+        scope -> Text,
+        key_hash -> Text,
+        failed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(sessions, users);
+diesel::allow_tables_to_appear_in_same_query!(invitations, users);

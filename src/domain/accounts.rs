@@ -454,6 +454,11 @@ pub fn update_user(
             users::active.eq(row.active),
         ))
         .execute(conn)?;
+    // A disabled person's sessions on the pages end for good (their API tokens are only
+    // suspended: see above).
+    if !row.active {
+        crate::auth::sessions::end_all_of(conn, &row.id)?;
+    }
     Ok(row)
 }
 

@@ -17,4 +17,5 @@ mod ops;
 mod refurbishment;
 mod robustness;
 mod visibility;
+mod web_sign_in;
 mod workshop;
