@@ -234,6 +234,10 @@ pub fn method_not_allowed(allowed: &[&str]) -> HttpResponse {
 
 /// No route matched: a 405 with `Allow` when the path exists with other methods, otherwise 404.
 pub async fn not_found_fallback(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    // A person's browser asking for a page that does not exist gets a page, not JSON.
+    if crate::web::error::wants_page(&req) {
+        return Ok(crate::web::error::not_found_page(&req).await);
+    }
     let allowed = documented_methods(req.path());
     if allowed.is_empty() {
         return Err(AppError::not_found("This path"));

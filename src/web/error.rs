@@ -203,3 +203,27 @@ pub fn urlencode(s: &str) -> String {
     }
     out
 }
+
+/// Whether a request comes from a browser asking for a page (a GET whose `Accept` puts
+/// `text/html` first), rather than from a program.
+pub fn wants_page(req: &actix_web::HttpRequest) -> bool {
+    req.method() == actix_web::http::Method::GET
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim_start().starts_with("text/html"))
+}
+
+/// The 404 page, in the visitor's language and inside their frame when signed in.
+pub async fn not_found_page(req: &actix_web::HttpRequest) -> HttpResponse {
+    let error = AppError::not_found("This page");
+    let page = match crate::web::viewer::MaybeViewer::extract(req).await {
+        Ok(m) => match &m.viewer {
+            Some(v) => PageError::in_frame(error, &Frame::signed_in(v, "/", "web-error-title")),
+            None => PageError::new(error, m.lang),
+        },
+        Err(e) => e,
+    };
+    page.error_response()
+}

@@ -336,6 +336,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for PublicPost<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::web::frame::Texts;
 
     #[test]
     fn field_paths_map_to_form_fields() {
@@ -377,7 +378,6 @@ mod tests {
 
     #[test]
     fn the_form_macros_render_labels_hints_and_errors() {
-        use crate::web::frame::Texts;
         use askama::Template;
         let errors = FormErrors {
             items: ["tool", "notes", "method", "grade", "passed"]

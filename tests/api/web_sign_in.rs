@@ -588,7 +588,7 @@ dual_test!(links_work_once_and_passwords_follow_the_rules);
 
 async fn admin_people_page_makes_links(backend: Backend) {
     let app = spawn_app(backend).await;
-    let me = app.get("/users/me", &app.admin_token).await;
+    let me = app.get("/me", &app.admin_token).await;
     let admin_id = me.body["id"].as_str().expect("id").to_string();
     app.patch(
         &format!("/users/{admin_id}"),
@@ -687,3 +687,36 @@ async fn assets_are_hashed_and_cached(backend: Backend) {
     );
 }
 dual_test!(assets_are_hashed_and_cached);
+
+async fn browsers_get_pages_for_unknown_paths(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let res = reqwest::Client::new()
+        .get(app.url("/no-such-page"))
+        .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+        .header("accept-language", "fr-BE,fr;q=0.9,nl;q=0.5")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(res.headers()[CONTENT_TYPE]
+        .to_str()
+        .expect("ascii")
+        .starts_with("text/html"));
+    let body = res.text().await.expect("body");
+    assert!(
+        body.contains("<html lang=\"fr\"") && body.contains("Page introuvable"),
+        "{body}"
+    );
+    // Programs still get a problem document.
+    let api = reqwest::Client::new()
+        .get(app.url("/no-such-page"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(api.status(), StatusCode::NOT_FOUND);
+    assert!(api.headers()[CONTENT_TYPE]
+        .to_str()
+        .expect("ascii")
+        .starts_with("application/problem+json"));
+}
+dual_test!(browsers_get_pages_for_unknown_paths);
