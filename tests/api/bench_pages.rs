@@ -128,7 +128,10 @@ async fn signed_in<'a>(app: &'a TestApp, workshop: &str, name: &str) -> Browser<
     let path = s(&link.body["url"]).replace("https://uitleen.example.be", "");
     let mut b = Browser::new(app);
     b.post(&path, &[("password", PASSWORD)]).await;
-    assert!(b.cookies.contains_key("dl_session"), "signed in by the link");
+    assert!(
+        b.cookies.contains_key("dl_session"),
+        "signed in by the link"
+    );
     b
 }
 
@@ -159,7 +162,10 @@ async fn batch(app: &TestApp, n: usize) -> (String, Vec<String>, Vec<String>) {
 }
 
 async fn status(app: &TestApp, id: &str) -> String {
-    s(&app.get(&format!("/devices/{id}"), &app.admin_token).await.body["status"])
+    s(&app
+        .get(&format!("/devices/{id}"), &app.admin_token)
+        .await
+        .body["status"])
 }
 
 async fn drive_of(app: &TestApp, id: &str) -> String {
@@ -178,7 +184,9 @@ async fn a_laptop_goes_from_received_to_ready_in_three_posts(b: Backend) {
     // The label's URL opens the device page for the signed-in refurbisher.
     let page = web.get(&format!("/d/{tag}")).await;
     assert_eq!(page.status, 200, "{}", page.body);
-    assert!(page.body.contains(&format!("action=\"/workshop/devices/{tag}/wipe\"")));
+    assert!(page
+        .body
+        .contains(&format!("action=\"/workshop/devices/{tag}/wipe\"")));
     assert!(page.body.contains("Binnengekomen"), "status in Dutch");
     let csrf = page.csrf();
     let mut posts = 0;
@@ -292,7 +300,10 @@ async fn a_refusal_is_explained_in_dutch_and_the_form_comes_back_filled_in(b: Ba
         r.body
     );
     assert!(r.body.contains("Noteer eerst een geslaagde wis."));
-    assert!(r.body.contains("value=\"Linux Mint\""), "typed values come back");
+    assert!(
+        r.body.contains("value=\"Linux Mint\""),
+        "typed values come back"
+    );
     assert!(r.body.contains("value=\"77\""));
     assert_eq!(app.row_counts(), before);
     // A wipe without its tool: the field is named, the other values stay.

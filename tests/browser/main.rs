@@ -13,3 +13,4 @@ mod webdriver;
 
 mod harness;
 mod landing;
+mod workshop;
