@@ -500,7 +500,7 @@ pub async fn wipe_submit(
                 &state,
                 &viewer,
                 &tag,
-                &form,
+                (Some("wipe"), &form),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 errors,
             )
@@ -608,7 +608,7 @@ pub async fn refurbish_submit(
                 &state,
                 &viewer,
                 &tag,
-                &form,
+                (Some("refurbish"), &form),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 errors,
             )
