@@ -45,13 +45,24 @@ async fn accept(session: &Session, app: &TestApp, link: &str, name: &str) {
     session.goto(&app.url(link)).await;
     page_is_fit(session, &format!("welcome-{name}")).await;
     session.find("#f-password").await.send_keys(PASSWORD).await;
-    session.find("main form button[type=submit]").await.click().await;
+    session
+        .find("main form button[type=submit]")
+        .await
+        .click()
+        .await;
     session
         .wait_until(
-            "the home page",
-            "return document.readyState === 'complete' && location.pathname === '/' ? 1 : null",
+            "the page after the welcome form",
+            "return document.readyState === 'complete' && !location.pathname.startsWith('/welcome/') \
+             || !!document.querySelector('.error-summary') ? 1 : null",
         )
         .await;
+    let path = session.current_url().await;
+    assert!(
+        !path.contains("/welcome/"),
+        "not signed in: {}",
+        session.page_text().await
+    );
 }
 
 /// Submits the main form whose action ends with `action` and waits for the page after it.
@@ -111,14 +122,29 @@ async fn the_bench_on_a_phone(b: Backend) {
     assert!(phone.page_text().await.contains("De wis is opgeslagen"));
     page_is_fit(&phone, "bench-device-wiped").await;
     // The check: every box is ticked already; battery, grade and result.
-    phone.find("#f-battery_health_pct").await.send_keys("84").await;
-    phone.find("label[for='f-cosmetic_grade-B']").await.click().await;
-    phone.find("label[for='f-functional_pass']").await.click().await;
+    phone
+        .find("#f-battery_health_pct")
+        .await
+        .send_keys("84")
+        .await;
+    phone
+        .find("label[for='f-cosmetic_grade-B']")
+        .await
+        .click()
+        .await;
+    phone
+        .find("label[for='f-functional_pass']")
+        .await
+        .click()
+        .await;
     submit(&phone, "/refurbish").await;
     page_is_fit(&phone, "bench-device-refurbished").await;
     submit(&phone, "/step").await;
     let text = phone.page_text().await;
-    assert!(text.contains("Het toestel is klaar om uit te lenen."), "{text}");
+    assert!(
+        text.contains("Het toestel is klaar om uit te lenen."),
+        "{text}"
+    );
     let r = app
         .get(&format!("/devices/by-tag/{first}"), &app.admin_token)
         .await;
@@ -144,7 +170,9 @@ async fn the_bench_on_a_phone(b: Backend) {
              ? n.innerText : null",
             json!(tag)
         );
-        let answer = phone.wait_until(&format!("the answer for {tag}"), &script).await;
+        let answer = phone
+            .wait_until(&format!("the answer for {tag}"), &script)
+            .await;
         assert!(s(&answer).contains('✓'), "{answer}");
     }
     // A refusal in batch mode: the ready laptop cannot be wiped on the bench now.
@@ -184,7 +212,10 @@ async fn the_bench_on_a_phone(b: Backend) {
     let link = invited(&app, &other, "Ines").await;
     accept(&elsewhere, &app, &link, "ines").await;
     elsewhere.goto(&app.url(&format!("/d/{}", tags[1]))).await;
-    assert!(elsewhere.try_find("form[action$='/refurbish']").await.is_none());
+    assert!(elsewhere
+        .try_find("form[action$='/refurbish']")
+        .await
+        .is_none());
     assert!(elsewhere.page_text().await.contains("Gevonden?"));
     page_is_fit(&elsewhere, "bench-other-workshop").await;
 }
