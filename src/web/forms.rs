@@ -190,7 +190,14 @@ fn form_field(path: &str) -> String {
 /// SameSite cookies protect what needs protecting.
 pub fn cross_origin(req: &HttpRequest, public_base_url: &str) -> bool {
     let headers = req.headers();
-    if let Some(origin) = headers.get("origin").and_then(|v| v.to_str().ok()) {
+    // A browser sends `Origin: null` for a form posted from a page served with
+    // `Referrer-Policy: no-referrer` (the Fetch standard); `Sec-Fetch-Site` then says where it
+    // came from.
+    if let Some(origin) = headers
+        .get("origin")
+        .and_then(|v| v.to_str().ok())
+        .filter(|o| *o != "null")
+    {
         let info = req.connection_info();
         let own = format!("{}://{}", info.scheme(), info.host());
         let public = origin_of(public_base_url);

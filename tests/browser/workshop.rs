@@ -50,13 +50,7 @@ async fn accept(session: &Session, app: &TestApp, link: &str, name: &str) {
         .await
         .click()
         .await;
-    session
-        .wait_until(
-            "the page after the welcome form",
-            "return document.readyState === 'complete' && !location.pathname.startsWith('/welcome/') \
-             || !!document.querySelector('.error-summary') ? 1 : null",
-        )
-        .await;
+    actix_web::rt::time::sleep(std::time::Duration::from_secs(3)).await;
     let path = session.current_url().await;
     assert!(
         !path.contains("/welcome/"),
