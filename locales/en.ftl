@@ -522,3 +522,4 @@ web-workshop-done-release = The device is ready to lend.
 web-workshop-done-report = The report is saved.
 web-workshop-done-send_to_repair = The device is in repair.
 web-workshop-done-retire = The device goes for recycling.
+web-refusal-national-number = contains what looks like a Belgian national register number; it may not be stored here, remove it

@@ -522,3 +522,4 @@ web-workshop-done-release = L'appareil est prêt à être prêté.
 web-workshop-done-report = Le rapport est enregistré.
 web-workshop-done-send_to_repair = L'appareil est en réparation.
 web-workshop-done-retire = L'appareil part au recyclage.
+web-refusal-national-number = semble contenir un numéro de registre national ; il ne peut pas être enregistré ici, retirez-le

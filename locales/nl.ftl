@@ -522,3 +522,4 @@ web-workshop-done-release = Het toestel is klaar om uit te lenen.
 web-workshop-done-report = Het rapport is opgeslagen.
 web-workshop-done-send_to_repair = Het toestel is in herstelling.
 web-workshop-done-retire = Het toestel gaat naar recyclage.
+web-refusal-national-number = lijkt een rijksregisternummer te bevatten; dat mag hier niet bewaard worden, haal het weg

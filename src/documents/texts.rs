@@ -76,6 +76,7 @@ mod tests {
             ("kind-", &[]),
             ("subtype-", &[]),
             ("person-", &[]),
+            ("web-", crate::web::frame::PLACEHOLDERS),
         ];
         for lang in Lang::ALL {
             for key in i18n::keys(lang) {

@@ -20,6 +20,10 @@ use crate::i18n::{self, Lang};
 use crate::web::forms::FormErrors;
 use crate::web::viewer::Viewer;
 
+/// The variables the pages' texts may use (`{ $name }`); a `web-…` text with another one fails
+/// a unit test. Add a name here when a page gives a new one.
+pub const PLACEHOLDERS: &[&str] = &["name", "seconds", "expires"];
+
 /// One link of the navigation.
 #[derive(Debug, Clone)]
 pub struct NavItem {
