@@ -9,7 +9,9 @@
 mod helpers;
 
 mod checks;
+mod people;
 mod webdriver;
 
+mod frame;
 mod harness;
 mod landing;
