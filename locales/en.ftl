@@ -312,3 +312,4 @@ web-refusal-email-taken = is the address of another account; use your own
 web-refusal-csrf = This form was not sent from this site or has expired. Open the page again and send it again.
 web-refusal-sign-in = Sign in to see this page.
 web-refusal-user-disabled = This user is disabled; enable them before sending a link.
+web-refusal-national-number = contains what looks like a Belgian national register number; it may not be stored here, remove it

@@ -312,3 +312,4 @@ web-refusal-email-taken = est l'adresse d'un autre compte ; utilisez la vôtre
 web-refusal-csrf = Ce formulaire ne vient pas de ce site ou a expiré. Ouvrez la page à nouveau et renvoyez-le.
 web-refusal-sign-in = Connectez-vous pour voir cette page.
 web-refusal-user-disabled = Cet utilisateur est désactivé ; activez-le avant d'envoyer un lien.
+web-refusal-national-number = semble contenir un numéro de registre national ; il ne peut pas être enregistré ici, retirez-le

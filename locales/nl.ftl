@@ -312,3 +312,4 @@ web-refusal-email-taken = is het adres van een andere account; gebruik je eigen 
 web-refusal-csrf = Dit formulier kwam niet van deze site of is verlopen. Open de pagina opnieuw en verstuur het nog eens.
 web-refusal-sign-in = Meld je aan om deze pagina te zien.
 web-refusal-user-disabled = Deze gebruiker is uitgeschakeld; schakel hem eerst in en maak dan een link.
+web-refusal-national-number = lijkt een rijksregisternummer te bevatten; dat mag hier niet bewaard worden, haal het weg

@@ -23,7 +23,7 @@ use crate::error::{AppError, FieldError};
 /// Paths whose responses carry personal data.
 const PERSONAL_PREFIXES: &[&str] = &["/borrowers", "/loans"];
 
-const REFUSAL: &str = "contains what looks like a Belgian national register number; it may not be stored here, remove it";
+pub(crate) const REFUSAL: &str = "contains what looks like a Belgian national register number; it may not be stored here, remove it";
 
 /// The kinds of body searched for national register numbers.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -164,7 +164,7 @@ fn in_csv(body: &[u8]) -> Vec<String> {
 
 /// Whether a field named `name` holding `value` carries a national register number, by the
 /// rules for JSON bodies (identifier fields and values are not free text).
-fn holds_number(name: &str, value: String) -> bool {
+pub(crate) fn holds_number(name: &str, value: String) -> bool {
     let one = Value::Object(Map::from_iter([(name.to_string(), Value::String(value))]));
     !national_number::find_in_json(&one).is_empty()
 }

@@ -16,7 +16,7 @@ use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 use crate::i18n::{self, Lang};
 use crate::web::error::PageError;
 use crate::web::viewer::{MaybeViewer, Viewer};
@@ -245,6 +245,16 @@ async fn read_form<T: DeserializeOwned>(
         .iter()
         .find(|(k, _)| k == CSRF_FIELD)
         .map(|(_, v)| v.clone());
+    // The same rule as for the API's bodies: no national register number in free text.
+    let refused: Vec<FieldError> = pairs
+        .iter()
+        .filter(|(k, _)| k != CSRF_FIELD && !k.contains("password"))
+        .filter(|(k, v)| crate::api::privacy::holds_number(k, v.clone()))
+        .map(|(k, _)| FieldError::new(k.clone(), crate::api::privacy::REFUSAL))
+        .collect();
+    if !refused.is_empty() {
+        return Err(AppError::invalid_fields(refused));
+    }
     let form = serde_urlencoded::from_bytes(&bytes)
         .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
     Ok((form, csrf))

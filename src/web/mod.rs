@@ -14,6 +14,15 @@
 //! `frame: Frame` field and `crate::page!(Struct)`, and a handler that takes a [`Viewer`]
 //! (or a [`Posted`] form) and returns `Result<HttpResponse, PageError>`; register it in the
 //! `configure` of its module. Texts: keys prefixed `web-` in the three `locales/*.ftl`.
+//!
+//! A form refused by the domain comes back filled in: on `Err(e)` from the domain, take
+//! `FormErrors::of(&e, lang)` (field names of `AppError::Validation` are the form's field
+//! names; `None` means a server error: return `PageError`), put it in the frame with
+//! `with_errors`, and render the same template with the typed values and status 422 (409 for
+//! a conflict) through `render_status`. The `forms.html` macros then show each message next to
+//! its field and the summary at the top links to them. The domain's English sentences are
+//! shown in the person's language when `locales/*.ftl` has a `web-refusal-…` key whose
+//! English text is that sentence (`forms::say`).
 
 pub mod admin;
 pub mod assets;

@@ -402,6 +402,15 @@ async fn csrf_and_origin_are_checked_and_language_is_remembered(backend: Backend
         .await;
     other_site.assert_html(403);
     assert_eq!(stored_lang(&app), None);
+    // No national register number enters through a form either.
+    let nrn = b
+        .post(
+            "/language",
+            &[("lang", "85.07.30-033.28"), ("next", "/"), ("csrf", &csrf)],
+        )
+        .await;
+    nrn.assert_html(422);
+    assert!(nrn.body.contains("rijksregisternummer"), "{}", nrn.body);
     let out = b.post("/sign-out", &[("csrf", "nope")]).await;
     out.assert_html(403);
     b.get("/").await.assert_html(200);
