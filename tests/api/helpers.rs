@@ -337,6 +337,23 @@ impl TestApp {
         (org, token)
     }
 
+    /// A new one-time welcome link for a user, made by the admin: the path part of the URL
+    /// the API returns (`/welcome/…`). Used by the browser tests (tests/browser).
+    #[allow(dead_code)]
+    pub async fn welcome_path(&self, user_id: &str) -> String {
+        let r = self
+            .post(
+                &format!("/users/{user_id}/invitation"),
+                &self.admin_token,
+                json!({}),
+            )
+            .await;
+        r.assert_status(201);
+        let url = r.body["url"].as_str().expect("url");
+        let i = url.find("/welcome/").expect("a welcome link");
+        url[i..].to_string()
+    }
+
     /// Records a donation and returns its id.
     pub async fn create_donation(&self, token: &str) -> String {
         let r = self

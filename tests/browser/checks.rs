@@ -191,8 +191,8 @@ pub async fn no_sideways_scroll(session: &Session) {
 ///   2.5.8 exempts it, and making every link in a sentence 44 px tall would break the text;
 /// - an element not rendered or visually hidden (a box of 1 px² or less, e.g. a skip link
 ///   until it gets the focus);
-/// - a checkbox or radio button is measured together with its label, since a tap on the
-///   label ticks it: the larger of the two boxes counts.
+/// - a checkbox or radio button is measured together with its labels (the box around both),
+///   since a tap on the label ticks it.
 pub async fn small_target_findings(session: &Session) -> Vec<String> {
     let script = format!(
         "{DESCRIBE_JS} \
@@ -216,8 +216,12 @@ pub async fn small_target_findings(session: &Session) -> Vec<String> {
            if (w * h <= 1) continue; \
            if (inRunningText(e)) continue; \
            if (e.type === 'checkbox' || e.type === 'radio') {{ \
-             for (const l of (e.labels || [])) {{ const [lw, lh] = box(l); \
-               if (lw * lh > w * h) {{ w = lw; h = lh; }} }} }} \
+             const r = e.getBoundingClientRect(); \
+             let [l, t, rr, b] = [r.left, r.top, r.right, r.bottom]; \
+             for (const lab of (e.labels || [])) {{ const q = lab.getBoundingClientRect(); \
+               l = Math.min(l, q.left); t = Math.min(t, q.top); \
+               rr = Math.max(rr, q.right); b = Math.max(b, q.bottom); }} \
+             w = rr - l; h = b - t; }} \
            if (w < min || h < min) out.push(describe(e) + ' is ' + Math.round(w) + ' × ' + Math.round(h) + ' px'); \
          }} \
          return out;"
@@ -283,3 +287,35 @@ pub async fn page_is_fit(session: &Session, name: &str) {
 
 /// Both screens, for tests that run a page at each size.
 pub const SCREENS: [Screen; 2] = [Screen::Phone, Screen::Desktop];
+
+/// Why the focused element shows no focus, if it does not: it must match `:focus-visible`
+/// (the browser shows keyboard focus) and draw an outline or a box shadow.
+pub async fn focus_findings(session: &Session) -> Option<String> {
+    let script = format!(
+        "{DESCRIBE_JS} \
+         const e = document.activeElement; \
+         if (!e || e === document.body) return 'nothing has the focus'; \
+         const cs = getComputedStyle(e); \
+         const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 1; \
+         const shadow = cs.boxShadow && cs.boxShadow !== 'none'; \
+         if (!e.matches(':focus-visible')) return describe(e) + ' has the focus but not :focus-visible'; \
+         if (!outline && !shadow) return describe(e) + ' has the focus but no outline or shadow'; \
+         return null;"
+    );
+    session
+        .execute(&script, vec![])
+        .await
+        .as_str()
+        .map(str::to_string)
+}
+
+/// Fails when the focused element shows no visible focus.
+pub async fn focus_visible(session: &Session) {
+    if let Some(why) = focus_findings(session).await {
+        panic!(
+            "focus not visible on {} ({}): {why}",
+            session.current_url().await,
+            session.screen.name()
+        );
+    }
+}

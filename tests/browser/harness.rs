@@ -7,8 +7,8 @@ use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use futures::FutureExt as _;
 
 use crate::checks::{
-    axe_clean, axe_violations, no_sideways_scroll, screenshot, sideways_scroll_findings,
-    small_target_findings, targets_big_enough, SCREENS,
+    axe_clean, axe_violations, focus_findings, focus_visible, no_sideways_scroll, screenshot,
+    sideways_scroll_findings, small_target_findings, targets_big_enough, SCREENS,
 };
 use crate::webdriver::{keys, Screen, Session};
 
@@ -63,14 +63,15 @@ fn page(body: &str) -> String {
     )
 }
 
-/// An image without alt text, a 10 px button, a 2000 px wide block; and a link in a sentence
-/// (allowed to be small).
+/// An image without alt text, a 10 px button, a 2000 px wide block, a checkbox whose label is
+/// one short line; and a link in a sentence (allowed to be small).
 fn bad_page() -> String {
     page(&format!(
         "<img src=\"{PIXEL}\" width=\"40\" height=\"40\">\
          <button id=\"tiny\" style=\"width:10px;height:10px;padding:0;font-size:6px\">x</button>\
          <div id=\"wide\" style=\"width:2000px;height:10px\"></div>\
-         <p>Read <a href=\"#rules\">the rules</a> before you start.</p>"
+         <p>Read <a href=\"#rules\">the rules</a> before you start.</p>\
+         <p><input type=\"checkbox\" id=\"agree\"><label for=\"agree\">I agree</label></p>"
     ))
 }
 
@@ -80,7 +81,9 @@ fn good_page() -> String {
         "<img src=\"{PIXEL}\" width=\"40\" height=\"40\" alt=\"Logo\">\
          <button id=\"big\" style=\"min-width:44px;min-height:44px\">Go</button>\
          <div style=\"max-width:100%;height:10px\"></div>\
-         <p>Read <a href=\"#rules\">the rules</a> before you start.</p>"
+         <p>Read <a href=\"#rules\">the rules</a> before you start.</p>\
+         <p><input type=\"checkbox\" id=\"agree\">\
+         <label for=\"agree\" style=\"display:inline-block;padding:14px 0\">I agree</label></p>"
     ))
 }
 
@@ -144,15 +147,12 @@ async fn every_check_fails_on_a_bad_page_and_passes_on_a_good_one() {
         .contains("2000 px wide"));
 
     let small = small_target_findings(&s).await;
-    assert_eq!(
-        small.len(),
-        1,
-        "only the tiny button, not the link in the sentence: {small:?}"
-    );
+    assert_eq!(small.len(), 2, "not the link in the sentence: {small:?}");
     assert!(
         small[0].starts_with("button#tiny") && small[0].contains("10 × 10 px"),
         "{small:?}"
     );
+    assert!(small[1].starts_with("input#agree"), "{small:?}");
     assert!(failure_of(targets_big_enough(&s))
         .await
         .contains("button#tiny"));
@@ -177,7 +177,8 @@ async fn a_page_laid_out_wider_than_the_phone_is_reported() {
 #[actix_web::test]
 async fn the_keyboard_and_forms_can_be_driven() {
     let form = page(
-        "<form action=\"/echo\" method=\"get\">\
+        "<style>#b:focus { outline: none; }</style>\
+         <form action=\"/echo\" method=\"get\">\
          <label for=\"a\">A</label><input id=\"a\" name=\"a\">\
          <label for=\"b\">B</label><input id=\"b\" name=\"b\">\
          <button>Send</button></form>",
@@ -190,10 +191,16 @@ async fn the_keyboard_and_forms_can_be_driven() {
         s.active_element().await.attribute("id").await.as_deref(),
         Some("a")
     );
+    focus_visible(&s).await;
     s.type_text("first").await;
     s.press(&[keys::TAB]).await;
     let b = s.active_element().await;
     assert_eq!(b.attribute("id").await.as_deref(), Some("b"));
+    let hidden = focus_findings(&s).await.expect("the focus on #b is hidden");
+    assert!(
+        hidden.contains("input#b") && hidden.contains("no outline"),
+        "{hidden}"
+    );
     b.send_keys(&format!("second{}", keys::ENTER)).await;
     assert_eq!(s.wait_for_path("/echo").await, "/echo?a=first&b=second");
     assert_eq!(s.find("#q").await.text().await, "a=first&b=second");

@@ -9,8 +9,10 @@
 mod helpers;
 
 mod checks;
+mod people;
 mod webdriver;
 
+mod frame;
 mod harness;
 mod landing;
 mod workshop;

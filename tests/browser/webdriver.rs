@@ -411,7 +411,7 @@ impl Session {
             if started.elapsed() > WAIT {
                 panic!(
                     "no element matches `{css}` after {WAIT:?} on {}",
-                    self.current_url().await
+                    self.where_am_i().await
                 );
             }
             actix_web::rt::time::sleep(POLL).await;
@@ -441,7 +441,7 @@ impl Session {
                 return v;
             }
             if started.elapsed() > WAIT {
-                panic!("waited {WAIT:?} for {what} on {}", self.current_url().await);
+                panic!("waited {WAIT:?} for {what} on {}", self.where_am_i().await);
             }
             actix_web::rt::time::sleep(POLL).await;
         }
@@ -458,6 +458,12 @@ impl Session {
             self.wait_until(&format!("the page {prefix}"), &script)
                 .await,
         )
+    }
+
+    /// The address and the start of the visible text, for a failure message.
+    pub async fn where_am_i(&self) -> String {
+        let text: String = self.page_text().await.chars().take(400).collect();
+        format!("{}, which says: {text:?}", self.current_url().await)
     }
 
     /// The visible text of the page.
