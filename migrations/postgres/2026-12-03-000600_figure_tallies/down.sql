@@ -4,5 +4,4 @@ DROP TRIGGER device_events_tally ON device_events;
 DROP FUNCTION refurbishments_tally();
 DROP FUNCTION wipe_records_tally();
 DROP FUNCTION device_events_tally();
-DROP FUNCTION figure_tally(DATE, TEXT, TEXT, TEXT, TEXT, BIGINT, BIGINT);
 DROP TABLE figure_tallies;

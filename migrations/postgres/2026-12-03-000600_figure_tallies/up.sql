@@ -27,71 +27,92 @@ CREATE TABLE figure_tallies (
 );
 CREATE INDEX figure_tallies_unfolded ON figure_tallies (xid) WHERE xid <> 0;
 
-CREATE FUNCTION figure_tally(t_day DATE, t_fact TEXT, t_a TEXT, t_b TEXT, t_c TEXT, t_h BIGINT,
-                             t_n BIGINT) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO figure_tallies (day, fact, a, b, c, h, xid, n)
-    VALUES (t_day, t_fact, t_a, t_b, t_c, t_h, txid_current(), t_n)
-    ON CONFLICT (fact, day, a, b, c, h, xid) DO UPDATE SET n = figure_tallies.n + EXCLUDED.n;
-$$;
-
+-- Statement-level triggers: the rows one statement inserted, added up, become one tally row
+-- per key of the writing transaction (a transaction updating one row many times would leave a
+-- long chain of row versions behind).
 CREATE FUNCTION device_events_tally() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    k TEXT;
-    entered TIMESTAMP;
 BEGIN
-    SELECT d.kind INTO k FROM devices d WHERE d.id = NEW.device_id;
-    PERFORM figure_tally(CAST(NEW.at AS DATE), 'event', NEW.action, k, '', 0, 1);
-    IF NEW.status_before IS NULL OR NEW.status_before <> NEW.status_after THEN
-        PERFORM figure_tally(CAST(NEW.at AS DATE), 'status', NEW.status_after, k, '', 0, 1);
-        IF NEW.status_before IS NOT NULL THEN
-            PERFORM figure_tally(CAST(NEW.at AS DATE), 'status', NEW.status_before, k, '', 0, -1);
-        END IF;
-    END IF;
-    IF NEW.status_before IS NOT NULL THEN
-        SELECT MAX(p.at) INTO entered FROM device_events p
-        WHERE p.device_id = NEW.device_id AND p.seq < NEW.seq
-          AND p.status_after = NEW.status_before
-          AND (p.status_before IS NULL OR p.status_before <> p.status_after);
-        IF entered IS NOT NULL THEN
-            PERFORM figure_tally(CAST(NEW.at AS DATE), 'exit', NEW.status_before, NEW.action, '',
-                CAST(ROUND((EXTRACT(EPOCH FROM (NEW.at - entered)) / 86400.0) * 100) AS BIGINT),
-                1);
-        END IF;
-    END IF;
-    IF NEW.action = 'release' AND NOT EXISTS (
-        SELECT 1 FROM device_events p
-        WHERE p.device_id = NEW.device_id AND p.action = 'release' AND p.seq < NEW.seq) THEN
-        PERFORM figure_tally(CAST(NEW.at AS DATE), 'first_release', '', k, '', 0, 1);
-    END IF;
+    -- Scalar subqueries, not joins: each new row looks its device up by its key, whatever
+    -- the planner believes of the tables' sizes (a bulk load has no statistics yet).
+    WITH kinds AS MATERIALIZED (
+        SELECT e.*, (SELECT d.kind FROM devices d WHERE d.id = e.device_id) AS kind
+        FROM new_events e)
+    INSERT INTO figure_tallies (fact, day, a, b, c, h, xid, n)
+    SELECT s.fact, s.day, s.a, s.b, s.c, s.h, txid_current(), SUM(s.n)
+    FROM (SELECT CAST('event' AS TEXT) AS fact, CAST(e.at AS DATE) AS day, e.action AS a,
+            e.kind AS b, CAST('' AS TEXT) AS c, CAST(0 AS BIGINT) AS h, 1 AS n
+          FROM kinds e
+          UNION ALL
+          SELECT 'status', CAST(e.at AS DATE), e.status_after, e.kind, '', 0, 1
+          FROM kinds e
+          WHERE e.status_before IS NULL OR e.status_before <> e.status_after
+          UNION ALL
+          SELECT 'status', CAST(e.at AS DATE), e.status_before, e.kind, '', 0, -1
+          FROM kinds e
+          WHERE e.status_before IS NOT NULL AND e.status_before <> e.status_after
+          UNION ALL
+          SELECT 'exit', CAST(x.left_at AS DATE), x.stage, x.action, '',
+            CAST(ROUND((EXTRACT(EPOCH FROM (x.left_at - x.entered_at)) / 86400.0) * 100)
+              AS BIGINT), 1
+          FROM (SELECT e.status_before AS stage, e.action AS action, e.at AS left_at,
+                  (SELECT MAX(p.at) FROM device_events p WHERE p.device_id = e.device_id
+                     AND p.seq < e.seq AND p.status_after = e.status_before
+                     AND (p.status_before IS NULL OR p.status_before <> p.status_after))
+                    AS entered_at
+                FROM new_events e WHERE e.status_before IS NOT NULL) x
+          WHERE x.entered_at IS NOT NULL
+          UNION ALL
+          SELECT 'first_release', CAST(e.at AS DATE), '', e.kind, '', 0, 1
+          FROM kinds e
+          WHERE e.action = 'release'
+            AND (SELECT 1 FROM device_events p WHERE p.device_id = e.device_id
+                 AND p.action = 'release' AND p.seq < e.seq LIMIT 1) IS NULL) s
+    GROUP BY s.fact, s.day, s.a, s.b, s.c, s.h
+    ORDER BY s.fact, s.day, s.a, s.b, s.c, s.h
+    ON CONFLICT (fact, day, a, b, c, h, xid) DO UPDATE SET n = figure_tallies.n + EXCLUDED.n;
     RETURN NULL;
 END;
 $$;
 
 CREATE TRIGGER device_events_tally AFTER INSERT ON device_events
-FOR EACH ROW EXECUTE FUNCTION device_events_tally();
+REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION device_events_tally();
 
 CREATE FUNCTION wipe_records_tally() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM figure_tally(CAST(NEW.ended_at AS DATE), 'wipe', NEW.outcome, NEW.category,
-        (SELECT d.kind FROM devices d WHERE d.id = NEW.device_id), 0, 1);
+    INSERT INTO figure_tallies (fact, day, a, b, c, h, xid, n)
+    SELECT 'wipe', CAST(w.ended_at AS DATE), w.outcome, w.category, w.kind, 0, txid_current(),
+      COUNT(*)
+    FROM (SELECT w.*, (SELECT d.kind FROM devices d WHERE d.id = w.device_id) AS kind
+          FROM new_wipes w) w
+    GROUP BY CAST(w.ended_at AS DATE), w.outcome, w.category, w.kind
+    ORDER BY 2, 3, 4, 5
+    ON CONFLICT (fact, day, a, b, c, h, xid) DO UPDATE SET n = figure_tallies.n + EXCLUDED.n;
     RETURN NULL;
 END;
 $$;
 
 CREATE TRIGGER wipe_records_tally AFTER INSERT ON wipe_records
-FOR EACH ROW EXECUTE FUNCTION wipe_records_tally();
+REFERENCING NEW TABLE AS new_wipes FOR EACH STATEMENT EXECUTE FUNCTION wipe_records_tally();
 
 CREATE FUNCTION refurbishments_tally() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM figure_tally(CAST(NEW.created_at AS DATE), 'refurbishment',
-        CASE WHEN NEW.functional_pass THEN 'pass' ELSE 'fail' END, NEW.cosmetic_grade,
-        (SELECT d.kind FROM devices d WHERE d.id = NEW.device_id), 0, 1);
+    INSERT INTO figure_tallies (fact, day, a, b, c, h, xid, n)
+    SELECT 'refurbishment', CAST(r.created_at AS DATE),
+      CASE WHEN r.functional_pass THEN 'pass' ELSE 'fail' END, r.cosmetic_grade, r.kind, 0,
+      txid_current(), COUNT(*)
+    FROM (SELECT r.*, (SELECT d.kind FROM devices d WHERE d.id = r.device_id) AS kind
+          FROM new_refurbishments r) r
+    GROUP BY CAST(r.created_at AS DATE), CASE WHEN r.functional_pass THEN 'pass' ELSE 'fail' END,
+      r.cosmetic_grade, r.kind
+    ORDER BY 2, 3, 4, 5
+    ON CONFLICT (fact, day, a, b, c, h, xid) DO UPDATE SET n = figure_tallies.n + EXCLUDED.n;
     RETURN NULL;
 END;
 $$;
 
 CREATE TRIGGER refurbishments_tally AFTER INSERT ON refurbishments
-FOR EACH ROW EXECUTE FUNCTION refurbishments_tally();
+REFERENCING NEW TABLE AS new_refurbishments FOR EACH STATEMENT
+EXECUTE FUNCTION refurbishments_tally();
 
 -- The records written before this migration.
 INSERT INTO figure_tallies (day, fact, a, b, c, h, xid, n)
