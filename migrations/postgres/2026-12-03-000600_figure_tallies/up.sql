@@ -114,6 +114,14 @@ CREATE TRIGGER refurbishments_tally AFTER INSERT ON refurbishments
 REFERENCING NEW TABLE AS new_refurbishments FOR EACH STATEMENT
 EXECUTE FUNCTION refurbishments_tally();
 
+-- The other reporting queries read their period through these.
+CREATE INDEX devices_created_kind_donation ON devices (created_at, kind, donation_id);
+CREATE INDEX loan_checkpoints_held ON loan_checkpoints (held_on);
+CREATE INDEX booking_devices_picked_up ON booking_devices (picked_up_at);
+CREATE INDEX bookings_created ON bookings (created_at);
+CREATE INDEX bookings_confirmed ON bookings (confirmed_at);
+CREATE INDEX bookings_cancelled ON bookings (cancelled_at);
+
 -- The records written before this migration.
 INSERT INTO figure_tallies (day, fact, a, b, c, h, xid, n)
 SELECT CAST(e.at AS DATE), 'event', e.action, d.kind, '', 0, 0, COUNT(*)

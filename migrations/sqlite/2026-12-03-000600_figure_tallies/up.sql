@@ -78,6 +78,14 @@ BEGIN
     ON CONFLICT (fact, day, a, b, c, h, xid) DO UPDATE SET n = n + excluded.n;
 END;
 
+-- The other reporting queries read their period through these.
+CREATE INDEX devices_created_kind_donation ON devices (created_at, kind, donation_id);
+CREATE INDEX loan_checkpoints_held ON loan_checkpoints (held_on);
+CREATE INDEX booking_devices_picked_up ON booking_devices (picked_up_at);
+CREATE INDEX bookings_created ON bookings (created_at);
+CREATE INDEX bookings_confirmed ON bookings (confirmed_at);
+CREATE INDEX bookings_cancelled ON bookings (cancelled_at);
+
 -- The records written before this migration.
 INSERT INTO figure_tallies (day, fact, a, b, c, h, xid, n)
 SELECT date(e.at), 'event', e.action, d.kind, '', 0, 0, COUNT(*)
