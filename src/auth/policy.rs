@@ -63,7 +63,7 @@ pub enum Perm {
     ReadAvailability,
     /// Print labels.
     PrintLabels,
-    /// Read the figures (scoped: `domain::figures::Scope`).
+    /// Read the figures (scoped: `auth::visibility::FigureScope`).
     ReadFigures,
     /// Freeze a closed year's figures.
     FreezeFigures,

@@ -4,7 +4,7 @@
 //! says, for a caller who passed that check, which records of each kind they see. Both are
 //! asked by the domain, never by the API handlers. It reads per kind of record, in the order
 //! of the table below: devices (and the workshop a caller works for), device history,
-//! donations, loan records, bookings. A record outside
+//! donations, loan records, bookings, figures. A record outside
 //! the caller's view answers 404 (it does not exist for them), lists and searches leave it
 //! out, and a device's history shows the facts of a loan or booking event but not its details
 //! unless the caller may read that loan or booking.
@@ -17,6 +17,7 @@
 //! | borrower, loan, charge, checkpoint, scan | all | none | none | its office's | none |
 //! | borrower export (GDPR art. 15) | all | none | none | its office's | none |
 //! | booking | all | all | none | none | its organisation's |
+//! | figures ([`FigureScope`]) | all groups | devices, bookings, workshop, environment | none (403) | people of its office | none (403) |
 //!
 //! Requesters never learn which asset tags exist or are in the booking pool: a tag they name
 //! that is not bookable is answered like an unknown one.
@@ -25,6 +26,7 @@ use crate::auth::{Caller, Perm};
 use crate::db::models::{BookingRow, DeviceRow, DonationRow};
 use crate::domain::accounts::Role;
 use crate::domain::lifecycle::Status;
+use crate::error::AppResult;
 
 /// What "with the workshop now" means for a refurbisher: the device is assigned to the
 /// workshop and is on its bench (received, wiped, refurbished, in repair, back from a loan or
@@ -183,4 +185,40 @@ pub fn booking_list_organisation(caller: &Caller) -> Option<String> {
 /// Whether the caller may learn which asset tags are in the booking pool.
 pub fn sees_pool_tags(caller: &Caller) -> bool {
     caller.can(Perm::ManageBookings) || caller.sees_everything()
+}
+
+/// Which part of the figures a caller may see:
+/// - admins and coordinators: everything (`All`);
+/// - lending staff: the devices, bookings, workshop and environment groups (`Lending`);
+/// - social workers: the people group, for the loans of their own office (`Office`);
+/// - refurbishers and requesters: nothing (403).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FigureScope {
+    All,
+    Lending,
+    Office(String),
+}
+
+impl FigureScope {
+    /// The scope of a caller; 403 for roles that see no figures.
+    pub fn of(caller: &Caller) -> AppResult<FigureScope> {
+        caller.require(Perm::ReadFigures)?;
+        Ok(if caller.sees_everything() {
+            FigureScope::All
+        } else if crate::auth::policy::follows_borrowers(caller.role) {
+            FigureScope::Office(caller.organisation_id.clone())
+        } else {
+            FigureScope::Lending
+        })
+    }
+
+    /// Whether the groups about devices, bookings, the workshop and the environment are in.
+    pub fn inventory(&self) -> bool {
+        !matches!(self, FigureScope::Office(_))
+    }
+
+    /// Whether the people group (loans, borrowers, checkpoints, charges) is in.
+    pub fn people(&self) -> bool {
+        !matches!(self, FigureScope::Lending)
+    }
 }

@@ -299,6 +299,21 @@ async fn a_year_of_work_is_counted_and_a_frozen_year_stays_as_it_was(b: Backend)
         groups(&f),
         ["devices", "people", "bookings", "workshop", "environment"]
     );
+    // Today alone is counted from the records themselves (a Brussels day is never a whole UTC
+    // day), the year from the daily tallies kept as the records were written: everything in
+    // this world happened today, so the two agree figure by figure.
+    let day = app
+        .get(&format!("/figures?from={t}&to={t}"), &coordinator)
+        .await;
+    day.assert_status(200);
+    for g in ["devices", "workshop", "environment"] {
+        let of = |f: &Value| {
+            f["groups"]
+                .as_array()
+                .and_then(|gs| gs.iter().find(|x| x["name"] == g).cloned())
+        };
+        assert_eq!(of(&day.body), of(&f), "the {g} group");
+    }
 
     // Devices.
     assert_eq!(total(&f, "devices", "registered"), registered);

@@ -86,6 +86,7 @@ pub fn freeze(conn: &mut DbConn, caller: &Caller, year: i32) -> AppResult<Frozen
             ),
         ));
     }
+    super::fold_tallies(conn)?;
     if stored(conn, year, &Scope::All)?.is_some() {
         return Err(AppError::conflict(format!(
             "The figures of {year} are already frozen; ask with live=true for the live figures."

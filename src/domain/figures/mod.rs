@@ -15,42 +15,23 @@ pub mod export;
 pub mod frozen;
 mod queries;
 
+pub use queries::fold_tallies;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{Caller, Perm};
 use crate::db::DbConn;
 use crate::domain::limits::{self, Window};
 use crate::error::{AppError, AppResult, FieldError};
 
-/// Which part of the figures a caller may see (the rule, also in the README):
-/// - admins and coordinators: everything (`all`);
-/// - lending staff: the devices, bookings, workshop and environment groups (`lending`);
-/// - social workers: the people group, for the loans of their own office (`office`);
-/// - refurbishers and requesters: nothing (403).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Scope {
-    All,
-    Lending,
-    Office(String),
-}
+/// Which part of the figures a caller may see: the rule is in [`crate::auth::visibility`]
+/// (also in the README).
+pub use crate::auth::visibility::FigureScope as Scope;
 
 impl Scope {
-    /// The scope of a caller; 403 for roles that see no figures.
-    pub fn of(caller: &Caller) -> AppResult<Scope> {
-        caller.require(Perm::ReadFigures)?;
-        Ok(if caller.sees_everything() {
-            Scope::All
-        } else if crate::auth::policy::follows_borrowers(caller.role) {
-            Scope::Office(caller.organisation_id.clone())
-        } else {
-            Scope::Lending
-        })
-    }
-
     /// The key under which frozen figures of this scope are stored.
     pub fn key(&self) -> String {
         match self {
@@ -66,16 +47,6 @@ impl Scope {
             Scope::Lending => "lending",
             Scope::Office(_) => "office",
         }
-    }
-
-    /// Whether the groups about devices, bookings, the workshop and the environment are in.
-    fn inventory(&self) -> bool {
-        !matches!(self, Scope::Office(_))
-    }
-
-    /// Whether the people group (loans, borrowers, checkpoints, charges) is in.
-    fn people(&self) -> bool {
-        !matches!(self, Scope::Lending)
     }
 }
 

@@ -4,7 +4,13 @@
 //! Every statement returns rows `(f, by_, k, n)`: figure, dimension (empty for a total), key
 //! and value. The values inlined in the SQL are dates and times of the period formatted here
 //! and an office id checked to be a UUID: never text from a request.
+//!
+//! The figures over the device history, wipe records and refurbishments read the whole UTC
+//! days of the period from `figure_tallies` (kept by triggers as the records are written; see
+//! the migration `figure_tallies`) and only the hours outside them (a Brussels day starts at
+//! 22:00 or 23:00 UTC) from the records themselves, with the same rule.
 
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
@@ -25,12 +31,27 @@ pub struct Bounds {
     today: String,
     /// `AND l.organisation_id = '…'` for an office scope, else empty.
     office: String,
+    /// The moments of `t0` and `t1`.
+    from: NaiveDateTime,
+    to: NaiveDateTime,
 }
+
+/// `'YYYY-MM-DD HH:MM:SS'`.
+fn moment(t: NaiveDateTime) -> String {
+    format!("'{}'", t.format("%Y-%m-%d %H:%M:%S"))
+}
+
+/// `'YYYY-MM-DD'`.
+fn day(d: NaiveDate) -> String {
+    format!("'{}'", d.format("%Y-%m-%d"))
+}
+
+/// Whole UTC days `[first, end)` as SQL literals.
+type Days = (String, String);
 
 impl Bounds {
     pub fn new(p: Period, scope: &Scope) -> Bounds {
         let (t0, t1) = p.moments();
-        let lit = |s: String| format!("'{s}'");
         let office = match scope {
             // A malformed id (never the case: ids are UUIDs) selects nothing.
             Scope::Office(id) => match uuid::Uuid::parse_str(id) {
@@ -40,14 +61,100 @@ impl Bounds {
             _ => String::new(),
         };
         Bounds {
-            d0: lit(p.from.format("%Y-%m-%d").to_string()),
-            d1: lit(p.to.format("%Y-%m-%d").to_string()),
-            t0: lit(t0.format("%Y-%m-%d %H:%M:%S").to_string()),
-            t1: lit(t1.format("%Y-%m-%d %H:%M:%S").to_string()),
-            today: lit(crate::db::today().format("%Y-%m-%d").to_string()),
+            d0: day(p.from),
+            d1: day(p.to),
+            t0: moment(t0),
+            t1: moment(t1),
+            today: day(crate::db::today()),
             office,
+            from: t0,
+            to: t1,
         }
     }
+
+    /// The same bounds over the moments `[from, to)`.
+    fn between(&self, from: NaiveDateTime, to: NaiveDateTime) -> Bounds {
+        Bounds {
+            d0: self.d0.clone(),
+            d1: self.d1.clone(),
+            t0: moment(from),
+            t1: moment(to),
+            today: self.today.clone(),
+            office: self.office.clone(),
+            from,
+            to,
+        }
+    }
+
+    /// The whole UTC days within the period (if any), and the parts of the period before and
+    /// after them.
+    fn split(&self) -> (Option<Days>, Vec<Bounds>) {
+        let midnight = |d: NaiveDate| d.and_time(NaiveTime::MIN);
+        let first = if self.from.time() == NaiveTime::MIN {
+            Some(self.from.date())
+        } else {
+            self.from.date().succ_opt()
+        };
+        let end = self.to.date();
+        match first {
+            Some(first) if first < end => {
+                let mut rest = Vec::new();
+                if self.from < midnight(first) {
+                    rest.push(self.between(self.from, midnight(first)));
+                }
+                if midnight(end) < self.to {
+                    rest.push(self.between(midnight(end), self.to));
+                }
+                (Some((day(first), day(end))), rest)
+            }
+            _ => (None, vec![self.between(self.from, self.to)]),
+        }
+    }
+
+    /// One statement over the period: `tallied` over its whole days, `counted` (the records
+    /// themselves) over the rest; the branches' rows add up.
+    fn over(
+        &self,
+        tallied: impl Fn(&Days) -> String,
+        counted: impl Fn(&Bounds) -> String,
+    ) -> String {
+        let (days, rest) = self.split();
+        days.iter()
+            .map(&tallied)
+            .chain(rest.iter().map(counted))
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ")
+    }
+}
+
+/// The sums of one tally fact over whole days: `columns` are the row's `f, by_, k` (with
+/// `n` added), grouped by `group`; `filter` narrows the keys (`AND …`).
+fn tallied(columns: &str, fact: &str, (first, end): &Days, filter: &str, group: &str) -> String {
+    format!(
+        "SELECT {columns}, CAST(SUM(t.n) AS BIGINT) AS n FROM figure_tallies t \
+         WHERE t.fact = '{fact}' AND t.day >= {first} AND t.day < {end} {filter} \
+         GROUP BY {group}"
+    )
+}
+
+/// Folds the tally rows of finished PostgreSQL transactions (each writes its own, see the
+/// migration) into the shared rows, so that reading a period adds up few rows. Each row is
+/// moved by one fold only: a concurrent fold waits on the rows being moved and then skips
+/// them. Nothing to do on SQLite, whose triggers write the shared rows directly.
+pub fn fold_tallies(conn: &mut DbConn) -> AppResult<()> {
+    if let DbConn::Postgres(c) = conn {
+        diesel::sql_query(
+            "WITH moved AS (DELETE FROM figure_tallies WHERE xid <> 0 \
+               RETURNING fact, day, a, b, c, h, n) \
+             INSERT INTO figure_tallies (fact, day, a, b, c, h, xid, n) \
+             SELECT fact, day, a, b, c, h, 0, SUM(n) FROM moved \
+             GROUP BY fact, day, a, b, c, h ORDER BY fact, day, a, b, c, h \
+             ON CONFLICT (fact, day, a, b, c, h, xid) \
+             DO UPDATE SET n = figure_tallies.n + EXCLUDED.n",
+        )
+        .execute(c)?;
+    }
+    Ok(())
 }
 
 #[derive(QueryableByName)]
@@ -115,16 +222,27 @@ pub(super) fn devices(conn: &mut DbConn, b: &Bounds) -> AppResult<Builder> {
     out.total_from("registered", "kind");
     // Lifecycle actions of the period, per kind.
     let actions = names(ACTION_FIGURES.iter().map(|(a, _)| a.as_str()));
-    load(
-        conn,
-        &format!(
-            "SELECT e.action AS f, CAST('kind' AS TEXT) AS by_, d.kind AS k, COUNT(*) AS n \
-             FROM device_events e JOIN devices d ON d.id = e.device_id \
-             WHERE e.action IN ({actions}) AND e.at >= {t0} AND e.at < {t1} \
-             GROUP BY e.action, d.kind"
-        ),
-        &mut out,
-    )?;
+    let sql = b.over(
+        |days| {
+            tallied(
+                "t.a AS f, CAST('kind' AS TEXT) AS by_, t.b AS k",
+                "event",
+                days,
+                &format!("AND t.a IN ({actions})"),
+                "t.a, t.b",
+            )
+        },
+        |e| {
+            let Bounds { t0, t1, .. } = e;
+            format!(
+                "SELECT e.action AS f, CAST('kind' AS TEXT) AS by_, d.kind AS k, COUNT(*) AS n \
+                 FROM device_events e JOIN devices d ON d.id = e.device_id \
+                 WHERE e.action IN ({actions}) AND e.at >= {t0} AND e.at < {t1} \
+                 GROUP BY e.action, d.kind"
+            )
+        },
+    );
+    load(conn, &sql, &mut out)?;
     for (action, figure) in ACTION_FIGURES {
         if let Some(f) = out.figures.remove(action.as_str()) {
             out.figures.insert(figure.to_string(), f);
@@ -132,10 +250,25 @@ pub(super) fn devices(conn: &mut DbConn, b: &Bounds) -> AppResult<Builder> {
         out.total_from(figure, "kind");
     }
     // Wipe and refurbishment records (the failed ones go to the workshop group).
-    let grades = format!(
-        "SELECT 'refurbished', 'grade', r.cosmetic_grade, COUNT(*) FROM refurbishments r \
-         WHERE r.functional_pass AND r.created_at >= {t0} AND r.created_at < {t1} \
-         GROUP BY r.cosmetic_grade"
+    let grades = b.over(
+        |days| {
+            tallied(
+                "CAST('refurbished' AS TEXT) AS f, CAST('grade' AS TEXT) AS by_, t.b AS k",
+                "refurbishment",
+                days,
+                "AND t.a = 'pass'",
+                "t.b",
+            )
+        },
+        |e| {
+            let Bounds { t0, t1, .. } = e;
+            format!(
+                "SELECT CAST('refurbished' AS TEXT) AS f, CAST('grade' AS TEXT) AS by_, \
+                   r.cosmetic_grade AS k, COUNT(*) AS n FROM refurbishments r \
+                 WHERE r.functional_pass AND r.created_at >= {t0} AND r.created_at < {t1} \
+                 GROUP BY r.cosmetic_grade"
+            )
+        },
     );
     let sql = [
         wipe_records("media_wiped", "passed", b),
@@ -145,25 +278,38 @@ pub(super) fn devices(conn: &mut DbConn, b: &Bounds) -> AppResult<Builder> {
     load(conn, &sql.join(" UNION ALL "), &mut out)?;
     out.total_from("media_wiped", "kind");
     out.total_from("refurbished", "kind");
-    // The stock at the end: a device not changed since then still has the status it had;
-    // the others' status is the one their history had reached by then.
+    // The stock at the end: every status change up to then, +1 into the new status and -1
+    // out of the old one, per status and kind (a device's status at a moment is the one its
+    // history had reached); the whole days from the tallies, the rest of the last day from
+    // the history.
+    let end = b.to.date();
+    let since = moment(end.and_time(NaiveTime::MIN));
+    let t1 = &b.t1;
+    let changed = "(e.status_before IS NULL OR e.status_before <> e.status_after)";
     load(
         conn,
         &format!(
-            "SELECT CAST('stock' AS TEXT) AS f, d.status AS by_, d.kind AS k, COUNT(*) AS n \
-             FROM devices d WHERE d.updated_at < {t1} GROUP BY d.status, d.kind \
+            "SELECT CAST('stock' AS TEXT) AS f, t.a AS by_, t.b AS k, \
+               CAST(SUM(t.n) AS BIGINT) AS n \
+             FROM figure_tallies t WHERE t.fact = 'status' AND t.day < {end} \
+             GROUP BY t.a, t.b \
              UNION ALL \
              SELECT 'stock', e.status_after, d.kind, COUNT(*) \
-             FROM devices d JOIN device_events e ON e.device_id = d.id \
-             WHERE d.updated_at >= {t1} AND d.created_at < {t1} \
-               AND e.seq = (SELECT MAX(e2.seq) FROM device_events e2 \
-                            WHERE e2.device_id = d.id AND e2.at < {t1}) \
-             GROUP BY e.status_after, d.kind"
+             FROM device_events e JOIN devices d ON d.id = e.device_id \
+             WHERE e.at >= {since} AND e.at < {t1} AND {changed} \
+             GROUP BY e.status_after, d.kind \
+             UNION ALL \
+             SELECT 'stock', e.status_before, d.kind, -COUNT(*) \
+             FROM device_events e JOIN devices d ON d.id = e.device_id \
+             WHERE e.at >= {since} AND e.at < {t1} AND {changed} \
+               AND e.status_before IS NOT NULL \
+             GROUP BY e.status_before, d.kind",
+            end = day(end)
         ),
         &mut out,
     )?;
     let stock = out.figures.remove("stock").unwrap_or_default();
-    for p in stock.1 {
+    for p in stock.1.into_iter().filter(|p| p.value.0 != 0.0) {
         // `by` holds the status and `key` the kind.
         out.add("stock_at_end", "status", &p.by, p.value.0);
         out.add("stock_at_end", "kind", &p.key, p.value.0);
@@ -174,29 +320,69 @@ pub(super) fn devices(conn: &mut DbConn, b: &Bounds) -> AppResult<Builder> {
 
 /// Wipe records of one outcome whose wipe ended in the period, per NIST category and kind.
 fn wipe_records(figure: &str, outcome: &str, b: &Bounds) -> String {
-    let Bounds { t0, t1, .. } = b;
-    let filter = format!("w.outcome = '{outcome}' AND w.ended_at >= {t0} AND w.ended_at < {t1}");
-    format!(
-        "SELECT CAST('{figure}' AS TEXT) AS f, CAST('category' AS TEXT) AS by_, \
-           w.category AS k, COUNT(*) AS n FROM wipe_records w WHERE {filter} \
-         GROUP BY w.category \
-         UNION ALL \
-         SELECT '{figure}', 'kind', d.kind, COUNT(*) \
-         FROM wipe_records w JOIN devices d ON d.id = w.device_id WHERE {filter} \
-         GROUP BY d.kind"
+    b.over(
+        |days| {
+            let sum = |by: &str, key: &str| {
+                tallied(
+                    &format!(
+                        "CAST('{figure}' AS TEXT) AS f, CAST('{by}' AS TEXT) AS by_, {key} AS k"
+                    ),
+                    "wipe",
+                    days,
+                    &format!("AND t.a = '{outcome}'"),
+                    key,
+                )
+            };
+            format!(
+                "{} UNION ALL {}",
+                sum("category", "t.b"),
+                sum("kind", "t.c")
+            )
+        },
+        |e| {
+            let Bounds { t0, t1, .. } = e;
+            let filter =
+                format!("w.outcome = '{outcome}' AND w.ended_at >= {t0} AND w.ended_at < {t1}");
+            format!(
+                "SELECT CAST('{figure}' AS TEXT) AS f, CAST('category' AS TEXT) AS by_, \
+                   w.category AS k, COUNT(*) AS n FROM wipe_records w WHERE {filter} \
+                 GROUP BY w.category \
+                 UNION ALL \
+                 SELECT '{figure}', 'kind', d.kind, COUNT(*) \
+                 FROM wipe_records w JOIN devices d ON d.id = w.device_id WHERE {filter} \
+                 GROUP BY d.kind"
+            )
+        },
     )
 }
 
 /// Refurbishment records made in the period that passed (or not), per kind.
 fn refurbishments_per_kind(figure: &str, passed: bool, b: &Bounds) -> String {
-    let Bounds { t0, t1, .. } = b;
-    let not = if passed { "" } else { "NOT " };
-    format!(
-        "SELECT CAST('{figure}' AS TEXT) AS f, CAST('kind' AS TEXT) AS by_, d.kind AS k, \
-           COUNT(*) AS n \
-         FROM refurbishments r JOIN devices d ON d.id = r.device_id \
-         WHERE {not}r.functional_pass AND r.created_at >= {t0} AND r.created_at < {t1} \
-         GROUP BY d.kind"
+    b.over(
+        |days| {
+            tallied(
+                &format!("CAST('{figure}' AS TEXT) AS f, CAST('kind' AS TEXT) AS by_, t.c AS k"),
+                "refurbishment",
+                days,
+                if passed {
+                    "AND t.a = 'pass'"
+                } else {
+                    "AND t.a = 'fail'"
+                },
+                "t.c",
+            )
+        },
+        |e| {
+            let Bounds { t0, t1, .. } = e;
+            let not = if passed { "" } else { "NOT " };
+            format!(
+                "SELECT CAST('{figure}' AS TEXT) AS f, CAST('kind' AS TEXT) AS by_, d.kind AS k, \
+                   COUNT(*) AS n \
+                 FROM refurbishments r JOIN devices d ON d.id = r.device_id \
+                 WHERE {not}r.functional_pass AND r.created_at >= {t0} AND r.created_at < {t1} \
+                 GROUP BY d.kind"
+            )
+        },
     )
 }
 
@@ -467,7 +653,6 @@ struct StageRow {
 }
 
 pub(super) fn workshop(conn: &mut DbConn, b: &Bounds) -> AppResult<Builder> {
-    let Bounds { t0, t1, .. } = b;
     let mut out = Builder::default();
     // Each status change of the period that leaves a stage, with the moment the device had
     // entered that stage (the latest earlier status change that led into it); the time spent
@@ -476,23 +661,40 @@ pub(super) fn workshop(conn: &mut DbConn, b: &Bounds) -> AppResult<Builder> {
     // two databases' SQL, a GROUP BY is not.
     let actions = names(Action::ALL.iter().map(|a| a.as_str()));
     let stages = names(STAGES.iter().map(|s| s.as_str()));
-    let days = match conn {
+    // (The tallies hold the same histogram, counted by the trigger with the same rule.)
+    let spent = match conn {
         DbConn::Sqlite(_) => "(julianday(x.left_at) - julianday(x.entered_at))",
         DbConn::Postgres(_) => "(EXTRACT(EPOCH FROM (x.left_at - x.entered_at)) / 86400.0)",
     };
-    let sql = format!(
-        "SELECT x.stage AS stage, CAST(ROUND({days} * 100) AS BIGINT) AS hundredths, \
-           COUNT(*) AS n \
-         FROM (SELECT e.status_before AS stage, e.at AS left_at, \
-                 (SELECT MAX(p.at) FROM device_events p WHERE p.device_id = e.device_id \
-                    AND p.seq < e.seq AND p.status_after = e.status_before \
-                    AND (p.status_before IS NULL OR p.status_before <> p.status_after)) \
-                   AS entered_at \
-               FROM device_events e \
-               WHERE e.action IN ({actions}) AND e.at >= {t0} AND e.at < {t1} \
-                 AND e.status_before IN ({stages})) x \
-         WHERE x.entered_at IS NOT NULL \
-         GROUP BY 1, 2"
+    let sql = b.over(
+        |days| {
+            let (first, end) = days;
+            format!(
+                "SELECT t.a AS stage, t.h AS hundredths, CAST(SUM(t.n) AS BIGINT) AS n \
+                 FROM figure_tallies t \
+                 WHERE t.fact = 'exit' AND t.day >= {first} AND t.day < {end} \
+                   AND t.b IN ({actions}) AND t.a IN ({stages}) \
+                 GROUP BY t.a, t.h"
+            )
+        },
+        |e| {
+            let Bounds { t0, t1, .. } = e;
+            format!(
+                "SELECT x.stage AS stage, CAST(ROUND({spent} * 100) AS BIGINT) AS hundredths, \
+                   COUNT(*) AS n \
+                 FROM (SELECT e.status_before AS stage, e.at AS left_at, \
+                         (SELECT MAX(p.at) FROM device_events p \
+                          WHERE p.device_id = e.device_id \
+                            AND p.seq < e.seq AND p.status_after = e.status_before \
+                            AND (p.status_before IS NULL OR p.status_before <> p.status_after)) \
+                           AS entered_at \
+                       FROM device_events e \
+                       WHERE e.action IN ({actions}) AND e.at >= {t0} AND e.at < {t1} \
+                         AND e.status_before IN ({stages})) x \
+                 WHERE x.entered_at IS NOT NULL \
+                 GROUP BY 1, 2"
+            )
+        },
     );
     let rows: Vec<StageRow> = crate::on_backend!(conn, c => diesel::sql_query(&sql).load(c))?;
     let mut histograms: std::collections::BTreeMap<String, Vec<(f64, u64)>> = Default::default();
@@ -554,21 +756,32 @@ pub fn nearest_rank(sorted: &[(f64, u64)], p: f64) -> f64 {
 
 /// Devices certified ready for the first time in their life during the period, per kind.
 pub(super) fn reused(conn: &mut DbConn, b: &Bounds) -> AppResult<Vec<(String, i64)>> {
-    let Bounds { t0, t1, .. } = b;
     let mut out = Builder::default();
-    load(
-        conn,
-        &format!(
-            "SELECT CAST('reused' AS TEXT) AS f, CAST('kind' AS TEXT) AS by_, d.kind AS k, \
-               COUNT(*) AS n \
-             FROM device_events e JOIN devices d ON d.id = e.device_id \
-             WHERE e.action = 'release' AND e.at >= {t0} AND e.at < {t1} \
-               AND NOT EXISTS (SELECT 1 FROM device_events p WHERE p.device_id = e.device_id \
-                               AND p.action = 'release' AND p.seq < e.seq) \
-             GROUP BY d.kind"
-        ),
-        &mut out,
-    )?;
+    let sql = b.over(
+        |days| {
+            tallied(
+                "CAST('reused' AS TEXT) AS f, CAST('kind' AS TEXT) AS by_, t.b AS k",
+                "first_release",
+                days,
+                "",
+                "t.b",
+            )
+        },
+        |e| {
+            let Bounds { t0, t1, .. } = e;
+            format!(
+                "SELECT CAST('reused' AS TEXT) AS f, CAST('kind' AS TEXT) AS by_, d.kind AS k, \
+                   COUNT(*) AS n \
+                 FROM device_events e JOIN devices d ON d.id = e.device_id \
+                 WHERE e.action = 'release' AND e.at >= {t0} AND e.at < {t1} \
+                   AND NOT EXISTS (SELECT 1 FROM device_events p \
+                                   WHERE p.device_id = e.device_id \
+                                   AND p.action = 'release' AND p.seq < e.seq) \
+                 GROUP BY d.kind"
+            )
+        },
+    );
+    load(conn, &sql, &mut out)?;
     Ok(out
         .parts("reused", "kind")
         .into_iter()

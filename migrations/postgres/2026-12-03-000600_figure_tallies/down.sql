@@ -1,0 +1,13 @@
+DROP INDEX bookings_cancelled;
+DROP INDEX bookings_confirmed;
+DROP INDEX bookings_created;
+DROP INDEX booking_devices_picked_up;
+DROP INDEX loan_checkpoints_held;
+DROP INDEX devices_created_kind_donation;
+DROP TRIGGER refurbishments_tally ON refurbishments;
+DROP TRIGGER wipe_records_tally ON wipe_records;
+DROP TRIGGER device_events_tally ON device_events;
+DROP FUNCTION refurbishments_tally();
+DROP FUNCTION wipe_records_tally();
+DROP FUNCTION device_events_tally();
+DROP TABLE figure_tallies;

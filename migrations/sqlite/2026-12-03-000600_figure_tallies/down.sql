@@ -1,0 +1,10 @@
+DROP INDEX bookings_cancelled;
+DROP INDEX bookings_confirmed;
+DROP INDEX bookings_created;
+DROP INDEX booking_devices_picked_up;
+DROP INDEX loan_checkpoints_held;
+DROP INDEX devices_created_kind_donation;
+DROP TRIGGER refurbishments_tally;
+DROP TRIGGER wipe_records_tally;
+DROP TRIGGER device_events_tally;
+DROP TABLE figure_tallies;
