@@ -190,23 +190,22 @@ fn form_field(path: &str) -> String {
 /// SameSite cookies protect what needs protecting.
 pub fn cross_origin(req: &HttpRequest, public_base_url: &str) -> bool {
     let headers = req.headers();
-    // A browser sends `Origin: null` for a form posted from a page served with
-    // `Referrer-Policy: no-referrer` (the Fetch standard); `Sec-Fetch-Site` then says where it
-    // came from.
-    if let Some(origin) = headers
-        .get("origin")
-        .and_then(|v| v.to_str().ok())
-        .filter(|o| *o != "null")
-    {
-        let info = req.connection_info();
-        let own = format!("{}://{}", info.scheme(), info.host());
-        let public = origin_of(public_base_url);
-        return !(origin.eq_ignore_ascii_case(&own) || origin.eq_ignore_ascii_case(public));
-    }
-    headers
+    let fetch_site = headers
         .get("sec-fetch-site")
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("cross-site"))
+        .map(str::to_ascii_lowercase);
+    match headers.get("origin").and_then(|v| v.to_str().ok()) {
+        // An opaque origin (a sandboxed frame, or a page whose referrer policy hides it): only
+        // a browser that says the form came from this very site passes.
+        Some("null") => !matches!(fetch_site.as_deref(), Some("same-origin") | Some("none")),
+        Some(origin) => {
+            let info = req.connection_info();
+            let own = format!("{}://{}", info.scheme(), info.host());
+            let public = origin_of(public_base_url);
+            !(origin.eq_ignore_ascii_case(&own) || origin.eq_ignore_ascii_case(public))
+        }
+        None => fetch_site.as_deref() == Some("cross-site"),
+    }
 }
 
 /// `https://host:port` of a URL (scheme and authority).
@@ -449,5 +448,34 @@ mod tests {
         assert!(same_token("abc", "abc"));
         assert!(!same_token("abc", "abd"));
         assert!(!same_token("abc", "ab"));
+    }
+
+    fn posted(headers: &[(&str, &str)]) -> bool {
+        let mut req = actix_web::test::TestRequest::post()
+            .uri("/sign-in")
+            .insert_header(("host", "uitleen.example.be"));
+        for h in headers {
+            req = req.insert_header(*h);
+        }
+        cross_origin(&req.to_http_request(), "https://uitleen.example.be")
+    }
+
+    #[test]
+    fn forms_from_other_sites_are_told_apart() {
+        assert!(!posted(&[("origin", "https://uitleen.example.be")]));
+        assert!(posted(&[("origin", "https://evil.example")]));
+        // An opaque origin passes only when the browser says the form came from this site.
+        assert!(!posted(&[
+            ("origin", "null"),
+            ("sec-fetch-site", "same-origin")
+        ]));
+        assert!(posted(&[
+            ("origin", "null"),
+            ("sec-fetch-site", "cross-site")
+        ]));
+        assert!(posted(&[("origin", "null")]));
+        // No browser headers at all: a program, which the CSRF token still guards.
+        assert!(!posted(&[]));
+        assert!(posted(&[("sec-fetch-site", "cross-site")]));
     }
 }

@@ -1,7 +1,8 @@
 //! Security headers, set in one place for every response (applied in `startup`):
 //!
-//! - everywhere: `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer` (a welcome
-//!   link's secret never leaves in a Referer), `X-Frame-Options: DENY`;
+//! - everywhere: `X-Content-Type-Options: nosniff`, `Referrer-Policy: same-origin` (a welcome
+//!   link's secret never leaves for another site in a Referer, while the browser still sends
+//!   the page's `Origin` with its forms, which [`crate::web::forms::cross_origin`] checks), `X-Frame-Options: DENY`;
 //! - on pages (`text/html`): a Content-Security-Policy that allows only the service's own
 //!   files (no inline script or style: templates use classes, never `style=`), and
 //!   `Cache-Control: no-store` unless the handler chose otherwise, so that no page with a
@@ -36,7 +37,7 @@ pub async fn headers(
     );
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if is_page && !docs {

@@ -256,7 +256,7 @@ async fn invite_welcome_sign_in_and_out(backend: Backend) {
         home.header(reqwest::header::X_CONTENT_TYPE_OPTIONS),
         "nosniff"
     );
-    assert_eq!(home.header(reqwest::header::REFERRER_POLICY), "no-referrer");
+    assert_eq!(home.header(reqwest::header::REFERRER_POLICY), "same-origin");
     assert!(!home.body.contains("style=\""), "no inline styles");
 
     // Sign out: the old cookie no longer works.
