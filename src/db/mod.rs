@@ -417,6 +417,62 @@ pub fn next_counter(conn: &mut DbConn, name: &str, n: i64) -> AppResult<i64> {
     Ok(last - n + 1)
 }
 
+/// The days `from` to `to` as a common table expression `days(day)`, for `WITH RECURSIVE`:
+/// the one piece of date arithmetic the backends write differently (SQLite keeps a date as
+/// `'YYYY-MM-DD'` text and steps it with `date(day, '+1 day')`).
+pub fn day_series(conn: &DbConn, from: chrono::NaiveDate, to: chrono::NaiveDate) -> String {
+    let (from, to) = (from.format("%Y-%m-%d"), to.format("%Y-%m-%d"));
+    match conn {
+        DbConn::Sqlite(_) => format!(
+            "days(day) AS (SELECT date('{from}') UNION ALL \
+             SELECT date(day, '+1 day') FROM days WHERE day < '{to}')"
+        ),
+        DbConn::Postgres(_) => format!(
+            "days(day) AS (SELECT DATE '{from}' UNION ALL \
+             SELECT CAST(day + 1 AS date) FROM days WHERE day < DATE '{to}')"
+        ),
+    }
+}
+
+/// Runs a hand-written query whose parameters are all text, written `?` (numbered `$1`, `$2`,
+/// … for PostgreSQL here), and loads its rows by column name.
+pub fn load_sql<R>(conn: &mut DbConn, sql: &str, texts: &[String]) -> AppResult<Vec<R>>
+where
+    R: diesel::QueryableByName<diesel::pg::Pg>
+        + diesel::QueryableByName<diesel::sqlite::Sqlite>
+        + 'static,
+{
+    use diesel::sql_types::Text;
+    match conn {
+        DbConn::Postgres(c) => {
+            let mut n = 0;
+            let numbered: String = sql
+                .chars()
+                .map(|ch| {
+                    if ch == '?' {
+                        n += 1;
+                        format!("${n}")
+                    } else {
+                        ch.to_string()
+                    }
+                })
+                .collect();
+            let mut q = diesel::sql_query(numbered).into_boxed::<diesel::pg::Pg>();
+            for t in texts {
+                q = q.bind::<Text, _>(t.clone());
+            }
+            Ok(q.load(c)?)
+        }
+        DbConn::Sqlite(c) => {
+            let mut q = diesel::sql_query(sql).into_boxed::<diesel::sqlite::Sqlite>();
+            for t in texts {
+                q = q.bind::<Text, _>(t.clone());
+            }
+            Ok(q.load(c)?)
+        }
+    }
+}
+
 /// Runs the same diesel expression on whichever backend the connection is, for the few
 /// statements `MultiConnection` cannot express generically (batch inserts).
 #[macro_export]
