@@ -70,6 +70,31 @@ impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqlitePragmas {
     }
 }
 
+/// PostgreSQL connections report errors in English (`lc_messages = 'C'`). Diesel classifies
+/// serialization failures by their SQLSTATE (40001) but gives no SQLSTATE for deadlocks
+/// (40P01) or lock timeouts (55P03), which `AppError` therefore recognises by their message:
+/// on a server whose messages are in another language they would otherwise be 500s instead of
+/// 503s. Setting `lc_messages` takes a superuser or `GRANT SET ON PARAMETER lc_messages TO
+/// <role>` (PostgreSQL 15 and later); when it is refused the connection keeps the server's
+/// language and a warning says so once (README, "PostgreSQL").
+#[derive(Debug)]
+struct PostgresMessages;
+
+impl CustomizeConnection<DbConn, diesel::r2d2::Error> for PostgresMessages {
+    fn on_acquire(&self, conn: &mut DbConn) -> Result<(), diesel::r2d2::Error> {
+        if let Err(e) = conn.batch_execute("SET lc_messages TO 'C'") {
+            static WARNED: std::sync::Once = std::sync::Once::new();
+            WARNED.call_once(|| {
+                log::warn!(
+                    "PostgreSQL refused lc_messages = 'C' ({e}): unless the server's messages \
+                     are in English, a deadlock will answer 500 instead of 503"
+                )
+            });
+        }
+        Ok(())
+    }
+}
+
 /// The pool and what is needed to use it from async handlers.
 #[derive(Clone)]
 pub struct Db {
@@ -171,13 +196,14 @@ impl Db {
             let mut builder = Pool::builder()
                 .max_size(size)
                 .connection_timeout(Duration::from_secs(30));
-            if backend == Backend::Sqlite {
+            builder = match backend {
                 // A connection to a local file does not go stale: no `SELECT 1` at every
                 // checkout (the writer's would run inside the write's turn).
-                builder = builder
+                Backend::Sqlite => builder
                     .connection_customizer(Box::new(SqlitePragmas))
-                    .test_on_check_out(false);
-            }
+                    .test_on_check_out(false),
+                Backend::Postgres => builder.connection_customizer(Box::new(PostgresMessages)),
+            };
             builder
                 .build(manager)
                 .map_err(|e| format!("cannot open the database: {e}"))
@@ -489,17 +515,16 @@ macro_rules! on_backend {
 mod tests {
     use super::*;
 
-    /// A real PostgreSQL deadlock (two transactions taking two row locks in opposite order)
-    /// ends one of them with `AppError::Busy` (503, nothing written), never an internal error.
-    /// Runs when `TEST_DATABASE_URL` names a PostgreSQL server.
-    #[test]
-    fn a_postgres_deadlock_is_busy_not_internal() {
+    /// Provokes a real PostgreSQL deadlock (two transactions taking two row locks in opposite
+    /// order) in a fresh schema, with these extra server options for the pool's connections,
+    /// and returns both transactions' results. `None` without a PostgreSQL `TEST_DATABASE_URL`.
+    fn deadlock(options: &str) -> Option<[AppResult<i64>; 2]> {
         let Some(base) = std::env::var("TEST_DATABASE_URL")
             .ok()
             .filter(|u| Backend::of_url(u) == Backend::Postgres)
         else {
             eprintln!("TEST_DATABASE_URL is not set: not run");
-            return;
+            return None;
         };
         let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
         let mut admin = diesel::PgConnection::establish(&base).expect("postgres");
@@ -507,7 +532,7 @@ mod tests {
             .execute(&mut admin)
             .expect("schema");
         let sep = if base.contains('?') { '&' } else { '?' };
-        let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+        let url = format!("{base}{sep}options=-csearch_path%3D{schema}{options}");
         let db = Db::connect(&url, 2).expect("connect");
         for name in ["a", "b"] {
             db.write_blocking(|c| next_counter(c, name, 1))
@@ -530,11 +555,55 @@ mod tests {
         diesel::sql_query(format!("DROP SCHEMA {schema} CASCADE"))
             .execute(&mut admin)
             .expect("drop schema");
+        Some(results)
+    }
+
+    /// One of the two deadlocked transactions ends with `AppError::Busy` (503, nothing
+    /// written), never an internal error; the other commits.
+    fn assert_one_busy(results: &[AppResult<i64>; 2]) {
         let busy = results
             .iter()
             .filter(|r| matches!(r, Err(AppError::Busy(_))))
             .count();
         assert_eq!(busy, 1, "{results:?}");
         assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
+    }
+
+    /// Runs when `TEST_DATABASE_URL` names a PostgreSQL server.
+    #[test]
+    fn a_postgres_deadlock_is_busy_not_internal() {
+        if let Some(results) = deadlock("") {
+            assert_one_busy(&results);
+        }
+    }
+
+    /// The same on a server that speaks German (`lc_messages` set for the connection, as a
+    /// server configured in German would): the deadlock is still a 503. Runs when the server
+    /// has the `de_DE.UTF-8` locale and its German messages; says so when not.
+    #[test]
+    fn a_postgres_deadlock_is_busy_in_any_server_language() {
+        let german = "%20-clc_messages%3Dde_DE.UTF-8";
+        let Some(base) = std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| Backend::of_url(u) == Backend::Postgres)
+        else {
+            eprintln!("TEST_DATABASE_URL is not set: not run");
+            return;
+        };
+        // Without our setting, this server would answer in German.
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let plain =
+            diesel::PgConnection::establish(&format!("{base}{sep}options={}", &german[3..]));
+        let speaks_german = plain.is_ok_and(|mut c| {
+            diesel::sql_query("SELECT 1 / 0")
+                .execute(&mut c)
+                .is_err_and(|e| !e.to_string().contains("division by zero"))
+        });
+        if !speaks_german {
+            eprintln!("the server has no de_DE.UTF-8 locale or German messages: not run");
+            return;
+        }
+        let results = deadlock(german).expect("results");
+        assert_one_busy(&results);
     }
 }
