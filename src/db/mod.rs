@@ -55,10 +55,13 @@ impl Backend {
 /// the earlier 32 MB caches and 256 MB maps added up to hundreds of megabytes under load;
 /// the operating system's file cache, shared by all of them, keeps a large database's hot
 /// pages in memory anyway, and a page read from it costs microseconds (figures in
-/// BENCHMARKS.md, issue 11).
+/// BENCHMARKS.md, issue 11). On top of that, `soft_heap_limit` caps what SQLite allocates in
+/// the whole process (caches, statements, schemas of every connection) at 8 MB: past it, a
+/// connection reuses its least recently used cache pages instead of taking new memory, so the
+/// pool's caches together stay within the limit whatever `DATABASE_POOL_SIZE` is.
 pub const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; \
      PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; \
-     PRAGMA cache_size = -2048; PRAGMA mmap_size = 0;";
+     PRAGMA cache_size = -2048; PRAGMA mmap_size = 0; PRAGMA soft_heap_limit = 8388608;";
 
 #[derive(Debug)]
 struct SqlitePragmas;
