@@ -14,6 +14,7 @@ pub mod error;
 pub mod fonts;
 pub mod i18n;
 pub mod labels;
+pub mod memory;
 pub mod observability;
 pub(crate) mod pdf;
 pub mod qr;

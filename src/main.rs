@@ -12,6 +12,7 @@ use digilend::domain::accounts;
 use digilend::startup::Application;
 
 fn main() -> std::process::ExitCode {
+    digilend::memory::configure();
     let args = Cli::parse();
     let config = match Config::from_env() {
         Ok(c) => c,

@@ -22,11 +22,9 @@ use diesel::prelude::*;
 use tracing::Instrument;
 
 use crate::auth;
-use crate::db::schema::{bookings, devices, loans};
+use crate::db::schema::devices;
 use crate::db::DbConn;
-use crate::domain::bookings::BookingStatus;
 use crate::domain::lifecycle::Status;
-use crate::domain::loans::LoanStatus;
 use crate::error::{AppError, AppResult};
 use crate::startup::AppState;
 
@@ -260,18 +258,8 @@ fn domain_counts(conn: &mut DbConn) -> AppResult<DomainCounts> {
             (s.to_string(), n)
         })
         .collect();
-    let overdue_loans = loans::table
-        .filter(loans::status.eq(LoanStatus::Active))
-        .filter(loans::end_date.lt(today))
-        .count()
-        .get_result(conn)?;
-    let overdue_bookings = bookings::table
-        .filter(
-            bookings::status.eq_any([BookingStatus::PickedUp, BookingStatus::PartiallyReturned]),
-        )
-        .filter(bookings::return_on.lt(today))
-        .count()
-        .get_result(conn)?;
+    let overdue_loans = crate::domain::loans::schedule::count_overdue(conn, today)?;
+    let overdue_bookings = crate::domain::bookings::count_overdue(conn, today)?;
     Ok(DomainCounts {
         devices,
         overdue_loans,

@@ -9,7 +9,6 @@ use actix_web::dev::{Server, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::{from_fn, ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{web, App, HttpServer};
-use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api;
@@ -124,7 +123,9 @@ pub fn run(listener: TcpListener, db: Db, config: Config) -> std::io::Result<Ser
     let labels = load_labels(&config);
     let state = web::Data::new(AppState { db, config, labels });
     let metrics = web::Data::new(Metrics::default());
-    let openapi = api::openapi::ApiDoc::openapi();
+    // Built once, before the workers start, and kept as JSON text only.
+    api::openapi::spec();
+    crate::memory::give_back_freed();
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(actix_web::middleware::from_fn(api::privacy::guard))
@@ -149,7 +150,11 @@ pub fn run(listener: TcpListener, db: Db, config: Config) -> std::io::Result<Ser
             .configure(crate::web::configure)
             .configure(api::configure)
             .service(observability::get_metrics)
-            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
+            .route("/openapi.json", web::get().to(api::openapi::openapi_json))
+            .service(
+                SwaggerUi::new("/docs/{_:.*}")
+                    .config(utoipa_swagger_ui::Config::from("/openapi.json")),
+            )
             .default_service(web::to(api::not_found_fallback))
     })
     .shutdown_timeout(30)

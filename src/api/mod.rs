@@ -208,32 +208,7 @@ pub fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> R
 /// that match it exactly when there are any (`/bookings/overdue` is not `/bookings/{id}`),
 /// otherwise those of the templated paths that match it. Empty for an unknown path.
 pub fn documented_methods(path: &str) -> Vec<&'static str> {
-    type Routes = Vec<(actix_web::dev::ResourceDef, bool, Vec<&'static str>)>;
-    static ROUTES: std::sync::OnceLock<Routes> = std::sync::OnceLock::new();
-    let routes = ROUTES.get_or_init(|| {
-        use utoipa::OpenApi;
-        let doc = openapi::ApiDoc::openapi();
-        doc.paths
-            .paths
-            .iter()
-            .map(|(path, item)| {
-                let methods = [
-                    ("GET", item.get.is_some()),
-                    ("PUT", item.put.is_some()),
-                    ("POST", item.post.is_some()),
-                    ("PATCH", item.patch.is_some()),
-                    ("DELETE", item.delete.is_some()),
-                ];
-                let allowed = methods.iter().filter(|m| m.1).map(|m| m.0).collect();
-                let is_static = !path.contains('{');
-                (
-                    actix_web::dev::ResourceDef::new(path.as_str()),
-                    is_static,
-                    allowed,
-                )
-            })
-            .collect()
-    });
+    let routes = &openapi::spec().routes;
     let matching: Vec<_> = routes
         .iter()
         .filter(|(def, ..)| def.is_match(path))

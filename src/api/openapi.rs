@@ -1,11 +1,16 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations, and the offline API
 //! reference page (Swagger UI, its assets compiled into the binary).
 
+use std::sync::OnceLock;
 use utoipa::openapi::header::Header;
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::response::Response;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Content, Ref, RefOr};
+
+use actix_web::dev::ResourceDef;
+use actix_web::web::Bytes;
+use actix_web::HttpResponse;
 use utoipa::{Modify, OpenApi};
 
 use crate::api;
@@ -198,4 +203,54 @@ impl Modify for ErrorResponses {
             }
         }
     }
+}
+
+/// The served document, built once: its JSON text, and each path with the methods it has
+/// (for 405 answers). The generated `utoipa` structure itself is dropped once serialized:
+/// it takes several megabytes of small allocations, and each worker used to hold a copy for
+/// Swagger UI (BENCHMARKS.md, issue 11).
+pub struct Spec {
+    pub json: Bytes,
+    /// Path template, whether it has no parameters, methods.
+    pub routes: Vec<(ResourceDef, bool, Vec<&'static str>)>,
+}
+
+/// The document, built on first use (the server builds it before it starts its workers).
+pub fn spec() -> &'static Spec {
+    static SPEC: OnceLock<Spec> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let doc = ApiDoc::openapi();
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ];
+                let allowed = methods.iter().filter(|m| m.1).map(|m| m.0).collect();
+                let is_static = !path.contains('{');
+                (ResourceDef::new(path.as_str()), is_static, allowed)
+            })
+            .collect();
+        let json = serde_json::to_vec(&doc).unwrap_or_else(|e| {
+            log::error!("the OpenAPI document could not be serialized: {e}");
+            b"{}".to_vec()
+        });
+        Spec {
+            json: Bytes::from(json),
+            routes,
+        }
+    })
+}
+
+/// `GET /openapi.json`: the document, as Swagger UI and generated clients read it.
+pub async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(spec().json.clone())
 }

@@ -55,10 +55,13 @@ impl Backend {
 /// the earlier 32 MB caches and 256 MB maps added up to hundreds of megabytes under load;
 /// the operating system's file cache, shared by all of them, keeps a large database's hot
 /// pages in memory anyway, and a page read from it costs microseconds (figures in
-/// BENCHMARKS.md, issue 11).
+/// BENCHMARKS.md, issue 11). On top of that, `soft_heap_limit` caps what SQLite allocates in
+/// the whole process (caches, statements, schemas of every connection) at 8 MB: past it, a
+/// connection reuses its least recently used cache pages instead of taking new memory, so the
+/// pool's caches together stay within the limit whatever `DATABASE_POOL_SIZE` is.
 pub const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; \
      PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; \
-     PRAGMA cache_size = -2048; PRAGMA mmap_size = 0;";
+     PRAGMA cache_size = -2048; PRAGMA mmap_size = 0; PRAGMA soft_heap_limit = 8388608;";
 
 #[derive(Debug)]
 struct SqlitePragmas;
@@ -67,6 +70,31 @@ impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut DbConn) -> Result<(), diesel::r2d2::Error> {
         conn.batch_execute(SQLITE_PRAGMAS)
             .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+/// PostgreSQL connections report errors in English (`lc_messages = 'C'`). Diesel classifies
+/// serialization failures by their SQLSTATE (40001) but gives no SQLSTATE for deadlocks
+/// (40P01) or lock timeouts (55P03), which `AppError` therefore recognises by their message:
+/// on a server whose messages are in another language they would otherwise be 500s instead of
+/// 503s. Setting `lc_messages` takes a superuser or `GRANT SET ON PARAMETER lc_messages TO
+/// <role>` (PostgreSQL 15 and later); when it is refused the connection keeps the server's
+/// language and a warning says so once (README, "PostgreSQL").
+#[derive(Debug)]
+struct PostgresMessages;
+
+impl CustomizeConnection<DbConn, diesel::r2d2::Error> for PostgresMessages {
+    fn on_acquire(&self, conn: &mut DbConn) -> Result<(), diesel::r2d2::Error> {
+        if let Err(e) = conn.batch_execute("SET lc_messages TO 'C'") {
+            static WARNED: std::sync::Once = std::sync::Once::new();
+            WARNED.call_once(|| {
+                log::warn!(
+                    "PostgreSQL refused lc_messages = 'C' ({e}): unless the server's messages \
+                     are in English, a deadlock will answer 500 instead of 503"
+                )
+            });
+        }
+        Ok(())
     }
 }
 
@@ -171,13 +199,14 @@ impl Db {
             let mut builder = Pool::builder()
                 .max_size(size)
                 .connection_timeout(Duration::from_secs(30));
-            if backend == Backend::Sqlite {
+            builder = match backend {
                 // A connection to a local file does not go stale: no `SELECT 1` at every
                 // checkout (the writer's would run inside the write's turn).
-                builder = builder
+                Backend::Sqlite => builder
                     .connection_customizer(Box::new(SqlitePragmas))
-                    .test_on_check_out(false);
-            }
+                    .test_on_check_out(false),
+                Backend::Postgres => builder.connection_customizer(Box::new(PostgresMessages)),
+            };
             builder
                 .build(manager)
                 .map_err(|e| format!("cannot open the database: {e}"))
@@ -417,6 +446,62 @@ pub fn next_counter(conn: &mut DbConn, name: &str, n: i64) -> AppResult<i64> {
     Ok(last - n + 1)
 }
 
+/// The days `from` to `to` as a common table expression `days(day)`, for `WITH RECURSIVE`:
+/// the one piece of date arithmetic the backends write differently (SQLite keeps a date as
+/// `'YYYY-MM-DD'` text and steps it with `date(day, '+1 day')`).
+pub fn day_series(conn: &DbConn, from: chrono::NaiveDate, to: chrono::NaiveDate) -> String {
+    let (from, to) = (from.format("%Y-%m-%d"), to.format("%Y-%m-%d"));
+    match conn {
+        DbConn::Sqlite(_) => format!(
+            "days(day) AS (SELECT date('{from}') UNION ALL \
+             SELECT date(day, '+1 day') FROM days WHERE day < '{to}')"
+        ),
+        DbConn::Postgres(_) => format!(
+            "days(day) AS (SELECT DATE '{from}' UNION ALL \
+             SELECT CAST(day + 1 AS date) FROM days WHERE day < DATE '{to}')"
+        ),
+    }
+}
+
+/// Runs a hand-written query whose parameters are all text, written `?` (numbered `$1`, `$2`,
+/// … for PostgreSQL here), and loads its rows by column name.
+pub fn load_sql<R>(conn: &mut DbConn, sql: &str, texts: &[String]) -> AppResult<Vec<R>>
+where
+    R: diesel::QueryableByName<diesel::pg::Pg>
+        + diesel::QueryableByName<diesel::sqlite::Sqlite>
+        + 'static,
+{
+    use diesel::sql_types::Text;
+    match conn {
+        DbConn::Postgres(c) => {
+            let mut n = 0;
+            let numbered: String = sql
+                .chars()
+                .map(|ch| {
+                    if ch == '?' {
+                        n += 1;
+                        format!("${n}")
+                    } else {
+                        ch.to_string()
+                    }
+                })
+                .collect();
+            let mut q = diesel::sql_query(numbered).into_boxed::<diesel::pg::Pg>();
+            for t in texts {
+                q = q.bind::<Text, _>(t.clone());
+            }
+            Ok(q.load(c)?)
+        }
+        DbConn::Sqlite(c) => {
+            let mut q = diesel::sql_query(sql).into_boxed::<diesel::sqlite::Sqlite>();
+            for t in texts {
+                q = q.bind::<Text, _>(t.clone());
+            }
+            Ok(q.load(c)?)
+        }
+    }
+}
+
 /// Runs the same diesel expression on whichever backend the connection is, for the few
 /// statements `MultiConnection` cannot express generically (batch inserts).
 #[macro_export]
@@ -433,17 +518,16 @@ macro_rules! on_backend {
 mod tests {
     use super::*;
 
-    /// A real PostgreSQL deadlock (two transactions taking two row locks in opposite order)
-    /// ends one of them with `AppError::Busy` (503, nothing written), never an internal error.
-    /// Runs when `TEST_DATABASE_URL` names a PostgreSQL server.
-    #[test]
-    fn a_postgres_deadlock_is_busy_not_internal() {
+    /// Provokes a real PostgreSQL deadlock (two transactions taking two row locks in opposite
+    /// order) in a fresh schema, with these extra server options for the pool's connections,
+    /// and returns both transactions' results. `None` without a PostgreSQL `TEST_DATABASE_URL`.
+    fn deadlock(options: &str) -> Option<[AppResult<i64>; 2]> {
         let Some(base) = std::env::var("TEST_DATABASE_URL")
             .ok()
             .filter(|u| Backend::of_url(u) == Backend::Postgres)
         else {
             eprintln!("TEST_DATABASE_URL is not set: not run");
-            return;
+            return None;
         };
         let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
         let mut admin = diesel::PgConnection::establish(&base).expect("postgres");
@@ -451,7 +535,7 @@ mod tests {
             .execute(&mut admin)
             .expect("schema");
         let sep = if base.contains('?') { '&' } else { '?' };
-        let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+        let url = format!("{base}{sep}options=-csearch_path%3D{schema}{options}");
         let db = Db::connect(&url, 2).expect("connect");
         for name in ["a", "b"] {
             db.write_blocking(|c| next_counter(c, name, 1))
@@ -474,11 +558,55 @@ mod tests {
         diesel::sql_query(format!("DROP SCHEMA {schema} CASCADE"))
             .execute(&mut admin)
             .expect("drop schema");
+        Some(results)
+    }
+
+    /// One of the two deadlocked transactions ends with `AppError::Busy` (503, nothing
+    /// written), never an internal error; the other commits.
+    fn assert_one_busy(results: &[AppResult<i64>; 2]) {
         let busy = results
             .iter()
             .filter(|r| matches!(r, Err(AppError::Busy(_))))
             .count();
         assert_eq!(busy, 1, "{results:?}");
         assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
+    }
+
+    /// Runs when `TEST_DATABASE_URL` names a PostgreSQL server.
+    #[test]
+    fn a_postgres_deadlock_is_busy_not_internal() {
+        if let Some(results) = deadlock("") {
+            assert_one_busy(&results);
+        }
+    }
+
+    /// The same on a server that speaks German (`lc_messages` set for the connection, as a
+    /// server configured in German would): the deadlock is still a 503. Runs when the server
+    /// has the `de_DE.UTF-8` locale and its German messages; says so when not.
+    #[test]
+    fn a_postgres_deadlock_is_busy_in_any_server_language() {
+        let german = "%20-clc_messages%3Dde_DE.UTF-8";
+        let Some(base) = std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| Backend::of_url(u) == Backend::Postgres)
+        else {
+            eprintln!("TEST_DATABASE_URL is not set: not run");
+            return;
+        };
+        // Without our setting, this server would answer in German.
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let plain =
+            diesel::PgConnection::establish(&format!("{base}{sep}options={}", &german[3..]));
+        let speaks_german = plain.is_ok_and(|mut c| {
+            diesel::sql_query("SELECT 1 / 0")
+                .execute(&mut c)
+                .is_err_and(|e| !e.to_string().contains("division by zero"))
+        });
+        if !speaks_german {
+            eprintln!("the server has no de_DE.UTF-8 locale or German messages: not run");
+            return;
+        }
+        let results = deadlock(german).expect("results");
+        assert_one_busy(&results);
     }
 }

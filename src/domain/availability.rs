@@ -31,9 +31,11 @@ use crate::domain::bookings::AllocationState;
 use crate::domain::devices::DeviceKind;
 use crate::domain::lifecycle::Status;
 use crate::domain::limits::{self, Window};
+use crate::domain::loans::{LoanDeviceStatus, LoanStatus};
 use crate::error::{AppError, AppResult};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Text};
 
 /// Statuses of a pool device that can be planned into a booking.
 pub const PLANNABLE: [Status; 2] = [Status::Ready, Status::BookedOut];
@@ -162,31 +164,6 @@ pub fn occupancies_of(
         out.extend(rows.into_iter().map(to_occ));
     }
     Ok(out)
-}
-
-/// Live occupancies overlapping `[from, until]` of any device, using the start-date index
-/// (an occupancy starts at most `lookback_days` before a day it covers).
-pub fn occupancies_between(
-    conn: &mut DbConn,
-    rules: &Rules,
-    from: NaiveDate,
-    until: NaiveDate,
-) -> AppResult<Vec<Occupancy>> {
-    let earliest = from - Duration::days(rules.lookback_days());
-    let rows: Vec<OccTuple> = booking_devices::table
-        .filter(booking_devices::occupied_from.ge(earliest))
-        .filter(booking_devices::occupied_from.le(until))
-        .filter(booking_devices::occupied_until.ge(from))
-        .filter(booking_devices::state.ne(AllocationState::Released))
-        .select((
-            booking_devices::device_id,
-            booking_devices::booking_id,
-            booking_devices::occupied_from,
-            booking_devices::occupied_until,
-            booking_devices::state,
-        ))
-        .load(conn)?;
-    Ok(rows.into_iter().map(to_occ).collect())
 }
 
 /// The booking that has each of these (booked out) devices out now, and whether the
@@ -379,12 +356,194 @@ fn days(from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = NaiveDate> {
     from.iter_days().take_while(move |d| *d <= to)
 }
 
-fn stock_counts(conn: &mut DbConn) -> AppResult<Vec<DeviceRow>> {
-    Ok(devices::table
-        .filter(devices::in_pool.eq(true))
-        .filter(devices::status.ne_all(GONE))
-        .select(DeviceRow::as_select())
-        .load(conn)?)
+/// `'a', 'b'`: statuses as SQL literals (the names are the enum's own, never request text).
+fn status_list(statuses: &[Status]) -> String {
+    statuses
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn date_literal(d: NaiveDate) -> String {
+    format!("'{}'", d.format("%Y-%m-%d"))
+}
+
+/// Which pool devices to count: of one kind (and subtype / model), or all.
+struct Filter<'a> {
+    kind: Option<DeviceKind>,
+    subtype: Option<&'a str>,
+    model: Option<&'a str>,
+}
+
+impl Filter<'_> {
+    /// The filter's conditions on `d` (each starting with `AND`), adding the text it binds.
+    /// Subtype and model compare as [`fits`] does: trimmed, ignoring case.
+    fn sql(&self, binds: &mut Vec<String>) -> String {
+        let mut sql = String::new();
+        if let Some(kind) = self.kind {
+            sql.push_str(&format!(" AND d.kind = '{}'", kind.as_str()));
+        }
+        for (column, want) in [("subtype", self.subtype), ("model", self.model)] {
+            if let Some(want) = want {
+                sql.push_str(&format!(" AND lower(trim(d.{column})) = lower(?)"));
+                binds.push(want.trim().to_string());
+            }
+        }
+        sql
+    }
+}
+
+/// Conditions on a pool device `d` that can be planned (see [`plannable_devices`]): ready or
+/// booked out, and not on an open loan to a person (the allocation rule, `commitments`).
+fn plannable_sql() -> String {
+    format!(
+        "d.status IN ({plannable}) AND NOT EXISTS (SELECT 1 FROM loan_devices ld \
+         JOIN loans l ON l.id = ld.loan_id WHERE ld.device_id = d.id \
+         AND l.status IN ('{draft}', '{active}') AND ld.status IN ('{pending}', '{on_loan}'))",
+        plannable = status_list(&PLANNABLE),
+        draft = LoanStatus::Draft.as_str(),
+        active = LoanStatus::Active.as_str(),
+        pending = LoanDeviceStatus::Pending.as_str(),
+        on_loan = LoanDeviceStatus::OnLoan.as_str(),
+    )
+}
+
+/// Whether the booked-out device `d` was reported missing by the booking holding it.
+fn missing_sql() -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM booking_devices h WHERE h.device_id = d.id \
+         AND h.state = '{}' AND h.reported_missing)",
+        AllocationState::PickedUp.as_str()
+    )
+}
+
+/// The pool devices of one kind, counted in SQL.
+#[derive(Debug, Clone, Copy, QueryableByName)]
+struct KindPool {
+    #[diesel(sql_type = Text)]
+    kind: DeviceKind,
+    /// In stock (not retired, lost or sold).
+    #[diesel(sql_type = BigInt)]
+    total: i64,
+    /// Of those, plannable.
+    #[diesel(sql_type = BigInt)]
+    plannable: i64,
+    /// Of those, booked out now.
+    #[diesel(sql_type = BigInt)]
+    out_now: i64,
+    /// Of those, reported missing by the booking holding them.
+    #[diesel(sql_type = BigInt)]
+    missing: i64,
+}
+
+/// Plannable pool devices of one kind occupied by a booking on one day (and not already
+/// counted as out).
+#[derive(Debug, QueryableByName)]
+struct DayOccupied {
+    #[diesel(sql_type = Date)]
+    day: NaiveDate,
+    #[diesel(sql_type = Text)]
+    kind: DeviceKind,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// The pool counted per kind and day by SQL aggregates, so that a request holds a few numbers
+/// per kind and day whatever the size of the pool (it used to load every pool device, its
+/// loans and its occupancies). The rules are those of [`Calendar::blocker`]: a device is free
+/// on a day unless it is out (every day when reported missing, else until
+/// [`Rules::held_until`]) or a live occupancy covers the day.
+struct PoolCounts {
+    kinds: BTreeMap<DeviceKind, KindPool>,
+    occupied: HashMap<(NaiveDate, DeviceKind), i64>,
+    held_until: NaiveDate,
+}
+
+impl PoolCounts {
+    fn load(
+        conn: &mut DbConn,
+        rules: &Rules,
+        filter: &Filter,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> AppResult<PoolCounts> {
+        let held_until = rules.held_until();
+        let booked_out = Status::BookedOut.as_str();
+        let mut binds = Vec::new();
+        let sql = format!(
+            "SELECT kind, COUNT(*) AS total, SUM(p) AS plannable, SUM(p * o) AS out_now, \
+             SUM(p * o * m) AS missing FROM (SELECT d.kind AS kind, \
+             CASE WHEN {plannable} THEN 1 ELSE 0 END AS p, \
+             CASE WHEN d.status = '{booked_out}' THEN 1 ELSE 0 END AS o, \
+             CASE WHEN d.status = '{booked_out}' AND {missing} THEN 1 ELSE 0 END AS m \
+             FROM devices d WHERE d.in_pool AND d.status NOT IN ({gone}){filter}) AS pool \
+             GROUP BY kind",
+            plannable = plannable_sql(),
+            missing = missing_sql(),
+            gone = status_list(&GONE),
+            filter = filter.sql(&mut binds),
+        );
+        let kinds = crate::db::load_sql::<KindPool>(conn, &sql, &binds)?
+            .into_iter()
+            .map(|k| (k.kind, k))
+            .collect();
+        // Occupancies start at most `lookback_days` before a day they cover (start-date index).
+        let earliest = from - Duration::days(rules.lookback_days());
+        let mut binds = Vec::new();
+        let sql = format!(
+            "WITH RECURSIVE {days} \
+             SELECT days.day AS day, d.kind AS kind, COUNT(DISTINCT d.id) AS n FROM days \
+             JOIN booking_devices bd \
+               ON bd.occupied_from <= days.day AND bd.occupied_until >= days.day \
+             JOIN devices d ON d.id = bd.device_id \
+             WHERE bd.state <> '{released}' AND bd.occupied_from >= {earliest} \
+               AND bd.occupied_from <= {to} AND bd.occupied_until >= {from} \
+               AND d.in_pool AND {plannable}{filter} \
+               AND NOT (d.status = '{booked_out}' AND (days.day <= {held} OR {missing})) \
+             GROUP BY days.day, d.kind",
+            days = crate::db::day_series(conn, from, to),
+            released = AllocationState::Released.as_str(),
+            earliest = date_literal(earliest),
+            to = date_literal(to),
+            from = date_literal(from),
+            plannable = plannable_sql(),
+            filter = filter.sql(&mut binds),
+            held = date_literal(held_until),
+            missing = missing_sql(),
+        );
+        let occupied = crate::db::load_sql::<DayOccupied>(conn, &sql, &binds)?
+            .into_iter()
+            .map(|r| ((r.day, r.kind), r.n))
+            .collect();
+        Ok(PoolCounts {
+            kinds,
+            occupied,
+            held_until,
+        })
+    }
+
+    fn kind(&self, kind: DeviceKind) -> KindPool {
+        self.kinds.get(&kind).copied().unwrap_or(KindPool {
+            kind,
+            total: 0,
+            plannable: 0,
+            out_now: 0,
+            missing: 0,
+        })
+    }
+
+    /// Plannable devices of `kind` free on `day`.
+    fn free(&self, kind: DeviceKind, day: NaiveDate) -> i64 {
+        let k = self.kind(kind);
+        let out = if day <= self.held_until {
+            k.out_now
+        } else {
+            k.missing
+        };
+        let occupied = self.occupied.get(&(day, kind)).copied().unwrap_or(0);
+        k.plannable - out - occupied
+    }
 }
 
 /// Free devices per day for one kind (and model / subtype).
@@ -408,30 +567,19 @@ pub fn availability(
             format!("the range may cover at most {MAX_RANGE_DAYS} days"),
         ));
     }
-    let stock = stock_counts(conn)?;
-    let total = stock
-        .iter()
-        .filter(|d| fits(d, q.kind, &q.subtype, &q.model))
-        .count() as i64;
-    let pool: Vec<DeviceRow> = plannable_devices(conn, Some(&[q.kind]))?
-        .into_iter()
-        .filter(|d| fits(d, q.kind, &q.subtype, &q.model))
-        .collect();
-    let refs: Vec<&DeviceRow> = pool.iter().collect();
-    let occ = occupancies_between(conn, rules, q.from, q.to)?;
-    let cal = Calendar::build(conn, rules, &refs, occ)?;
+    let filter = Filter {
+        kind: Some(q.kind),
+        subtype: q.subtype.as_deref(),
+        model: q.model.as_deref(),
+    };
+    let counts = PoolCounts::load(conn, rules, &filter, q.from, q.to)?;
+    let kind = counts.kind(q.kind);
     let days = days(q.from, q.to)
-        .map(|day| {
-            let free = pool
-                .iter()
-                .filter(|d| cal.is_free(&d.id, day, day, None))
-                .count() as i64;
-            (day, free)
-        })
+        .map(|day| (day, counts.free(q.kind, day)))
         .collect();
     Ok(FreeDays {
-        total,
-        plannable: pool.len() as i64,
+        total: kind.total,
+        plannable: kind.plannable,
         days,
     })
 }
@@ -479,28 +627,21 @@ pub fn month_calendar(
     caller.require(Perm::ReadAvailability)?;
     let (first, last) = parse_month(month)?;
     limits::dates(&[("month", Some(first), Window::Filter)])?;
-    let mut totals: BTreeMap<DeviceKind, i64> = BTreeMap::new();
-    for d in stock_counts(conn)? {
-        *totals.entry(d.kind).or_default() += 1;
-    }
-    let pool = plannable_devices(conn, None)?;
-    let refs: Vec<&DeviceRow> = pool.iter().collect();
-    let occ = occupancies_between(conn, rules, first, last)?;
-    let cal = Calendar::build(conn, rules, &refs, occ)?;
+    let all = Filter {
+        kind: None,
+        subtype: None,
+        model: None,
+    };
+    let counts = PoolCounts::load(conn, rules, &all, first, last)?;
     let days = days(first, last)
         .map(|day| {
-            let mut free: BTreeMap<DeviceKind, i64> = BTreeMap::new();
-            for d in &pool {
-                if cal.is_free(&d.id, day, day, None) {
-                    *free.entry(d.kind).or_default() += 1;
-                }
-            }
-            let kinds = totals
-                .iter()
-                .map(|(k, t)| KindCount {
-                    kind: *k,
-                    free: free.get(k).copied().unwrap_or(0),
-                    total: *t,
+            let kinds = counts
+                .kinds
+                .values()
+                .map(|k| KindCount {
+                    kind: k.kind,
+                    free: counts.free(k.kind, day),
+                    total: k.total,
                 })
                 .collect();
             (day, kinds)

@@ -328,6 +328,52 @@ async fn a_school_books_tablets_and_robots_from_request_to_return(b: Backend) {
 }
 dual_test!(a_school_books_tablets_and_robots_from_request_to_return);
 
+/// Subtype and model narrow the count as they do when a booking is planned: trimmed and in
+/// any case; the month's calendar counts every kind in stock.
+async fn availability_filters_by_subtype_and_model(b: Backend) {
+    let app = spawn_app(b).await;
+    pool_devices(&app, "peripheral", Some("beamer"), 2).await;
+    pool_devices(&app, "peripheral", Some("vr_headset"), 1).await;
+    let day = monday_in(2);
+    let count = |filter: &'static str| {
+        let app = &app;
+        async move {
+            let r = app
+                .get(
+                    &format!("/availability?kind=peripheral{filter}&from={day}&to={day}"),
+                    &app.admin_token,
+                )
+                .await;
+            r.assert_status(200);
+            (
+                r.body["total"].as_i64().expect("total"),
+                r.body["plannable"].as_i64().expect("plannable"),
+                r.body["days"][0]["free"].as_i64().expect("free"),
+            )
+        }
+    };
+    assert_eq!(count("").await, (3, 3, 3));
+    assert_eq!(count("&subtype=%20BEAMER%20").await, (2, 2, 2));
+    assert_eq!(count("&subtype=vr_headset").await, (1, 1, 1));
+    assert_eq!(count("&model=Peripheral%20MODEL").await, (3, 3, 3));
+    assert_eq!(count("&subtype=beamer&model=other").await, (0, 0, 0));
+    assert_eq!(count("&subtype=projector").await, (0, 0, 0));
+    let month = day.format("%Y-%m").to_string();
+    let cal = app
+        .get(
+            &format!("/availability/calendar?month={month}"),
+            &app.admin_token,
+        )
+        .await;
+    cal.assert_status(200);
+    let kinds = cal.body["days"][0]["kinds"].clone();
+    assert_eq!(
+        kinds,
+        json!([{ "kind": "peripheral", "free": 3, "total": 3 }])
+    );
+}
+dual_test!(availability_filters_by_subtype_and_model);
+
 async fn back_to_back_bookings_and_an_extension_into_another(b: Backend) {
     let app = spawn_app(b).await;
     let devices = pool_devices(&app, "robot", None, 2).await;

@@ -113,12 +113,29 @@ pub struct BookingDetail {
     pub pool_check: Option<PoolCheck>,
 }
 
+/// The statuses in which a booking has devices out.
+const OUT: [BookingStatus; 2] = [BookingStatus::PickedUp, BookingStatus::PartiallyReturned];
+
 /// Whether a booking is overdue on `today`: devices are out with it past its return date.
 pub fn is_overdue(b: &BookingRow, today: NaiveDate) -> bool {
-    matches!(
-        b.status,
-        BookingStatus::PickedUp | BookingStatus::PartiallyReturned
-    ) && b.return_on < today
+    OUT.contains(&b.status) && b.return_on < today
+}
+
+/// [`is_overdue`] as a filter on `bookings`, for queries that count or list in SQL.
+#[diesel::dsl::auto_type]
+pub fn overdue_on(today: NaiveDate) -> _ {
+    let out: [BookingStatus; 2] = OUT;
+    bookings::status
+        .eq_any(out)
+        .and(bookings::return_on.lt(today))
+}
+
+/// How many bookings are overdue on `today`, in every organisation (the operators' metric).
+pub fn count_overdue(conn: &mut DbConn, today: NaiveDate) -> AppResult<i64> {
+    Ok(bookings::table
+        .filter(overdue_on(today))
+        .count()
+        .get_result(conn)?)
 }
 
 fn not_found() -> AppError {

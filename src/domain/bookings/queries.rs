@@ -96,10 +96,7 @@ pub fn list(
 pub fn overdue(conn: &mut DbConn, caller: &Caller, rules: &Rules) -> AppResult<Vec<BookingDetail>> {
     caller.require(Perm::ReadBookings)?;
     let mut q = bookings::table
-        .filter(
-            bookings::status.eq_any([BookingStatus::PickedUp, BookingStatus::PartiallyReturned]),
-        )
-        .filter(bookings::return_on.lt(rules.today))
+        .filter(super::overdue_on(rules.today))
         .select(BookingRow::as_select())
         .into_boxed();
     if let Some(own) = list_scope(caller) {

@@ -16,7 +16,7 @@ use diesel::prelude::*;
 
 use super::LoanStatus;
 use crate::db::models::{CheckpointRow, LoanRow};
-use crate::db::schema::loan_checkpoints;
+use crate::db::schema::{loan_checkpoints, loans};
 use crate::db::DbConn;
 use crate::domain::accounts::new_id;
 
@@ -47,6 +47,21 @@ pub fn one_interval_later(end: NaiveDate, interval: i32, limit: NaiveDate) -> Na
 /// Whether a loan is overdue on `today`: active and past its end date.
 pub fn is_overdue(loan: &LoanRow, today: NaiveDate) -> bool {
     loan.status == LoanStatus::Active && loan.end_date < today
+}
+
+/// [`is_overdue`] as a filter on `loans`, for queries that count or list in SQL.
+#[diesel::dsl::auto_type]
+pub fn overdue_on(today: NaiveDate) -> _ {
+    let active: LoanStatus = LoanStatus::Active;
+    loans::status.eq(active).and(loans::end_date.lt(today))
+}
+
+/// How many loans are overdue on `today`, in every office (the operators' metric).
+pub fn count_overdue(conn: &mut DbConn, today: NaiveDate) -> crate::error::AppResult<i64> {
+    Ok(loans::table
+        .filter(overdue_on(today))
+        .count()
+        .get_result(conn)?)
 }
 
 /// Days a loan is past its end date on `today` (0 when it has not ended).
