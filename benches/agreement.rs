@@ -1,11 +1,12 @@
 //! Time and size of one loan agreement (2 devices, 12 checkpoints).
 //!
 //! Run with `cargo bench --bench agreement`. Targets: p95 at most 2 ms, under 100 KB.
-//! Set `AGREEMENT_BENCH_OUT=file.pdf` to also write the agreement there.
+//! Set `AGREEMENT_BENCH_OUT=file.pdf` to also write the agreement there, `BENCH_RUNS=n` to
+//! change the number of timed runs (for a profiler).
 
 mod support;
 
-use support::{ms, percentile, time};
+use support::{ms, percentile, runs, time};
 
 use chrono::{Months, NaiveDate};
 use digilend::documents::{loan_agreement_pdf, AgreementData, AgreementDevice, Lang, Party};
@@ -71,7 +72,7 @@ fn main() {
     for _ in 0..10 {
         let _ = loan_agreement_pdf(&data);
     }
-    let runs = 500;
+    let runs = runs(500);
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {
         let (result, took) = time(|| loan_agreement_pdf(&data));

@@ -1,5 +1,6 @@
 //! Times a 1,000-label PDF on Avery L7160 and L7651 (median and p95 over 20 runs) and prints
-//! its size. Run with `cargo bench --bench labels`. Target: p95 at most 0.1 s.
+//! its size. Run with `cargo bench --bench labels`. Target: p95 at most 0.1 s. `BENCH_RUNS=n`
+//! changes the number of runs (for a profiler).
 //!
 //! Set `LABELS_BENCH_OUT=dir` to also write the PDFs and one PNG and SVG per stock there.
 
@@ -8,11 +9,10 @@ mod support;
 use std::path::Path;
 use std::time::Duration;
 
-use support::{ms, percentile, time};
+use support::{ms, percentile, runs, time};
 
 use digilend::labels::{render_pdf, render_png, render_svg, LabelCatalog, LabelData};
 
-const RUNS: usize = 20;
 const LABELS: usize = 1000;
 
 fn main() {
@@ -37,9 +37,10 @@ fn main() {
             eprintln!("stock {id} missing");
             std::process::exit(1);
         };
-        let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
+        let count = runs(20);
+        let mut times: Vec<Duration> = Vec::with_capacity(count);
         let mut size = 0;
-        for run in 0..RUNS {
+        for run in 0..count {
             let (result, took) = time(|| render_pdf(stock, &labels, 0));
             let pdf = match result {
                 Ok(p) => p,

@@ -4,13 +4,19 @@
 //! label specification allows; the quiet zone of four modules is left to the renderer, which
 //! knows the physical size of a module.
 //!
-//! The `qrcode` crate segments the data, computes the error correction and draws the symbol;
-//! the choice among the eight masks (ISO/IEC 18004:2015, 7.8.3: the lowest penalty for runs,
-//! 2 × 2 blocks, finder-like patterns and dark/light balance) is made here, on a plain grid,
-//! because the crate's own evaluation took most of the time of a 1,000-label sheet.
+//! The `qrcode` crate segments the data, computes the error correction and draws the function
+//! patterns and the data; the choice among the eight masks (ISO/IEC 18004:2015, 7.8.3: the
+//! lowest penalty for runs, 2 × 2 blocks, finder-like patterns and dark/light balance) is made
+//! here, because the crate's own evaluation took most of the time of a 1,000-label sheet. For
+//! symbols up to 64 modules wide each row and column is a machine word: the eight masked
+//! symbols are one XOR per word away from a per-version template (function patterns, format
+//! information and mask, drawn once by the crate), and the penalty of a whole row is a few
+//! shifts and bit counts.
 
-use qrcode::canvas::{Canvas, MaskPattern};
-use qrcode::{bits, ec, EcLevel};
+use std::sync::OnceLock;
+
+use qrcode::canvas::{Canvas, MaskPattern, Module};
+use qrcode::{bits, ec, EcLevel, Version};
 
 /// Width of the quiet zone on each side, in modules (ISO/IEC 18004).
 pub const QUIET_ZONE_MODULES: usize = 4;
@@ -26,12 +32,25 @@ impl QrMatrix {
     /// Encodes `text` with error correction level M, in the smallest version that holds it,
     /// with the mask of lowest penalty.
     pub fn encode(text: &str) -> Result<Self, QrError> {
-        let (width, masked) = candidates(text)?;
-        let dark = masked
-            .into_iter()
-            .min_by_key(|dark| penalty(dark, width))
+        let (version, data, ec_data) = codewords(text)?;
+        let width = version.width().max(0) as usize;
+        let Some(template) = template(version) else {
+            // Wider than a machine word: the slow path, module by module.
+            let dark = candidates_of(version, &data, &ec_data)
+                .into_iter()
+                .min_by_key(|dark| penalty_by_module(dark, width))
+                .ok_or_else(|| QrError("no mask".into()))?;
+            return Ok(Self { width, dark });
+        };
+        let symbols = template.symbols(&data, &ec_data);
+        let best = symbols
+            .iter()
+            .min_by_key(|s| penalty_words(&s.rows[..width], &s.cols[..width], width))
             .ok_or_else(|| QrError("no mask".into()))?;
-        Ok(Self { width, dark })
+        Ok(Self {
+            width,
+            dark: best.to_modules(width),
+        })
     }
 
     /// Number of modules along one side, without the quiet zone.
@@ -53,12 +72,12 @@ impl QrMatrix {
     /// vector renderers draw one rectangle per run instead of one per module.
     pub fn dark_runs(&self) -> Vec<(usize, usize, usize)> {
         let mut runs = Vec::new();
-        for y in 0..self.width {
+        for (y, row) in self.dark.chunks(self.width.max(1)).enumerate() {
             let mut x = 0;
-            while x < self.width {
-                if self.is_dark(x, y) {
+            while x < row.len() {
+                if row[x] {
                     let start = x;
-                    while x < self.width && self.is_dark(x, y) {
+                    while x < row.len() && row[x] {
                         x += 1;
                     }
                     runs.push((y, start, x - start));
@@ -71,18 +90,24 @@ impl QrMatrix {
     }
 }
 
-/// The symbol of `text` under each of the eight masks, and its width.
-fn candidates(text: &str) -> Result<(usize, Vec<Vec<bool>>), QrError> {
+/// The data and error correction codewords of `text` at level M, and the smallest version
+/// that holds them.
+fn codewords(text: &str) -> Result<(Version, Vec<u8>, Vec<u8>), QrError> {
     let err = |e: qrcode::types::QrError| QrError(e.to_string());
     let bits = bits::encode_auto(text.as_bytes(), EcLevel::M).map_err(err)?;
     let version = bits.version();
     let (data, ec_data) =
         ec::construct_codewords(&bits.into_bytes(), version, EcLevel::M).map_err(err)?;
+    Ok((version, data, ec_data))
+}
+
+/// The symbol under each of the eight masks as the `qrcode` crate draws it, module by module
+/// (the reference for the word-wise drawing, and the path for symbols wider than a word).
+fn candidates_of(version: Version, data: &[u8], ec_data: &[u8]) -> Vec<Vec<bool>> {
     let mut canvas = Canvas::new(version, EcLevel::M);
     canvas.draw_all_functional_patterns();
-    canvas.draw_data(&data, &ec_data);
-    let width = version.width().max(0) as usize;
-    let masked = MASKS
+    canvas.draw_data(data, ec_data);
+    MASKS
         .iter()
         .map(|mask| {
             let mut c = canvas.clone();
@@ -92,8 +117,7 @@ fn candidates(text: &str) -> Result<(usize, Vec<Vec<bool>>), QrError> {
                 .map(|c| c == qrcode::Color::Dark)
                 .collect()
         })
-        .collect();
-    Ok((width, masked))
+        .collect()
 }
 
 /// The eight masks of a QR code (not Micro QR).
@@ -108,31 +132,134 @@ const MASKS: [MaskPattern; 8] = [
     MaskPattern::Meadow,
 ];
 
-/// The penalty of a masked symbol (ISO/IEC 18004:2015, 7.8.3.1): N1 = 3 for a run of five
-/// modules of one colour in a row or column, plus 1 per module beyond five; N2 = 3 per 2 × 2
-/// block of one colour; N3 = 40 per 1:1:3:1:1 finder-like pattern with four light modules on
-/// one side; N4 = 10 per 5 % the dark share is away from half. Symbols up to 64 modules wide
-/// (version 11, far more than a label URL needs) are scored a row at a time in machine words.
-fn penalty(dark: &[bool], width: usize) -> u32 {
-    if width == 0 || width > 64 {
-        return penalty_by_module(dark, width);
+/// Symbols up to this many modules wide (version 11, 61 modules; far more than a label URL
+/// needs) are drawn and scored a row or column at a time, module `i` in bit `i` of a word.
+const WORD: usize = 64;
+
+/// The highest version whose symbol fits in [`WORD`] modules.
+const WORD_VERSIONS: usize = 11;
+
+/// A symbol as words: row `y` has column `x` in bit `x`, column `x` has row `y` in bit `y`.
+#[derive(Clone)]
+struct Words {
+    rows: [u64; WORD],
+    cols: [u64; WORD],
+}
+
+impl Words {
+    const EMPTY: Words = Words {
+        rows: [0; WORD],
+        cols: [0; WORD],
+    };
+
+    fn set(&mut self, x: usize, y: usize) {
+        self.rows[y] |= 1 << x;
+        self.cols[x] |= 1 << y;
     }
-    let mut rows = vec![0u64; width];
-    let mut cols = vec![0u64; width];
+
+    fn xor(&self, other: &Words) -> Words {
+        let mut out = Words::EMPTY;
+        for i in 0..WORD {
+            out.rows[i] = self.rows[i] ^ other.rows[i];
+            out.cols[i] = self.cols[i] ^ other.cols[i];
+        }
+        out
+    }
+
+    fn to_modules(&self, width: usize) -> Vec<bool> {
+        let mut dark = Vec::with_capacity(width * width);
+        for row in &self.rows[..width] {
+            dark.extend((0..width).map(|x| row >> x & 1 == 1));
+        }
+        dark
+    }
+}
+
+/// What every symbol of one version shares: its function patterns (drawn by the crate), and
+/// for each mask the symbol with no data, i.e. the function patterns, the format information
+/// of that mask, and the mask itself where data goes.
+struct Template {
+    version: Version,
+    functional: Canvas,
+    masked: Vec<Words>,
+}
+
+impl Template {
+    fn new(version: Version) -> Self {
+        let width = version.width().max(0) as usize;
+        let mut functional = Canvas::new(version, EcLevel::M);
+        functional.draw_all_functional_patterns();
+        let masked = MASKS
+            .iter()
+            .map(|mask| {
+                let mut c = functional.clone();
+                // Masking an empty module gives the mask's own colour there.
+                c.apply_mask(*mask);
+                words_where(&c, width, |m| m.is_dark())
+            })
+            .collect();
+        Self {
+            version,
+            functional,
+            masked,
+        }
+    }
+
+    /// The symbol of these codewords under each mask: a data module is its bit XOR the mask,
+    /// which is the template's module XOR the data bit.
+    fn symbols(&self, data: &[u8], ec_data: &[u8]) -> Vec<Words> {
+        let width = self.version.width().max(0) as usize;
+        let mut canvas = self.functional.clone();
+        canvas.draw_data(data, ec_data);
+        let dark_data = words_where(&canvas, width, |m| {
+            m == Module::Unmasked(qrcode::Color::Dark)
+        });
+        self.masked.iter().map(|t| t.xor(&dark_data)).collect()
+    }
+}
+
+/// The modules of `canvas` for which `pick` holds, as words.
+fn words_where(canvas: &Canvas, width: usize, pick: impl Fn(Module) -> bool) -> Words {
+    let mut words = Words::EMPTY;
     for y in 0..width {
         for x in 0..width {
-            if dark[y * width + x] {
-                rows[y] |= 1 << x;
-                cols[x] |= 1 << y;
+            // Widths up to 64 fit in an i16.
+            if pick(canvas.get(x as i16, y as i16)) {
+                words.set(x, y);
             }
         }
     }
+    words
+}
+
+/// The template of `version`, made on first use; `None` for symbols wider than a word.
+fn template(version: Version) -> Option<&'static Template> {
+    static TEMPLATES: [OnceLock<Template>; WORD_VERSIONS] =
+        [const { OnceLock::new() }; WORD_VERSIONS];
+    let Version::Normal(n) = version else {
+        return None;
+    };
+    let slot = TEMPLATES.get(usize::try_from(n).ok()?.checked_sub(1)?)?;
+    Some(slot.get_or_init(|| Template::new(version)))
+}
+
+/// The penalty of a masked symbol (ISO/IEC 18004:2015, 7.8.3.1), from its rows and columns
+/// as words: N1 = 3 for a run of five modules of one colour in a row or column, plus 1 per
+/// module beyond five; N2 = 3 per 2 × 2 block of one colour; N3 = 40 per 1:1:3:1:1
+/// finder-like pattern with four light modules on one side; N4 = 10 per 5 % the dark share
+/// is away from half.
+fn penalty_words(rows: &[u64], cols: &[u64], width: usize) -> u32 {
+    if width == 0 {
+        return 0;
+    }
+    let full = u64::MAX >> (64 - width.min(64));
     let mut score: u32 = rows
         .iter()
-        .chain(&cols)
-        .map(|line| line_penalty_bits(*line, width))
+        .chain(cols)
+        .map(|line| line_penalty_word(*line, full))
         .sum();
-    let inner = (1u64 << (width - 1)) - 1;
+    // Bit x: modules x and x + 1 exist.
+    let inner = full >> 1;
     for pair in rows.windows(2) {
         let same_down = !(pair[0] ^ pair[1]);
         let same_right = !(pair[0] ^ (pair[0] >> 1));
@@ -143,38 +270,28 @@ fn penalty(dark: &[bool], width: usize) -> u32 {
     score + 10 * ((percent - 50).unsigned_abs() as u32 / 5)
 }
 
-/// N1 and N3 of one row or column of `width` modules, module `i` in bit `i`.
-fn line_penalty_bits(line: u64, width: usize) -> u32 {
-    const FINDER: u64 = 0b101_1101; // 1:1:3:1:1, the same read either way
-    let mut score = 0;
-    let mut run = 0;
-    let mut previous = 2;
-    for i in 0..width {
-        let module = (line >> i) & 1;
-        if module == previous {
-            run += 1;
-        } else {
-            run = 1;
-            previous = module;
-        }
-        if run == 5 {
-            score += 3;
-        } else if run > 5 {
-            score += 1;
-        }
-    }
-    for i in 0..width.saturating_sub(6) {
-        if (line >> i) & 0x7F == FINDER
-            && ((i >= 4 && (line >> (i - 4)) & 0xF == 0)
-                || (i + 11 <= width && (line >> (i + 7)) & 0xF == 0))
-        {
-            score += 40;
-        }
-    }
-    score
+/// N1 and N3 of one row or column, module `i` in bit `i`, `full` having a bit per module.
+/// All positions are tested at once: bit `i` of `same` says module `i + 1` has the colour
+/// of module `i`, so bit `i` of `run5` says modules `i..i + 5` share one colour. A run of
+/// `n` ≥ 5 modules holds `n - 4` such windows and costs `n - 2`: the windows plus 2 at its
+/// start.
+fn line_penalty_word(line: u64, full: u64) -> u32 {
+    let dark = line & full;
+    let light = !line & full;
+    let same = !(dark ^ (dark >> 1)) & (full >> 1);
+    let run5 = same & (same >> 1) & (same >> 2) & (same >> 3);
+    let n1 = run5.count_ones() + 2 * (run5 & !(run5 << 1)).count_ones();
+    // Dark, light, dark × 3, light, dark from bit i on (1:1:3:1:1).
+    let finder =
+        dark & (light >> 1) & (dark >> 2) & (dark >> 3) & (dark >> 4) & (light >> 5) & (dark >> 6);
+    let light4 = light & (light >> 1) & (light >> 2) & (light >> 3);
+    // Four light modules just before the pattern (inside the symbol) or just after it.
+    let n3 = (finder & ((light4 << 4) | (light4 >> 7))).count_ones();
+    n1 + 40 * n3
 }
 
-/// [`penalty`] module by module, for symbols of any width.
+/// The penalty of a symbol given module by module (row after row), for symbols of any
+/// width: the reference the word-wise scoring is tested against.
 fn penalty_by_module(dark: &[bool], width: usize) -> u32 {
     let mut score = 0;
     let mut line = vec![false; width];
@@ -242,6 +359,33 @@ pub struct QrError(pub String);
 mod tests {
     use super::*;
 
+    /// A grid given module by module, as words.
+    fn words_of(dark: &[bool], width: usize) -> Words {
+        let mut w = Words::EMPTY;
+        for (i, d) in dark.iter().enumerate() {
+            if *d {
+                w.set(i % width, i / width);
+            }
+        }
+        w
+    }
+
+    fn word_penalty(dark: &[bool], width: usize) -> u32 {
+        let w = words_of(dark, width);
+        penalty_words(&w.rows[..width], &w.cols[..width], width)
+    }
+
+    /// Texts whose symbols are versions 1 to 13 (the last two wider than a word).
+    fn texts_of_every_size() -> Vec<String> {
+        let mut texts = vec![
+            "x".to_string(),
+            "https://uitleen.gent.be/d/GNT-000123".to_string(),
+            "https://digilend.example.be/d/ANT-7?x=1&y=é".to_string(),
+        ];
+        texts.extend((1..=13).map(|n| "https://a.be/".repeat(n * 2)));
+        texts
+    }
+
     #[test]
     fn short_url_stays_at_a_low_version() {
         let m = QrMatrix::encode("https://uitleen.gent.be/d/GNT-000123").expect("encodes");
@@ -254,31 +398,68 @@ mod tests {
     fn penalties_follow_the_standard() {
         // A row of 7 dark modules: N1 = 3 + 2.
         assert_eq!(line_penalty(&[true; 7]), 5);
+        assert_eq!(line_penalty_word(0x7F, 0x7F), 5);
+        // Two runs of five (dark, then light) and one of four: 3 + 3.
+        assert_eq!(line_penalty_word(0b11_1100_0001_1111, 0x3FFF), 6);
         // A finder-like pattern with 4 light modules after it: N3 = 40 (+ N1 of the light run
         // is below five).
         let mut line = vec![true, false, true, true, true, false, true];
         line.extend([false; 4]);
         assert_eq!(line_penalty(&line), 40);
+        assert_eq!(line_penalty_word(0b101_1101, 0x7FF), 40);
+        // The same pattern with its four light modules before it, and with only three.
+        assert_eq!(line_penalty_word(0b101_1101 << 4, 0x7FF), 40);
+        assert_eq!(line_penalty_word(0b101_1101 << 3, 0x3FF), 0);
         // An all-dark 2 × 2 symbol: 2 rows and 2 columns without runs of five, one block,
         // 100 % dark.
-        assert_eq!(penalty(&[true; 4], 2), 3 + 100);
+        assert_eq!(word_penalty(&[true; 4], 2), 3 + 100);
         assert_eq!(penalty_by_module(&[true; 4], 2), 3 + 100);
     }
 
     #[test]
-    fn word_and_module_scoring_agree() {
-        for url in [
-            "https://uitleen.gent.be/d/GNT-000123",
-            "x",
-            &"https://digilend.example.be/".repeat(6),
-        ] {
-            let (width, all) = candidates(url).expect("encodes");
-            assert!(width <= 64);
-            for dark in &all {
+    fn word_and_module_scoring_agree_on_any_grid() {
+        // Pseudo-random grids of every width a word holds, from sparse to dense, so that runs
+        // and finder-like patterns meet the edges of the symbol.
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for width in 1..=WORD {
+            for density in [2, 4, 8, 12, 14] {
+                let dark: Vec<bool> = (0..width * width).map(|_| next() % 16 < density).collect();
                 assert_eq!(
-                    penalty(dark, width),
+                    word_penalty(&dark, width),
+                    penalty_by_module(&dark, width),
+                    "width {width}, density {density}/16"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn word_drawing_gives_the_crates_eight_symbols() {
+        for text in texts_of_every_size() {
+            let (version, data, ec_data) = codewords(&text).expect("encodes");
+            let width = version.width() as usize;
+            let reference = candidates_of(version, &data, &ec_data);
+            let Some(template) = template(version) else {
+                assert!(width > WORD, "{text}");
+                continue;
+            };
+            let ours: Vec<Vec<bool>> = template
+                .symbols(&data, &ec_data)
+                .iter()
+                .map(|s| s.to_modules(width))
+                .collect();
+            assert_eq!(ours, reference, "{version:?}");
+            for dark in &reference {
+                assert_eq!(
+                    word_penalty(dark, width),
                     penalty_by_module(dark, width),
-                    "{url}"
+                    "{version:?}"
                 );
             }
         }
@@ -286,14 +467,28 @@ mod tests {
 
     #[test]
     fn the_mask_of_lowest_penalty_is_chosen() {
-        let url = "https://uitleen.gent.be/d/GNT-000123";
-        let m = QrMatrix::encode(url).expect("encodes");
-        let chosen = penalty(&m.dark, m.width);
-        let (width, all) = candidates(url).expect("encodes");
-        assert_eq!(width, m.width);
-        assert_eq!(all.len(), 8);
-        assert!(all.contains(&m.dark));
-        assert!(all.iter().all(|d| chosen <= penalty(d, width)));
+        let mut texts = texts_of_every_size();
+        texts.extend((1..=300).map(|i| format!("https://uitleen.gent.be/d/GNT-{i:06}")));
+        let mut masks_seen = [false; 8];
+        for text in texts {
+            let m = QrMatrix::encode(&text).expect("encodes");
+            let (version, data, ec_data) = codewords(&text).expect("encodes");
+            let all = candidates_of(version, &data, &ec_data);
+            assert_eq!(m.width, version.width() as usize);
+            // The first of the lowest, scored module by module on the crate's symbols.
+            let best = all
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, d)| penalty_by_module(d, m.width))
+                .map(|(i, _)| i)
+                .expect("eight masks");
+            assert_eq!(m.dark, all[best], "{text}");
+            masks_seen[best] = true;
+        }
+        assert!(
+            masks_seen.iter().filter(|s| **s).count() >= 4,
+            "the sample exercises several masks: {masks_seen:?}"
+        );
     }
 
     #[test]
