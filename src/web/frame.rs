@@ -22,7 +22,7 @@ use crate::web::viewer::Viewer;
 
 /// The variables the pages' texts may use (`{ $name }`); a `web-…` text with another one fails
 /// a unit test. Add a name here when a page gives a new one.
-pub const PLACEHOLDERS: &[&str] = &["name", "seconds", "expires"];
+pub const PLACEHOLDERS: &[&str] = &["name", "seconds", "expires", "n", "m", "r"];
 
 /// One link of the navigation.
 #[derive(Debug, Clone)]
