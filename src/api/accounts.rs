@@ -457,7 +457,7 @@ pub struct Invitation {
     pub expires_at: DateTime<Utc>,
     /// `invitation` for someone without a password, `password_reset` otherwise (using it ends
     /// the person's other sessions).
-    pub purpose: invitations::Purpose,
+    pub purpose: invitations::LinkPurpose,
 }
 
 /// Makes a one-time link for a user to choose a password (admins): an invitation, or a

@@ -20,7 +20,7 @@ use crate::error::{AppError, AppResult, FieldError};
 
 crate::text_enum!(
     /// Why the link was made.
-    Purpose {
+    LinkPurpose {
         Invitation => "invitation",
         PasswordReset => "password_reset",
     }
@@ -35,7 +35,7 @@ pub fn path_of(secret: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct NewLink {
     pub secret: String,
-    pub purpose: Purpose,
+    pub purpose: LinkPurpose,
     pub expires_at: NaiveDateTime,
 }
 
@@ -63,9 +63,9 @@ pub fn create(
         ));
     }
     let purpose = if user.1.is_some() {
-        Purpose::PasswordReset
+        LinkPurpose::PasswordReset
     } else {
-        Purpose::Invitation
+        LinkPurpose::Invitation
     };
     // Earlier links that were not used stop working.
     diesel::update(
@@ -112,7 +112,7 @@ pub enum Unusable {
 pub struct Usable {
     pub invitation_id: String,
     pub user: UserRow,
-    pub purpose: Purpose,
+    pub purpose: LinkPurpose,
 }
 
 /// The link of a secret, if it can still be used.
@@ -152,7 +152,7 @@ pub fn open(
     Ok(Ok(Usable {
         invitation_id: id,
         user,
-        purpose: purpose.parse().unwrap_or(Purpose::Invitation),
+        purpose: purpose.parse().unwrap_or(LinkPurpose::Invitation),
     }))
 }
 

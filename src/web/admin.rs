@@ -127,7 +127,7 @@ pub async fn make_link(
                 invitations::path_of(&link.secret)
             ),
             expires: link.expires_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-            reset: link.purpose == invitations::Purpose::PasswordReset,
+            reset: link.purpose == invitations::LinkPurpose::PasswordReset,
             name,
             frame,
         },

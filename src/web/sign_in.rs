@@ -5,7 +5,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::auth::invitations::{self, Purpose, Unusable};
+use crate::auth::invitations::{self, LinkPurpose, Unusable};
 use crate::auth::{passwords, sessions, sign_in};
 use crate::db::now;
 use crate::error::AppError;
@@ -300,7 +300,7 @@ pub async fn welcome_form(
             name: usable.user.name.clone(),
             ask_email: usable.user.email.is_none(),
             email: String::new(),
-            reset: usable.purpose == Purpose::PasswordReset,
+            reset: usable.purpose == LinkPurpose::PasswordReset,
             secret,
         }),
     }
@@ -357,7 +357,7 @@ pub async fn welcome_submit(
                     name: usable.user.name.clone(),
                     ask_email: usable.user.email.is_none(),
                     email: form.email.unwrap_or_default(),
-                    reset: usable.purpose == Purpose::PasswordReset,
+                    reset: usable.purpose == LinkPurpose::PasswordReset,
                     secret,
                 },
             );
