@@ -571,7 +571,9 @@ pub async fn work_queue(
     let workshop = q.workshop_id.map(|w| OrganisationId::from(w.to_string()));
     let queue = state
         .db
-        .read(move |conn| refurb::work_queue(conn, &caller, workshop))
+        .read(move |conn| {
+            refurb::queue::work_queue(conn, &caller, workshop, refurb::queue::QUEUE_LIMIT)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(WorkQueue::from(queue)))
 }

@@ -3,106 +3,16 @@
 //! form posts; refusals come back in the person's language with the typed values; batch mode;
 //! another workshop's person gets the public page; CSRF is checked.
 
-use std::collections::HashMap;
-
-use reqwest::header::{LOCATION, SET_COOKIE};
 use serde_json::{json, Value};
 
 use crate::dual_test;
 use crate::helpers::{spawn_app, Backend, TestApp};
+use crate::web_client::Browser;
 
 const PASSWORD: &str = "de fiets staat achter het stadhuis";
 
 fn s(v: &Value) -> String {
     v.as_str().expect("string").to_string()
-}
-
-/// What a browser read.
-struct Seen {
-    status: u16,
-    location: String,
-    body: String,
-}
-
-impl Seen {
-    fn csrf(&self) -> String {
-        let marker = "name=\"csrf\" value=\"";
-        let i = self.body.find(marker).expect("a csrf field") + marker.len();
-        self.body[i..].chars().take_while(|c| *c != '"').collect()
-    }
-}
-
-/// A browser without JavaScript: a cookie jar, no redirects followed.
-struct Browser<'a> {
-    app: &'a TestApp,
-    client: reqwest::Client,
-    cookies: HashMap<String, String>,
-}
-
-impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Browser<'a> {
-        Browser {
-            app,
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("client"),
-            cookies: HashMap::new(),
-        }
-    }
-
-    async fn read(&mut self, res: reqwest::Response) -> Seen {
-        let status = res.status().as_u16();
-        for line in res.headers().get_all(SET_COOKIE) {
-            let line = line.to_str().expect("ascii");
-            if let Some((k, v)) = line.split(';').next().and_then(|p| p.split_once('=')) {
-                self.cookies.insert(k.to_string(), v.to_string());
-            }
-        }
-        let location = res
-            .headers()
-            .get(LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        Seen {
-            status,
-            location,
-            body: res.text().await.expect("body"),
-        }
-    }
-
-    fn jar(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    async fn get(&mut self, path: &str) -> Seen {
-        let res = self
-            .client
-            .get(self.app.url(path))
-            .header("cookie", self.jar())
-            .header("accept", "text/html")
-            .send()
-            .await
-            .expect("sent");
-        self.read(res).await
-    }
-
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Seen {
-        let res = self
-            .client
-            .post(self.app.url(path))
-            .header("cookie", self.jar())
-            .form(form)
-            .send()
-            .await
-            .expect("sent");
-        self.read(res).await
-    }
 }
 
 /// A refurbisher of `workshop` with an e-mail address, signed in through their invitation.
@@ -209,10 +119,10 @@ async fn a_laptop_goes_from_received_to_ready_in_three_posts(b: Backend) {
         .await;
     posts += 1;
     assert_eq!(r.status, 303, "{}", r.body);
-    assert_eq!(r.location, format!("/d/{tag}?done=wipe"));
+    assert_eq!(r.location(), format!("/d/{tag}?done=wipe"));
     assert_eq!(status(&app, id).await, "wiped");
     // 2: the check, which performs the refurbish step.
-    let page = web.get(&r.location).await;
+    let page = web.get(&r.location()).await;
     assert!(page.body.contains("De wis is opgeslagen"), "{}", page.body);
     let mut form: Vec<(&str, &str)> = vec![
         ("csrf", &csrf),
@@ -248,7 +158,7 @@ async fn a_laptop_goes_from_received_to_ready_in_three_posts(b: Backend) {
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(status(&app, id).await, "ready");
     assert!(posts <= 4);
-    let page = web.get(&r.location).await;
+    let page = web.get(&r.location()).await;
     assert!(page.body.contains("Klaar om uit te lenen"), "{}", page.body);
     // The history shows every step; JSON clients still get the API's landing.
     assert!(page.body.contains("Wis genoteerd"));
@@ -256,7 +166,7 @@ async fn a_laptop_goes_from_received_to_ready_in_three_posts(b: Backend) {
         .client
         .get(app.url(&format!("/d/{tag}")))
         .header("accept", "application/json")
-        .header("cookie", web.jar())
+        .header("cookie", web.cookie_header())
         .send()
         .await
         .expect("sent");
@@ -450,3 +360,47 @@ async fn batch_mode_applies_one_result_to_each_scan(b: Backend) {
     assert!(home.body.contains("/certificate.pdf"));
 }
 dual_test!(batch_mode_applies_one_result_to_each_scan);
+
+/// A workshop with more waiting than a phone's page can hold: the page shows the oldest
+/// twenty of each list, says so and links to the whole queue, which holds every device.
+async fn a_long_queue_shows_the_oldest_and_links_to_all(b: Backend) {
+    let app = spawn_app(b).await;
+    let (org, tags, _) = batch(&app, 25).await;
+    let mut web = signed_in(&app, &org, "Wout").await;
+    let page = web.get("/workshop").await;
+    assert_eq!(page.status, 200);
+    let shown: Vec<&String> = tags
+        .iter()
+        .filter(|t| page.body.contains(&format!("/d/{t}\"")))
+        .collect();
+    assert_eq!(shown.len(), 20, "{}", page.body);
+    // Registered in one go, they are equally old: the queue then follows the tags' order.
+    assert_eq!(shown, tags.iter().take(20).collect::<Vec<_>>());
+    assert!(
+        page.body.contains("de 20 oudste van elke lijst"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("href=\"/workshop?all=1\""));
+    let all = web.get("/workshop?all=1").await;
+    assert_eq!(all.status, 200);
+    for t in &tags {
+        assert!(all.body.contains(&format!("/d/{t}\"")), "{t} missing");
+    }
+    assert!(!all.body.contains("oudste van elke lijst"));
+    // The API gives the whole queue as before.
+    let api = app
+        .get(
+            &format!("/workshop/queue?workshop_id={org}"),
+            &app.admin_token,
+        )
+        .await;
+    api.assert_status(200);
+    assert_eq!(
+        api.body["waiting_for_wipe"].as_array().map(Vec::len),
+        Some(25),
+        "{}",
+        api.body
+    );
+}
+dual_test!(a_long_queue_shows_the_oldest_and_links_to_all);

@@ -40,10 +40,19 @@ pub struct QueuePage {
     pub refurbish: Vec<QueueLine>,
     pub failed: Vec<QueueLine>,
     pub batches: Vec<BatchLine>,
+    /// Where the whole queue is, when the lists show only the oldest.
+    pub all_url: Option<String>,
 }
 crate::page!(QueuePage);
 
+/// Devices shown per list on the workshop's page; the whole queue is one link away.
+pub const SHOWN: usize = 20;
+
 impl QueuePage {
+    pub fn shown(&self) -> usize {
+        SHOWN
+    }
+
     /// The three lists of the queue, with the key of their heading.
     pub fn queues(&self) -> Vec<(&'static str, &Vec<QueueLine>)> {
         vec![
@@ -58,6 +67,8 @@ impl QueuePage {
 pub struct QueueQuery {
     /// For those who work for any workshop (admins, lending staff): which one.
     pub workshop_id: Option<uuid::Uuid>,
+    /// The whole queue (up to the API's limit), not only the oldest of each list.
+    pub all: Option<String>,
 }
 
 fn lines(lang: Lang, entries: Vec<QueueEntry>) -> Vec<QueueLine> {
@@ -89,11 +100,17 @@ pub async fn queue_page(
     let frame = Frame::signed_in(&viewer, "/workshop", "web-workshop-title");
     let lang = viewer.lang;
     let workshop = q.workshop_id.map(|w| OrganisationId::from(w.to_string()));
+    let all = q.all.is_some();
+    let limit = if all {
+        refurb::queue::QUEUE_LIMIT
+    } else {
+        SHOWN
+    };
     let caller = viewer.caller.clone();
     let (queue, batches) = state
         .db
         .read(move |conn| {
-            let queue = refurb::work_queue(conn, &caller, workshop.clone())?;
+            let queue = refurb::queue::work_queue(conn, &caller, workshop.clone(), limit)?;
             let batches = refurb::workshop_batches(conn, &caller, workshop)?;
             Ok((queue, batches))
         })
@@ -129,7 +146,12 @@ pub async fn queue_page(
             }),
         })
         .collect();
+    let all_url = (queue.cut && !all).then(|| match q.workshop_id {
+        Some(w) => format!("/workshop?all=1&workshop_id={w}"),
+        None => "/workshop?all=1".to_string(),
+    });
     render(&QueuePage {
+        all_url,
         wipe: lines(lang, queue.waiting_for_wipe),
         refurbish: lines(lang, queue.waiting_for_refurbishment),
         failed: lines(lang, queue.failed),
