@@ -45,10 +45,14 @@ fn refusals() -> &'static HashMap<String, String> {
 
 /// A sentence of the domain (English) in the person's language, when the catalogue has it.
 pub fn say(lang: Lang, english: &str) -> String {
-    match refusals().get(english.trim()) {
-        Some(key) => crate::web::frame::text(lang, key),
-        None => english.to_string(),
-    }
+    translated(lang, english).unwrap_or_else(|| english.to_string())
+}
+
+/// A sentence of the domain (English) in the person's language, if the catalogue has it.
+pub fn translated(lang: Lang, english: &str) -> Option<String> {
+    refusals()
+        .get(english.trim())
+        .map(|key| crate::web::frame::text(lang, key))
 }
 
 /// One error of a form.

@@ -13,6 +13,8 @@ use super::{
     bench_errors, drive_types, grades, methods, multipart, parse_method, pass_fail, status_text,
     value, verifications, Opt, Values,
 };
+use crate::auth::Caller;
+use crate::db::DbConn;
 use crate::domain::devices::DriveType;
 use crate::domain::lifecycle::Action;
 use crate::domain::refurbishment::bench::{self, BenchView};
@@ -20,7 +22,7 @@ use crate::domain::refurbishment::{
     self as refurb, BatteryCheck, Checks, Grade, NewRefurbishment, NewWipe, Verification,
     WipeOutcome,
 };
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::startup::AppState;
 use crate::web::forms::{cross_origin, same_token, FieldProblem, FormErrors, Posted};
@@ -482,25 +484,31 @@ fn wipe_field(view: &BenchView, path: &str) -> String {
     }
 }
 
-#[post("/workshop/devices/{tag}/wipe")]
-pub async fn wipe_submit(
+/// A bench form that records a result and takes the step when it passed (`which`: the wipe
+/// or the refurbishment): the form read by `read`, recorded by `record`, then the device's
+/// page with what was done, or the form back with the reasons (`field_of` names the form field
+/// of a domain field).
+#[allow(clippy::too_many_arguments)]
+async fn record_and_step<T: Send + 'static>(
     state: web::Data<AppState>,
-    tag: web::Path<String>,
-    posted: Posted<Values>,
+    tag: String,
+    Posted { viewer, form }: Posted<Values>,
+    which: &'static str,
+    read: fn(&BenchView, &Values, Lang) -> Result<T, FormErrors>,
+    record: fn(&mut DbConn, &Caller, &str, T) -> AppResult<bench::StepDone>,
+    field_of: fn(&BenchView, &str) -> String,
 ) -> Result<HttpResponse, PageError> {
-    let Posted { viewer, form } = posted;
-    let tag = tag.into_inner();
     let view = load(&state, &viewer, &tag)
         .await
         .in_frame(&frame_for(&viewer, &tag))?;
-    let lines = match wipe_lines(&view, &form, viewer.lang) {
-        Ok(lines) => lines,
+    let result = match read(&view, &form, viewer.lang) {
+        Ok(result) => result,
         Err(errors) => {
             return again(
                 &state,
                 &viewer,
                 &tag,
-                (Some("wipe"), &form),
+                (Some(which), &form),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 errors,
             )
@@ -511,21 +519,39 @@ pub async fn wipe_submit(
     let t = tag.clone();
     match state
         .db
-        .write(move |conn| bench::wipe_and_step(conn, &caller, &t, lines))
+        .write(move |conn| record(conn, &caller, &t, result))
         .await
     {
         Ok(done) => Ok(see_other(&format!(
-            "/d/{}?done={}",
+            "/d/{}?done={which}{}",
             done.device.asset_tag,
-            if done.advanced { "wipe" } else { "wipe-failed" }
+            if done.advanced { "" } else { "-failed" }
         ))),
         Err(e) => {
-            refused(&state, &viewer, &tag, (Some("wipe"), &form), e, &|f| {
-                wipe_field(&view, f)
+            refused(&state, &viewer, &tag, (Some(which), &form), e, &|f| {
+                field_of(&view, f)
             })
             .await
         }
     }
+}
+
+#[post("/workshop/devices/{tag}/wipe")]
+pub async fn wipe_submit(
+    state: web::Data<AppState>,
+    tag: web::Path<String>,
+    posted: Posted<Values>,
+) -> Result<HttpResponse, PageError> {
+    record_and_step(
+        state,
+        tag.into_inner(),
+        posted,
+        "wipe",
+        wipe_lines,
+        bench::wipe_and_step,
+        wipe_field,
+    )
+    .await
 }
 
 /// The refurbishment of the form; what cannot be read is named per field.
@@ -596,53 +622,16 @@ pub async fn refurbish_submit(
     tag: web::Path<String>,
     posted: Posted<Values>,
 ) -> Result<HttpResponse, PageError> {
-    let Posted { viewer, form } = posted;
-    let tag = tag.into_inner();
-    let view = load(&state, &viewer, &tag)
-        .await
-        .in_frame(&frame_for(&viewer, &tag))?;
-    let r = match refurbishment(&view, &form, viewer.lang) {
-        Ok(r) => r,
-        Err(errors) => {
-            return again(
-                &state,
-                &viewer,
-                &tag,
-                (Some("refurbish"), &form),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-            )
-            .await
-        }
-    };
-    let caller = viewer.caller.clone();
-    let t = tag.clone();
-    match state
-        .db
-        .write(move |conn| bench::refurbish_and_step(conn, &caller, &t, r))
-        .await
-    {
-        Ok(done) => Ok(see_other(&format!(
-            "/d/{}?done={}",
-            done.device.asset_tag,
-            if done.advanced {
-                "refurbish"
-            } else {
-                "refurbish-failed"
-            }
-        ))),
-        Err(e) => {
-            refused(
-                &state,
-                &viewer,
-                &tag,
-                (Some("refurbish"), &form),
-                e,
-                &refurbishment_field,
-            )
-            .await
-        }
-    }
+    record_and_step(
+        state,
+        tag.into_inner(),
+        posted,
+        "refurbish",
+        refurbishment,
+        bench::refurbish_and_step,
+        |_, f| refurbishment_field(f),
+    )
+    .await
 }
 
 #[post("/workshop/devices/{tag}/step")]

@@ -66,7 +66,8 @@ pub fn refusal_text(lang: Lang, code: RefusalCode) -> String {
 }
 
 /// The errors of a refused bench form: each coded refusal in the person's language with what
-/// to do next; a field without a code gets the plain "fill this in again" with its label.
+/// to do next; a field without a code gets the domain's reason when the catalogue has it in
+/// the person's language, else the plain "fill this in again"; the summary names the field.
 /// `field_of` maps a domain field (`category`, `checks.boots`) to the form's field.
 pub fn bench_errors(e: &AppError, lang: Lang, field_of: &dyn Fn(&str) -> String) -> FormErrors {
     match e {
@@ -82,9 +83,10 @@ pub fn bench_errors(e: &AppError, lang: Lang, field_of: &dyn Fn(&str) -> String)
                     FieldProblem {
                         message: match code {
                             Some(c) => refusal_text(lang, c),
-                            None => text(lang, "web-workshop-field-invalid"),
+                            None => crate::web::forms::translated(lang, &f.message)
+                                .unwrap_or_else(|| text(lang, "web-workshop-field-invalid")),
                         },
-                        label: None,
+                        label: crate::web::forms::field_label(lang, &field),
                         field,
                     }
                 })
