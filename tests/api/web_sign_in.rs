@@ -2,154 +2,18 @@
 //! frame's headers and assets. A small cookie jar stands in for the browser (the test server
 //! is plain http while PUBLIC_BASE_URL is https, so `Secure` cookies are sent by hand).
 
-use std::collections::HashMap;
-
 use chrono::Duration;
 use diesel::prelude::*;
-use reqwest::header::{HeaderMap, CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE};
+use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE};
 use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::dual_test;
 use crate::helpers::{spawn_app, spawn_app_with, Backend, TestApp};
+use crate::web_client::Browser;
 use digilend::db::schema::{sessions, users};
 
 const PASSWORD: &str = "de fiets staat achter het stadhuis";
-
-/// A page as read: status, headers, body text, and the cookies it set.
-struct Page {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Page {
-    fn location(&self) -> String {
-        self.headers
-            .get(LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string()
-    }
-
-    fn header(&self, name: reqwest::header::HeaderName) -> String {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string()
-    }
-
-    /// The value of the hidden CSRF field of the page's forms.
-    fn csrf(&self) -> String {
-        let marker = "name=\"csrf\" value=\"";
-        let i = self.body.find(marker).expect("a csrf field") + marker.len();
-        self.body[i..].chars().take_while(|c| *c != '"').collect()
-    }
-
-    fn assert_html(&self, status: u16) -> &Self {
-        assert_eq!(self.status.as_u16(), status, "{}", self.body);
-        assert!(
-            self.header(CONTENT_TYPE).starts_with("text/html"),
-            "{:?}",
-            self.headers
-        );
-        self
-    }
-}
-
-/// A browser: a cookie jar over the test app's client, following no redirects.
-struct Browser<'a> {
-    app: &'a TestApp,
-    client: reqwest::Client,
-    cookies: HashMap<String, String>,
-    /// Every Set-Cookie line seen, to check attributes.
-    set_cookies: Vec<String>,
-}
-
-impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Browser<'a> {
-        Browser {
-            app,
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("client"),
-            cookies: HashMap::new(),
-            set_cookies: Vec::new(),
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    async fn read(&mut self, res: reqwest::Response) -> Page {
-        let status = res.status();
-        let headers = res.headers().clone();
-        for line in headers.get_all(SET_COOKIE) {
-            let line = line.to_str().expect("ascii").to_string();
-            let pair = line.split(';').next().unwrap_or("");
-            let (name, value) = pair.split_once('=').expect("name=value");
-            if value.is_empty() || line.to_ascii_lowercase().contains("max-age=0") {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_string(), value.to_string());
-            }
-            self.set_cookies.push(line);
-        }
-        let body = res.text().await.expect("body");
-        Page {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Page {
-        let res = self
-            .client
-            .get(self.app.url(path))
-            .header("cookie", self.cookie_header())
-            .send()
-            .await
-            .expect("sent");
-        self.read(res).await
-    }
-
-    async fn post_with(&mut self, path: &str, form: &[(&str, &str)], origin: Option<&str>) -> Page {
-        let mut req = self
-            .client
-            .post(self.app.url(path))
-            .header("cookie", self.cookie_header())
-            .form(form);
-        if let Some(o) = origin {
-            req = req.header("origin", o);
-        }
-        let res = req.send().await.expect("sent");
-        self.read(res).await
-    }
-
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
-        self.post_with(path, form, None).await
-    }
-
-    async fn sign_in(&mut self, email: &str, password: &str) -> Page {
-        self.post(
-            "/sign-in",
-            &[("email", email), ("password", password), ("next", "/")],
-        )
-        .await
-    }
-
-    fn session(&self) -> Option<String> {
-        self.cookies.get("dl_session").cloned()
-    }
-}
 
 /// A refurbisher of a new workshop with an e-mail address: (user id, e-mail).
 async fn refurbisher(app: &TestApp, name: &str) -> (String, String) {

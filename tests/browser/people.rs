@@ -56,9 +56,11 @@ pub async fn invite_into(app: &TestApp, organisation: &str, name: &str, role: &s
     }
 }
 
-/// Opens the welcome link, chooses the password and waits for the home page.
+/// Opens the welcome link (checked like every page), chooses the password and waits for the
+/// home page.
 pub async fn accept_invitation(s: &Session, app: &TestApp, person: &Person) {
     s.goto(&app.url(&person.welcome_path)).await;
+    crate::checks::page_is_fit(s, &format!("welcome-{}", person.name.to_lowercase())).await;
     s.find("#f-password").await.send_keys(PASSWORD).await;
     submit_and_wait(
         s,

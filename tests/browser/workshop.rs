@@ -7,56 +7,12 @@ use serde_json::json;
 
 use crate::checks::page_is_fit;
 use crate::dual_test;
-use crate::helpers::{spawn_app_with, Backend, TestApp};
+use crate::helpers::{spawn_app_with, Backend};
+use crate::people::{accept_invitation, invite_into};
 use crate::webdriver::{keys, Screen, Session};
-
-const PASSWORD: &str = "de fiets staat achter het stadhuis";
 
 fn s(v: &serde_json::Value) -> String {
     v.as_str().expect("string").to_string()
-}
-
-/// A refurbisher of `workshop` and the path of their invitation.
-async fn invited(app: &TestApp, workshop: &str, name: &str) -> String {
-    let r = app
-        .post(
-            "/users",
-            &app.admin_token,
-            json!({ "organisation_id": workshop, "name": name, "role": "refurbisher",
-                    "email": format!("{}@werkplaats.example.be", name.to_lowercase()) }),
-        )
-        .await;
-    r.assert_status(201);
-    let id = s(&r.body["id"]);
-    let link = app
-        .post(
-            &format!("/users/{id}/invitation"),
-            &app.admin_token,
-            json!({}),
-        )
-        .await;
-    link.assert_status(201);
-    let url = s(&link.body["url"]);
-    url[url.find("/welcome/").expect("a welcome link")..].to_string()
-}
-
-/// Accepts an invitation in the browser: the person chooses a password and is signed in.
-async fn accept(session: &Session, app: &TestApp, link: &str, name: &str) {
-    session.goto(&app.url(link)).await;
-    page_is_fit(session, &format!("welcome-{name}")).await;
-    session.find("#f-password").await.send_keys(PASSWORD).await;
-    session
-        .find("main form button[type=submit]")
-        .await
-        .click()
-        .await;
-    actix_web::rt::time::sleep(std::time::Duration::from_secs(3)).await;
-    let path = session.current_url().await;
-    assert!(
-        !path.contains("/welcome/"),
-        "not signed in: {}",
-        session.page_text().await
-    );
 }
 
 /// Submits the main form whose action ends with `action` and waits for the page after it.
@@ -96,8 +52,8 @@ async fn the_bench_on_a_phone(b: Backend) {
     let tags: Vec<String> = devices.iter().map(|d| s(&d["asset_tag"])).collect();
 
     let phone = Session::start(Screen::Phone).await;
-    let link = invited(&app, &workshop, "Samira").await;
-    accept(&phone, &app, &link, "samira").await;
+    let samira = invite_into(&app, &workshop, "Samira", "refurbisher").await;
+    accept_invitation(&phone, &app, &samira).await;
 
     // The label's URL: the device page, with the wipe form.
     let first = &tags[0];
@@ -203,8 +159,8 @@ async fn the_bench_on_a_phone(b: Backend) {
 
     // Someone of another workshop gets the public page, without the bench.
     let elsewhere = Session::start(Screen::Phone).await;
-    let link = invited(&app, &other, "Ines").await;
-    accept(&elsewhere, &app, &link, "ines").await;
+    let ines = invite_into(&app, &other, "Ines", "refurbisher").await;
+    accept_invitation(&elsewhere, &app, &ines).await;
     elsewhere.goto(&app.url(&format!("/d/{}", tags[1]))).await;
     assert!(elsewhere
         .try_find("form[action$='/refurbish']")

@@ -1,0 +1,150 @@
+//! A browser without JavaScript for the page tests: a cookie jar over HTTP that follows no
+//! redirects and asks for HTML, as a browser does.
+
+use std::collections::HashMap;
+
+use reqwest::header::{HeaderMap, CONTENT_TYPE, LOCATION, SET_COOKIE};
+use reqwest::StatusCode;
+
+use crate::helpers::TestApp;
+
+/// A page as read: status, headers, body text, and the cookies it set.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn location(&self) -> String {
+        self.headers
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    }
+
+    pub fn header(&self, name: reqwest::header::HeaderName) -> String {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// The value of the hidden CSRF field of the page's forms.
+    pub fn csrf(&self) -> String {
+        let marker = "name=\"csrf\" value=\"";
+        let i = self.body.find(marker).expect("a csrf field") + marker.len();
+        self.body[i..].chars().take_while(|c| *c != '"').collect()
+    }
+
+    pub fn assert_html(&self, status: u16) -> &Self {
+        assert_eq!(self.status.as_u16(), status, "{}", self.body);
+        assert!(
+            self.header(CONTENT_TYPE).starts_with("text/html"),
+            "{:?}",
+            self.headers
+        );
+        self
+    }
+}
+
+/// A browser: a cookie jar over the test app's client, following no redirects.
+pub struct Browser<'a> {
+    app: &'a TestApp,
+    client: reqwest::Client,
+    pub cookies: HashMap<String, String>,
+    /// Every Set-Cookie line seen, to check attributes.
+    pub set_cookies: Vec<String>,
+}
+
+impl<'a> Browser<'a> {
+    pub fn new(app: &'a TestApp) -> Browser<'a> {
+        Browser {
+            app,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            cookies: HashMap::new(),
+            set_cookies: Vec::new(),
+        }
+    }
+
+    pub fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    pub async fn read(&mut self, res: reqwest::Response) -> Page {
+        let status = res.status();
+        let headers = res.headers().clone();
+        for line in headers.get_all(SET_COOKIE) {
+            let line = line.to_str().expect("ascii").to_string();
+            let pair = line.split(';').next().unwrap_or("");
+            let (name, value) = pair.split_once('=').expect("name=value");
+            if value.is_empty() || line.to_ascii_lowercase().contains("max-age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_string(), value.to_string());
+            }
+            self.set_cookies.push(line);
+        }
+        let body = res.text().await.expect("body");
+        Page {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let res = self
+            .client
+            .get(self.app.url(path))
+            .header("cookie", self.cookie_header())
+            .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+            .send()
+            .await
+            .expect("sent");
+        self.read(res).await
+    }
+
+    pub async fn post_with(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+        origin: Option<&str>,
+    ) -> Page {
+        let mut req = self
+            .client
+            .post(self.app.url(path))
+            .header("cookie", self.cookie_header())
+            .form(form);
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        let res = req.send().await.expect("sent");
+        self.read(res).await
+    }
+
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        self.post_with(path, form, None).await
+    }
+
+    pub async fn sign_in(&mut self, email: &str, password: &str) -> Page {
+        self.post(
+            "/sign-in",
+            &[("email", email), ("password", password), ("next", "/")],
+        )
+        .await
+    }
+
+    pub fn session(&self) -> Option<String> {
+        self.cookies.get("dl_session").cloned()
+    }
+}
