@@ -16,11 +16,8 @@ use std::net::TcpListener;
 use std::time::{Duration, Instant};
 use support::percentile_ms;
 
-use diesel::prelude::*;
 use digilend::config::Config;
-use digilend::db::models::{DeviceEventRow, DeviceRow};
-use digilend::db::schema::{counters, device_events, devices};
-use digilend::db::{now, Db, DbConn};
+use digilend::db::Db;
 use digilend::domain::accounts;
 use digilend::domain::devices::{format_tag, DeviceKind};
 use digilend::domain::lifecycle::Status;
@@ -42,75 +39,11 @@ const STATUSES: [Status; 6] = [
 ];
 
 fn fill(db: &Db, size: usize, owner: &str) {
-    let mut conn = db.conn().expect("connection");
-    let at = now();
-    let mut seq = 0i64;
-    let chunk = 10_000;
-    while (seq as usize) < size {
-        let n = chunk.min(size - seq as usize);
-        let mut rows = Vec::with_capacity(n);
-        let mut events = Vec::with_capacity(n);
-        for _ in 0..n {
-            seq += 1;
-            let id = uuid::Uuid::new_v4().to_string();
-            let status = STATUSES[(seq as usize) % STATUSES.len()];
-            rows.push(DeviceRow {
-                id: id.clone(),
-                seq,
-                asset_tag: format_tag("GNT", seq),
-                kind: KINDS[(seq as usize / 7) % KINDS.len()],
-                subtype: None,
-                brand: "Lenovo".into(),
-                model: format!("ThinkPad T{}", 400 + seq % 90),
-                serial_number: Some(format!("SN{seq:09}")),
-                serial_key: Some(format!("SN{seq:09}")),
-                specs: "{}".into(),
-                accessories: None,
-                notes: None,
-                status,
-                donation_id: None,
-                owner_organisation_id: owner.to_string(),
-                holder_organisation_id: None,
-                workshop_id: None,
-                in_pool: seq % 3 == 0,
-                shelf_location: None,
-                version: 1,
-                created_at: at,
-                updated_at: at,
-                accessories_back: None,
-            });
-            events.push(DeviceEventRow {
-                id: uuid::Uuid::new_v4().to_string(),
-                device_id: id,
-                seq: 1,
-                at,
-                actor_user_id: None,
-                action: "registered".into(),
-                status_before: None,
-                status_after: status,
-                detail: "{}".into(),
-            });
-        }
-        digilend::db::write_transaction(&mut conn, |c: &mut DbConn| {
-            for part in rows.chunks(500) {
-                digilend::on_backend!(c, x => diesel::insert_into(devices::table).values(part).execute(x))?;
-            }
-            for part in events.chunks(1000) {
-                digilend::on_backend!(c, x => diesel::insert_into(device_events::table).values(part).execute(x))?;
-            }
-            Ok(())
-        })
-        .expect("insert");
-    }
-    diesel::update(counters::table.filter(counters::name.eq("device_seq")))
-        .set(counters::value.eq(seq))
-        .execute(&mut *conn)
-        .expect("counter");
-    if let DbConn::Postgres(c) = &mut *conn {
-        diesel::sql_query("ANALYZE").execute(c).expect("analyze");
-    } else if let DbConn::Sqlite(c) = &mut *conn {
-        diesel::sql_query("ANALYZE").execute(c).expect("analyze");
-    }
+    support::fill_devices(db, size, owner, |seq, row| {
+        row.status = STATUSES[(seq as usize) % STATUSES.len()];
+        row.kind = KINDS[(seq as usize / 7) % KINDS.len()];
+        row.in_pool = seq % 3 == 0;
+    });
 }
 
 struct Figures {

@@ -75,3 +75,94 @@ impl Drop for FreshSchema {
         }
     }
 }
+
+/// A device row with the benchmarks' defaults (a Lenovo laptop, `ready`, serial `SN…`, owned
+/// by `owner`); change what a benchmark needs with struct update syntax.
+pub fn device_row(
+    seq: i64,
+    owner: &str,
+    at: chrono::NaiveDateTime,
+) -> digilend::db::models::DeviceRow {
+    use digilend::domain::devices::{format_tag, DeviceKind};
+    digilend::db::models::DeviceRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        seq,
+        asset_tag: format_tag("GNT", seq),
+        kind: DeviceKind::Laptop,
+        subtype: None,
+        brand: "Lenovo".into(),
+        model: format!("ThinkPad T{}", 400 + seq % 90),
+        serial_number: Some(format!("SN{seq:09}")),
+        serial_key: Some(format!("SN{seq:09}")),
+        specs: "{}".into(),
+        accessories: None,
+        notes: None,
+        status: digilend::domain::lifecycle::Status::Ready,
+        donation_id: None,
+        owner_organisation_id: owner.to_string(),
+        holder_organisation_id: None,
+        workshop_id: None,
+        in_pool: false,
+        shelf_location: None,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+        accessories_back: None,
+    }
+}
+
+/// Fills the database with `size` devices, each with its registration event, in bulk:
+/// `shape(seq, row)` sets what differs per device. Sets the tag counter and analyses the
+/// tables afterwards.
+pub fn fill_devices(
+    db: &digilend::db::Db,
+    size: usize,
+    owner: &str,
+    shape: impl Fn(i64, &mut digilend::db::models::DeviceRow),
+) {
+    use digilend::db::models::DeviceEventRow;
+    use digilend::db::schema::{counters, device_events, devices};
+    use digilend::db::DbConn;
+    let mut conn = db.conn().expect("connection");
+    let at = digilend::db::now();
+    let mut seq = 0i64;
+    let chunk = 10_000;
+    while (seq as usize) < size {
+        let n = chunk.min(size - seq as usize);
+        let mut rows = Vec::with_capacity(n);
+        let mut events = Vec::with_capacity(n);
+        for _ in 0..n {
+            seq += 1;
+            let mut row = device_row(seq, owner, at);
+            shape(seq, &mut row);
+            events.push(DeviceEventRow {
+                id: uuid::Uuid::new_v4().to_string(),
+                device_id: row.id.clone(),
+                seq: 1,
+                at: row.created_at,
+                actor_user_id: None,
+                action: "registered".into(),
+                status_before: None,
+                status_after: row.status,
+                detail: "{}".into(),
+            });
+            rows.push(row);
+        }
+        digilend::db::write_transaction(&mut conn, |c: &mut DbConn| {
+            for part in rows.chunks(500) {
+                digilend::on_backend!(c, x => diesel::insert_into(devices::table).values(part).execute(x))?;
+            }
+            for part in events.chunks(1000) {
+                digilend::on_backend!(c, x => diesel::insert_into(device_events::table).values(part).execute(x))?;
+            }
+            Ok(())
+        })
+        .expect("insert");
+    }
+    diesel::update(counters::table.filter(counters::name.eq("device_seq")))
+        .set(counters::value.eq(seq))
+        .execute(&mut *conn)
+        .expect("counter");
+    digilend::on_backend!(&mut *conn, c => diesel::sql_query("ANALYZE").execute(c))
+        .expect("analyze");
+}
