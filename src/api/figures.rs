@@ -95,8 +95,19 @@ pub async fn get_figures(
     state: web::Data<AppState>,
     q: web::Query<FiguresQuery>,
 ) -> Result<HttpResponse, AppError> {
+    let format = q.format.unwrap_or(FiguresFormat::Json);
+    download(caller, &state, &q, format).await
+}
+
+/// The figures the caller may see for the query's period: the stored ones of a frozen year
+/// (with their stored row) unless `live`, else computed now. The API and the figures page
+/// both read them here.
+pub async fn load(
+    caller: Caller,
+    state: &web::Data<AppState>,
+    q: &FiguresQuery,
+) -> Result<(Figures, Option<frozen::FrozenRow>), AppError> {
     let scope = Scope::of(&caller)?;
-    let q = q.into_inner();
     let period = Period::from_query(q.year, q.from, q.to)?;
     let live = q.live.unwrap_or(false);
     if state.db.backend() == Backend::Postgres {
@@ -106,7 +117,7 @@ pub async fn get_figures(
             tracing::warn!(error = %e, "figure tallies not folded");
         }
     }
-    let (figures, stored) = state
+    state
         .db
         .read(move |conn| {
             if let (Some(year), false) = (period.as_year(), live) {
@@ -116,12 +127,18 @@ pub async fn get_figures(
             }
             Ok((figures::compute(conn, &scope, period)?, None))
         })
-        .await?;
-    respond(
-        q.format.unwrap_or(FiguresFormat::Json),
-        &figures,
-        stored.as_ref(),
-    )
+        .await
+}
+
+/// The figures as a download (CSV or XLSX) or JSON: the stored bytes of a frozen year.
+pub async fn download(
+    caller: Caller,
+    state: &web::Data<AppState>,
+    q: &FiguresQuery,
+    format: FiguresFormat,
+) -> Result<HttpResponse, AppError> {
+    let (figures, stored) = load(caller, state, q).await?;
+    respond(format, &figures, stored.as_ref())
 }
 
 /// Freezes the figures of a closed year (coordinators and admins): they are stored as they

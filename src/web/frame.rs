@@ -22,7 +22,9 @@ use crate::web::viewer::Viewer;
 
 /// The variables the pages' texts may use (`{ $name }`); a `web-…` text with another one fails
 /// a unit test. Add a name here when a page gives a new one.
-pub const PLACEHOLDERS: &[&str] = &["name", "seconds", "expires", "n", "m", "r"];
+pub const PLACEHOLDERS: &[&str] = &[
+    "name", "seconds", "expires", "n", "m", "r", "year", "from", "to", "by", "version", "source",
+];
 
 /// One link of the navigation.
 #[derive(Debug, Clone)]
@@ -74,6 +76,13 @@ pub fn places(role: Role) -> Vec<NavItem> {
             "/workshop",
             "web-nav-workshop",
             "web-home-about-workshop",
+        ));
+    }
+    if crate::auth::policy::allows(role, Perm::ReadFigures) {
+        out.push(item(
+            "/reports",
+            "web-nav-figures",
+            "web-home-about-figures",
         ));
     }
     if crate::auth::policy::allows(role, Perm::ManageAccounts) {

@@ -20,5 +20,6 @@ mod refurbishment;
 mod robustness;
 mod visibility;
 mod web_client;
+mod web_reports;
 mod web_sign_in;
 mod workshop;

@@ -53,7 +53,7 @@ impl Page {
 /// A browser: a cookie jar over the test app's client, following no redirects.
 pub struct Browser<'a> {
     app: &'a TestApp,
-    client: reqwest::Client,
+    pub client: reqwest::Client,
     pub cookies: HashMap<String, String>,
     /// Every Set-Cookie line seen, to check attributes.
     pub set_cookies: Vec<String>,
@@ -147,4 +147,38 @@ impl<'a> Browser<'a> {
     pub fn session(&self) -> Option<String> {
         self.cookies.get("dl_session").cloned()
     }
+}
+
+/// A password that follows the rules.
+pub const PASSWORD: &str = "de fiets staat achter het stadhuis";
+
+/// A person with `role` in `organisation`, invited by the admin through the API, who chose a
+/// password through the welcome link: signed in in the returned browser. Also their user id.
+pub async fn signed_in_as<'a>(
+    app: &'a TestApp,
+    organisation: &str,
+    role: &str,
+    name: &str,
+) -> (Browser<'a>, String) {
+    let email = format!(
+        "{}.{}@example.be",
+        name.to_lowercase(),
+        &uuid::Uuid::new_v4().simple().to_string()[..8]
+    );
+    let r = app
+        .post(
+            "/users",
+            &app.admin_token,
+            serde_json::json!({ "organisation_id": organisation, "name": name, "role": role,
+                                "email": email }),
+        )
+        .await;
+    r.assert_status(201);
+    let id = r.body["id"].as_str().expect("id").to_string();
+    let link = app.welcome_path(&id).await;
+    let mut b = Browser::new(app);
+    let done = b.post(&link, &[("password", PASSWORD)]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert!(b.session().is_some(), "signed in by the link");
+    (b, id)
 }
