@@ -26,6 +26,7 @@
 
 pub mod admin;
 pub mod assets;
+pub mod bookings;
 pub mod error;
 pub mod forms;
 pub mod frame;
@@ -60,7 +61,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(sign_in::welcome_submit)
         .service(admin::people_page)
         .service(admin::make_link)
-        .configure(workshop::configure);
+        .configure(workshop::configure)
+        .configure(bookings::configure);
 }
 
 #[cfg(test)]
