@@ -194,10 +194,20 @@ async fn a_school_sees_the_shortage_before_sending_and_another_school_sees_nothi
     form.push(("qty_tablet", "6"));
     let check = juf.post("/reservations/new", &form).await;
     check.assert(200);
-    assert!(check.body.contains("Er is niet genoeg vrij"), "{}", check.body);
-    assert!(check.body.contains("maar 4 vrij, er ontbreken er 2"), "{}", check.body);
     assert!(
-        check.body.contains("value=\"Programmeerweek vijfde leerjaar\"")
+        check.body.contains("Er is niet genoeg vrij"),
+        "{}",
+        check.body
+    );
+    assert!(
+        check.body.contains("maar 4 vrij, er ontbreken er 2"),
+        "{}",
+        check.body
+    );
+    assert!(
+        check
+            .body
+            .contains("value=\"Programmeerweek vijfde leerjaar\"")
             || check.body.contains(">Programmeerweek vijfde leerjaar<"),
         "the form stays filled in"
     );
@@ -208,10 +218,18 @@ async fn a_school_sees_the_shortage_before_sending_and_another_school_sees_nothi
     form.push(("qty_tablet", "4"));
     let sent = juf.post("/reservations/new", &form).await;
     sent.assert(303);
-    assert!(sent.location.starts_with("/reservations/"), "{}", sent.location);
+    assert!(
+        sent.location.starts_with("/reservations/"),
+        "{}",
+        sent.location
+    );
     let ack = juf.get(&sent.location).await;
     ack.assert(200);
-    assert!(ack.body.contains("We hebben uw aanvraag goed ontvangen"), "{}", ack.body);
+    assert!(
+        ack.body.contains("We hebben uw aanvraag goed ontvangen"),
+        "{}",
+        ack.body
+    );
     let id = sent.location["/reservations/".len()..]
         .split('?')
         .next()
@@ -276,7 +294,11 @@ async fn the_services_own_rules_come_back_next_to_the_field(b: Backend) {
         ("return_on", "hoogstens 21 dagen"),
         ("qty_tablet", "hoogstens 30 toestellen"),
     ] {
-        assert!(r.body.contains(&format!("id=\"f-{field}-error\"")), "{field}: {}", r.body);
+        assert!(
+            r.body.contains(&format!("id=\"f-{field}-error\"")),
+            "{field}: {}",
+            r.body
+        );
         assert!(r.body.contains(text), "{text}: {}", r.body);
     }
     assert!(r.body.contains("value=\"31\""), "typed values stay");
@@ -316,7 +338,11 @@ async fn the_services_own_rules_come_back_next_to_the_field(b: Backend) {
         .expect("id")
         .to_string();
     let b = app.get(&format!("/bookings/{id}"), &app.admin_token).await;
-    assert_eq!(b.body["note"], "Ons project loopt het hele jaar.", "{}", b.body);
+    assert_eq!(
+        b.body["note"], "Ons project loopt het hele jaar.",
+        "{}",
+        b.body
+    );
 
     // The staff see it past the guideline, refuse it with a reason, and the school reads it.
     let mut staff = Browser::person(&app, &app.admin_org, "Tom", "lending_staff").await;
@@ -339,7 +365,11 @@ async fn the_services_own_rules_come_back_next_to_the_field(b: Backend) {
         .assert(303);
     let mine = juf.get(&format!("/reservations/{id}")).await;
     mine.assert(200);
-    assert!(mine.body.contains("Alle tablets zijn die week al weg."), "{}", mine.body);
+    assert!(
+        mine.body.contains("Alle tablets zijn die week al weg."),
+        "{}",
+        mine.body
+    );
     assert!(mine.body.contains("Geannuleerd"), "{}", mine.body);
 }
 dual_test!(the_services_own_rules_come_back_next_to_the_field);

@@ -65,9 +65,13 @@ async fn pool(app: &TestApp, kind: &str, n: usize) -> Vec<(String, String)> {
         .await
         .assert_status(201);
         for action in ["refurbish", "release"] {
-            app.post(&format!("/devices/{id}/actions/{action}"), &token, json!({}))
-                .await
-                .assert_status(200);
+            app.post(
+                &format!("/devices/{id}/actions/{action}"),
+                &token,
+                json!({}),
+            )
+            .await
+            .assert_status(200);
         }
         out.push((id, s(&d["asset_tag"])));
     }
@@ -190,7 +194,10 @@ async fn a_school_books_and_the_desk_hands_out_and_takes_back(b: Backend) {
     page_is_fit(&phone, "book-check-ok").await;
     click_and_wait(&phone, "button[name=step][value=send]").await;
     let text = phone.page_text().await;
-    assert!(text.contains("We hebben uw aanvraag goed ontvangen"), "{text}");
+    assert!(
+        text.contains("We hebben uw aanvraag goed ontvangen"),
+        "{text}"
+    );
     page_is_fit(&phone, "book-received").await;
     let path = phone.wait_for_path("/reservations/").await;
     let id = path["/reservations/".len()..]
@@ -209,7 +216,10 @@ async fn a_school_books_and_the_desk_hands_out_and_takes_back(b: Backend) {
     desk.goto(&app.url(&format!("/desk/{id}"))).await;
     page_is_fit(&desk, "desk-request").await;
     click_and_wait(&desk, "form[action$='/confirm'] button").await;
-    assert!(desk.page_text().await.contains("De reservatie is bevestigd"));
+    assert!(desk
+        .page_text()
+        .await
+        .contains("De reservatie is bevestigd"));
     page_is_fit(&desk, "desk-confirmed").await;
     let pick_list = desk
         .execute_async(
@@ -263,13 +273,19 @@ async fn a_school_books_and_the_desk_hands_out_and_takes_back(b: Backend) {
         }
     }
     let answer = scan(&desk, &robot_tags[0]).await;
-    assert!(answer.starts_with("error"), "a second scan is refused: {answer}");
+    assert!(
+        answer.starts_with("error"),
+        "a second scan is refused: {answer}"
+    );
     let text = desk.page_text().await;
     assert!(text.contains("tablets: 12 van 12"), "{text}");
     assert!(text.contains("robots: 3 van 3"), "{text}");
     page_is_fit(&desk, "desk-pickup-scanned").await;
     click_and_wait(&desk, "form[action$='/pickup'] button.button-primary").await;
-    assert!(desk.page_text().await.contains("De toestellen zijn meegegeven"));
+    assert!(desk
+        .page_text()
+        .await
+        .contains("De toestellen zijn meegegeven"));
     assert_eq!(tag_status(&app, &spare).await, "booked_out");
     assert_eq!(tag_status(&app, &allocated_tablets[11]).await, "ready");
 
@@ -304,7 +320,10 @@ async fn a_school_books_and_the_desk_hands_out_and_takes_back(b: Backend) {
     assert_eq!(booking.body["status"], "returned", "{}", booking.body);
 
     // Reset the rest in one go.
-    assert!(text.contains("Zet 13 toestellen in één keer terug"), "{text}");
+    assert!(
+        text.contains("Zet 13 toestellen in één keer terug"),
+        "{text}"
+    );
     page_is_fit(&desk, "desk-returned").await;
     click_and_wait(&desk, "form[action$='/reset'] button").await;
     assert!(desk.page_text().await.contains("teruggezet"));
@@ -317,7 +336,10 @@ async fn a_school_books_and_the_desk_hands_out_and_takes_back(b: Backend) {
 
     // The school sees its booking back, with its confirmation.
     phone.goto(&app.url(&format!("/reservations/{id}"))).await;
-    assert_eq!(phone.find(".book-facts dd strong").await.text().await, "Terug");
+    assert_eq!(
+        phone.find(".book-facts dd strong").await.text().await,
+        "Terug"
+    );
     assert!(phone
         .try_find(&format!("a[href='/reservations/{id}/confirmation.pdf']"))
         .await

@@ -12,8 +12,8 @@ mod checks;
 mod people;
 mod webdriver;
 
+mod bookings;
 mod frame;
 mod harness;
 mod landing;
-mod bookings;
 mod workshop;

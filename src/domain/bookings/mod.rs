@@ -62,8 +62,7 @@ pub use requesting::{
     PoolCheck, RequestCheck, RequestRules, YearUse,
 };
 pub use returns::{
-    check_return_scan, reset_returned, return_devices, waiting_for_reset, ReturnItem,
-    ReturnRequest,
+    check_return_scan, reset_returned, return_devices, waiting_for_reset, ReturnItem, ReturnRequest,
 };
 pub use states::{BookingAction, TRANSITIONS};
 pub use write_off::{found, write_off, WriteOffRequest};

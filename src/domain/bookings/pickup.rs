@@ -169,6 +169,13 @@ pub struct ScanAtPickup {
     pub allocated: bool,
 }
 
+/// A refused scan at a desk, on the field `tag`, with its code (`scan_…`) for the pages.
+pub(super) fn scan_refused(message: String, code: &str) -> AppError {
+    AppError::invalid_fields(vec![
+        crate::error::FieldError::new("tag", message).with_code(code)
+    ])
+}
+
 /// Checks one scan at the pick-up desk of a confirmed booking: a device allocated to it, or a
 /// substitute (a pool device of a kind the booking asked for, free for its days). `already`
 /// are the devices scanned before (by id): a second scan of one is refused. Nothing is written;
@@ -186,21 +193,21 @@ pub fn check_scan(
     states::next(&b, BookingAction::PickUp)?;
     let tag = crate::domain::device_ref::tag_of(input);
     let Some(device) = super::scanned_device(conn, input)? else {
-        return Err(AppError::invalid(
-            "tag",
+        return Err(scan_refused(
             format!("no device of the booking pool has the tag {tag}"),
+            "scan_unknown",
         ));
     };
     if !device.in_pool {
-        return Err(AppError::invalid(
-            "tag",
+        return Err(scan_refused(
             format!("{} is not in the booking pool", device.asset_tag),
+            "scan_not_in_pool",
         ));
     }
     if already.contains(&device.id) {
-        return Err(AppError::invalid(
-            "tag",
+        return Err(scan_refused(
             format!("{} was scanned already", device.asset_tag),
+            "scan_twice",
         ));
     }
     let live = live_allocations(conn, &b.id)?;
@@ -214,15 +221,16 @@ pub fn check_scan(
         });
     }
     let lines = super::lines_of(conn, &b.id)?;
-    if !lines.iter().any(|l| {
-        l.kind == device.kind && (l.subtype.is_none() || l.subtype == device.subtype)
-    }) {
-        return Err(AppError::invalid(
-            "tag",
+    if !lines
+        .iter()
+        .any(|l| l.kind == device.kind && (l.subtype.is_none() || l.subtype == device.subtype))
+    {
+        return Err(scan_refused(
             format!(
                 "{} is a {}; booking {} asked for no device of that kind",
                 device.asset_tag, device.kind, b.reference
             ),
+            "scan_other_kind",
         ));
     }
     let (planned_from, until) = rules.occupancy(b.pickup_on, b.return_on);
@@ -233,12 +241,12 @@ pub fn check_scan(
         || cal.blocker(&device.id, from, until, Some(&b.id)).is_some()
         || lent.contains_key(&device.id)
     {
-        return Err(AppError::invalid(
-            "tag",
+        return Err(scan_refused(
             format!(
                 "{} is not free from {from} to {until}; take another one",
                 device.asset_tag
             ),
+            "scan_not_free",
         ));
     }
     Ok(ScanAtPickup {

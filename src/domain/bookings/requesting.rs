@@ -372,11 +372,7 @@ pub struct RequestCheck {
 }
 
 /// The field errors of the lending service's own rules for `req` by a requester.
-fn service_rule_errors(
-    rules: &Rules,
-    rr: &RequestRules,
-    req: &NewBooking,
-) -> Vec<FieldError> {
+fn service_rule_errors(rules: &Rules, rr: &RequestRules, req: &NewBooking) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let earliest = rules.today + chrono::Duration::days(rr.notice_days);
     if req.pickup_on < earliest {
@@ -406,7 +402,10 @@ fn service_rule_errors(
             let i = req.lines.iter().rposition(|l| l.kind == kind).unwrap_or(0);
             errors.push(FieldError::new(
                 format!("lines[{i}].quantity"),
-                format!("at most {} devices of one kind per booking", rr.max_per_kind),
+                format!(
+                    "at most {} devices of one kind per booking",
+                    rr.max_per_kind
+                ),
             ));
         }
     }
@@ -426,8 +425,7 @@ pub fn check_request(
     let org = checked_request(conn, caller, rules, req)?;
     let used = year_use(conn, &org, req.pickup_on.year(), None)?;
     let staff = caller.can(Perm::ManageBookings);
-    let past_guideline =
-        !staff && rr.past_guideline(used, days_of(req.pickup_on, req.return_on));
+    let past_guideline = !staff && rr.past_guideline(used, days_of(req.pickup_on, req.return_on));
     if !staff {
         let errors = service_rule_errors(rules, rr, req);
         if !errors.is_empty() {

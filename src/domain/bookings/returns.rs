@@ -247,11 +247,22 @@ pub fn check_return_scan(
     let b = super::load(conn, caller, id)?;
     states::next(&b, BookingAction::Return)?;
     let out = out_with(conn, &b.id)?;
-    let ids = resolve_out(conn, &b, &out, &[("tag".to_string(), input)], "out with")?;
+    let refused = || {
+        super::pickup::scan_refused(
+            format!(
+                "{} is not out with booking {}",
+                device_ref::tag_of(input),
+                b.reference
+            ),
+            "scan_not_out",
+        )
+    };
+    let ids = resolve_out(conn, &b, &out, &[("tag".to_string(), input)], "out with")
+        .map_err(|_| refused())?;
     ids.first()
         .and_then(|i| out.get(i))
         .map(|(_, d)| d.clone())
-        .ok_or_else(|| AppError::invalid("tag", "scan a device of this booking"))
+        .ok_or_else(refused)
 }
 
 /// The pool devices back from this booking and waiting for their reset (`returned`).

@@ -51,7 +51,11 @@ fn desk_line(lang: crate::i18n::Lang, d: &bookings::BookingDetail) -> DeskLine {
         id: d.booking.id.clone(),
         reference: d.booking.reference.clone(),
         organisation: d.organisation_name.clone(),
-        dates: format!("{} – {}", day(d.booking.pickup_on), day(d.booking.return_on)),
+        dates: format!(
+            "{} – {}",
+            day(d.booking.pickup_on),
+            day(d.booking.return_on)
+        ),
         what: d
             .lines
             .iter()

@@ -64,7 +64,10 @@ pub fn kind_name(lang: Lang, kind: DeviceKind) -> String {
 
 /// The name of a booking's status in the person's language.
 pub fn status_name(lang: Lang, status: BookingStatus) -> String {
-    text(lang, &format!("web-book-status-{}", status.as_str().replace('_', "-")))
+    text(
+        lang,
+        &format!("web-book-status-{}", status.as_str().replace('_', "-")),
+    )
 }
 
 /// The booking named in a path; a malformed id names no booking (404).
@@ -164,7 +167,10 @@ impl BookingView {
                     (
                         dev.asset_tag.clone(),
                         kind_name(lang, dev.kind),
-                        text(lang, &format!("web-book-device-{}", a.state.as_str().replace('_', "-"))),
+                        text(
+                            lang,
+                            &format!("web-book-device-{}", a.state.as_str().replace('_', "-")),
+                        ),
                     )
                 })
                 .collect(),

@@ -80,7 +80,11 @@ pub async fn list_page(
         .map(|d| ListLine {
             id: d.booking.id.clone(),
             reference: d.booking.reference.clone(),
-            dates: format!("{} – {}", day(d.booking.pickup_on), day(d.booking.return_on)),
+            dates: format!(
+                "{} – {}",
+                day(d.booking.pickup_on),
+                day(d.booking.return_on)
+            ),
             status: status_name(lang, d.booking.status),
             what: d
                 .lines
@@ -180,7 +184,11 @@ pub async fn calendar_page(
             let summary = if f.total == 0 {
                 text(lang, "web-book-calendar-none-in-pool")
             } else if none > 0 {
-                texts(lang, "web-book-calendar-none-some-days", &[("n", &none.to_string())])
+                texts(
+                    lang,
+                    "web-book-calendar-none-some-days",
+                    &[("n", &none.to_string())],
+                )
             } else if short {
                 texts(lang, "web-book-calendar-short", &[("n", &min.to_string())])
             } else {
@@ -384,11 +392,19 @@ fn request_of(values: &Values) -> Result<NewBooking, AppError> {
 }
 
 /// The form field of a domain field, and what to say there.
-fn request_field(lang: Lang, rr: &RequestRules, kinds: &[DeviceKind], f: &FieldError) -> (String, Option<String>) {
+fn request_field(
+    lang: Lang,
+    rr: &RequestRules,
+    kinds: &[DeviceKind],
+    f: &FieldError,
+) -> (String, Option<String>) {
     let path = f.field.as_str();
     let n = |key: &str, n: i64| Some(texts(lang, key, &[("n", &n.to_string())]));
     if path.starts_with("qty_") {
-        return (path.to_string(), Some(text(lang, "web-book-error-quantity-number")));
+        return (
+            path.to_string(),
+            Some(text(lang, "web-book-error-quantity-number")),
+        );
     }
     if let Some(rest) = path.strip_prefix("lines[") {
         let i: usize = rest
@@ -397,17 +413,41 @@ fn request_field(lang: Lang, rr: &RequestRules, kinds: &[DeviceKind], f: &FieldE
             .and_then(|x| x.parse().ok())
             .unwrap_or(0);
         let kind = kinds.get(i).copied().unwrap_or(DeviceKind::Laptop);
-        return (format!("qty_{kind}"), n("web-book-error-quantity", rr.max_per_kind));
+        return (
+            format!("qty_{kind}"),
+            n("web-book-error-quantity", rr.max_per_kind),
+        );
     }
     match path {
-        "lines" => ("qty_laptop".into(), Some(text(lang, "web-book-error-lines"))),
-        "pickup_on" => ("pickup_on".into(), n("web-book-error-pickup", rr.notice_days)),
-        "return_on" => ("return_on".into(), n("web-book-error-return", rr.longest_days)),
+        "lines" => (
+            "qty_laptop".into(),
+            Some(text(lang, "web-book-error-lines")),
+        ),
+        "pickup_on" => (
+            "pickup_on".into(),
+            n("web-book-error-pickup", rr.notice_days),
+        ),
+        "return_on" => (
+            "return_on".into(),
+            n("web-book-error-return", rr.longest_days),
+        ),
         "purpose" => ("purpose".into(), Some(text(lang, "web-book-error-purpose"))),
-        "contact.name" => ("contact_name".into(), Some(text(lang, "web-book-error-contact-name"))),
-        "contact.phone" => ("contact_phone".into(), Some(text(lang, "web-book-error-contact-phone"))),
-        "contact.email" => ("contact_email".into(), Some(text(lang, "web-book-error-contact-email"))),
-        "contact" => ("contact_email".into(), Some(text(lang, "web-book-error-contact"))),
+        "contact.name" => (
+            "contact_name".into(),
+            Some(text(lang, "web-book-error-contact-name")),
+        ),
+        "contact.phone" => (
+            "contact_phone".into(),
+            Some(text(lang, "web-book-error-contact-phone")),
+        ),
+        "contact.email" => (
+            "contact_email".into(),
+            Some(text(lang, "web-book-error-contact-email")),
+        ),
+        "contact" => (
+            "contact_email".into(),
+            Some(text(lang, "web-book-error-contact")),
+        ),
         "motivation" => (
             "motivation".into(),
             Some(texts(
@@ -442,7 +482,11 @@ pub async fn new_submit(
         let Some(errors) = form_errors(&e, lang, &|f| request_field(lang, &rr, &kinds, f)) else {
             return Err(PageError::in_frame(e, &frame));
         };
-        let status = if matches!(e, AppError::Conflict { .. }) { 409 } else { 422 };
+        let status = if matches!(e, AppError::Conflict { .. }) {
+            409
+        } else {
+            422
+        };
         let page = new_page_of(frame.with_errors(errors), form, &state);
         render_status(
             actix_web::http::StatusCode::from_u16(status)
@@ -463,7 +507,10 @@ pub async fn new_submit(
             .write(move |conn| bookings::request(conn, &caller, &rules, &rr, req, motivation))
             .await;
         return match result {
-            Ok(d) => Ok(see_other(&format!("/reservations/{}?received=1", d.booking.id))),
+            Ok(d) => Ok(see_other(&format!(
+                "/reservations/{}?received=1",
+                d.booking.id
+            ))),
             Err(e) if super::client(&e) => refused(e, frame, form),
             Err(e) => Err(PageError::in_frame(e, &frame)),
         };
@@ -485,7 +532,11 @@ pub async fn new_submit(
             what: line_text(lang, l.kind, l.model.as_deref(), l.requested as i32),
             ok: l.short == 0,
             text: if l.short == 0 {
-                texts(lang, "web-book-check-free", &[("n", &l.available.to_string())])
+                texts(
+                    lang,
+                    "web-book-check-free",
+                    &[("n", &l.available.to_string())],
+                )
             } else {
                 texts(
                     lang,
@@ -535,7 +586,11 @@ fn allowed(status: bookings::BookingStatus, action: BookingAction) -> bool {
     bookings::states::allowed_from(action).contains(&status)
 }
 
-fn booking_page_of(frame: Frame, d: &bookings::BookingDetail, values: Option<Values>) -> BookingPage {
+fn booking_page_of(
+    frame: Frame,
+    d: &bookings::BookingDetail,
+    values: Option<Values>,
+) -> BookingPage {
     let lang = frame.lang;
     let b = BookingView::of(lang, d);
     let status = d.booking.status;
@@ -648,20 +703,34 @@ pub async fn change_submit(
             .await
     };
     match result {
-        Ok(d) => Ok(see_other(&format!("/reservations/{}?done=changed", d.booking.id))),
+        Ok(d) => Ok(see_other(&format!(
+            "/reservations/{}?done=changed",
+            d.booking.id
+        ))),
         Err(e) if super::client(&e) => {
             let lines: Vec<i32> = d.lines.iter().map(|l| l.line_no).collect();
             let field_of = |f: &FieldError| -> (String, Option<String>) {
                 let p = f.field.as_str();
                 if p.starts_with("line_") {
-                    return (p.to_string(), Some(text(lang, "web-book-error-quantity-number")));
+                    return (
+                        p.to_string(),
+                        Some(text(lang, "web-book-error-quantity-number")),
+                    );
                 }
                 if let Some(rest) = p.strip_prefix("quantities[") {
-                    let i: usize = rest.split(']').next().and_then(|x| x.parse().ok()).unwrap_or(0);
+                    let i: usize = rest
+                        .split(']')
+                        .next()
+                        .and_then(|x| x.parse().ok())
+                        .unwrap_or(0);
                     let no = lines.get(i).copied().unwrap_or(1);
                     return (
                         format!("line_{no}"),
-                        Some(texts(lang, "web-book-error-quantity", &[("n", &rr.max_per_kind.to_string())])),
+                        Some(texts(
+                            lang,
+                            "web-book-error-quantity",
+                            &[("n", &rr.max_per_kind.to_string())],
+                        )),
                     );
                 }
                 match p {
@@ -700,7 +769,10 @@ pub async fn cancel_submit(
         .write(move |conn| bookings::cancel(conn, &caller, &rules, &id))
         .await
         .in_frame(&frame)?;
-    Ok(see_other(&format!("/reservations/{}?done=cancelled", d.booking.id)))
+    Ok(see_other(&format!(
+        "/reservations/{}?done=cancelled",
+        d.booking.id
+    )))
 }
 
 /// The booking confirmation for the school or organisation, in the page's language.
@@ -730,5 +802,8 @@ pub async fn confirmation_pdf(
         .in_frame(&frame)?
         .map_err(AppError::internal)
         .in_frame(&frame)?;
-    Ok(super::desk::pdf(bytes, &format!("{reference}-confirmation.pdf")))
+    Ok(super::desk::pdf(
+        bytes,
+        &format!("{reference}-confirmation.pdf"),
+    ))
 }

@@ -287,12 +287,29 @@ async fn booking(
         .in_frame(frame)
 }
 
+/// The codes of the domain's refused scans (`bookings::check_scan`, `check_return_scan`).
+pub const SCAN_CODES: &[&str] = &[
+    "scan_unknown",
+    "scan_not_in_pool",
+    "scan_twice",
+    "scan_other_kind",
+    "scan_not_free",
+    "scan_not_out",
+];
+
 /// What a refused scan says, in the person's language.
-fn scan_refusal(lang: Lang, e: &AppError) -> String {
+fn scan_refusal(lang: Lang, e: &AppError, tag: &str) -> String {
     match e {
         AppError::Validation { errors, .. } => errors
             .iter()
-            .map(|f| say(lang, &f.message))
+            .map(|f| match f.code.as_deref() {
+                Some(code) if SCAN_CODES.contains(&code) => texts(
+                    lang,
+                    &format!("web-book-{}", code.replace('_', "-")),
+                    &[("name", tag)],
+                ),
+                _ => say(lang, &f.message),
+            })
             .collect::<Vec<_>>()
             .join(" "),
         AppError::Conflict { detail, .. } => say(lang, detail),
@@ -365,7 +382,7 @@ pub async fn pickup_submit(
                 let errors = FormErrors::general(format!(
                     "{} {}",
                     text(lang, "web-book-pickup-refused"),
-                    scan_refusal(lang, &e)
+                    scan_refusal(lang, &e, "")
                 ));
                 let page = pickup_page_of(frame.with_errors(errors), &d, &desk, None);
                 return respond(&state, StatusCode::CONFLICT, &page, &desk, PICKUP_COOKIE);
@@ -413,11 +430,14 @@ pub async fn pickup_submit(
                     tag: s.tag,
                 }
             }
-            Err(e) if client(&e) => Outcome {
-                ok: false,
-                tag: crate::domain::device_ref::tag_of(&input),
-                text: scan_refusal(lang, &e),
-            },
+            Err(e) if client(&e) => {
+                let tag = crate::domain::device_ref::tag_of(&input);
+                Outcome {
+                    ok: false,
+                    text: scan_refusal(lang, &e, &tag),
+                    tag,
+                }
+            }
             Err(e) => return Err(PageError::in_frame(e, &frame)),
         });
     }
@@ -442,7 +462,12 @@ pub struct ReturnPage {
 }
 crate::page!(ReturnPage);
 
-fn return_page_of(frame: Frame, d: &BookingDetail, desk: &Desk, last: Option<Outcome>) -> ReturnPage {
+fn return_page_of(
+    frame: Frame,
+    d: &BookingDetail,
+    desk: &Desk,
+    last: Option<Outcome>,
+) -> ReturnPage {
     let lang = frame.lang;
     let out: Vec<_> = d
         .devices
@@ -459,7 +484,11 @@ fn return_page_of(frame: Frame, d: &BookingDetail, desk: &Desk, last: Option<Out
         }
         per.into_iter()
             .map(|(kind, m)| {
-                let n = desk.scans.iter().filter(|s| s.kind == kind.as_str()).count() as i64;
+                let n = desk
+                    .scans
+                    .iter()
+                    .filter(|s| s.kind == kind.as_str())
+                    .count() as i64;
                 KindCount {
                     kind: kind_name(lang, kind),
                     count: n_of_m(lang, n, m),
@@ -502,7 +531,12 @@ fn return_page_of(frame: Frame, d: &BookingDetail, desk: &Desk, last: Option<Out
             .collect(),
         conditions: ReturnCondition::ALL
             .iter()
-            .map(|c| (c.to_string(), text(lang, &format!("web-book-condition-{c}"))))
+            .map(|c| {
+                (
+                    c.to_string(),
+                    text(lang, &format!("web-book-condition-{c}")),
+                )
+            })
             .collect(),
         frame,
     }
@@ -630,7 +664,7 @@ pub async fn return_submit(
                 let errors = FormErrors::general(format!(
                     "{} {}",
                     text(lang, "web-book-return-refused"),
-                    scan_refusal(lang, &e)
+                    scan_refusal(lang, &e, "")
                 ));
                 let page = return_page_of(frame.with_errors(errors), &d, &desk, None);
                 let status = if matches!(e, AppError::Conflict { .. }) {
@@ -677,11 +711,14 @@ pub async fn return_submit(
                     tag: dev.asset_tag,
                 }
             }
-            Err(e) if client(&e) => Outcome {
-                ok: false,
-                tag: crate::domain::device_ref::tag_of(&input),
-                text: scan_refusal(lang, &e),
-            },
+            Err(e) if client(&e) => {
+                let tag = crate::domain::device_ref::tag_of(&input);
+                Outcome {
+                    ok: false,
+                    text: scan_refusal(lang, &e, &tag),
+                    tag,
+                }
+            }
             Err(e) => return Err(PageError::in_frame(e, &frame)),
         });
     }
@@ -693,6 +730,16 @@ pub async fn return_submit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_refused_scan_is_said_in_every_language() {
+        for code in SCAN_CODES {
+            for lang in Lang::ALL.iter() {
+                let key = format!("web-book-{}", code.replace('_', "-"));
+                assert!(crate::i18n::has(*lang, &key), "{lang:?}: {key}");
+            }
+        }
+    }
 
     #[test]
     fn a_desk_survives_its_cookie() {
