@@ -373,3 +373,103 @@ async fn the_services_own_rules_come_back_next_to_the_field(b: Backend) {
     assert!(mine.body.contains("Geannuleerd"), "{}", mine.body);
 }
 dual_test!(the_services_own_rules_come_back_next_to_the_field);
+
+async fn the_desk_says_a_shortage_and_scans_work_without_javascript(b: Backend) {
+    let app = spawn_app(b).await;
+    let tags = pool(&app, "tablet", 2).await;
+    let school = app.create_org("Basisschool De Linde", "school").await;
+    let mut juf = Browser::person(&app, &school, "Sarah", "requester").await;
+    let mut staff = Browser::person(&app, &app.admin_org, "Tom", "lending_staff").await;
+    let pickup = monday_after(10).to_string();
+    let mut form = request(&pickup, &pickup, "send");
+    form.push(("qty_tablet", "3"));
+    let sent = juf.post("/reservations/new", &form).await;
+    sent.assert(303);
+    let id = sent.location["/reservations/".len()..]
+        .split('?')
+        .next()
+        .expect("id")
+        .to_string();
+
+    // Not enough free: said per kind, nothing held.
+    let r = staff.post(&format!("/desk/{id}/confirm"), &[]).await;
+    r.assert(409);
+    assert!(
+        r.body.contains("Er zijn niet genoeg toestellen vrij"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("tablets: 3 gevraagd, 2 vrij"), "{}", r.body);
+    let booking = app.get(&format!("/bookings/{id}"), &app.admin_token).await;
+    assert_eq!(booking.body["status"], "requested");
+
+    // Two it is; the day of the pick-up comes.
+    let day = today() + Duration::days(1);
+    app.patch(
+        &format!("/bookings/{id}"),
+        &app.admin_token,
+        json!({ "quantities": [{ "line_no": 1, "quantity": 2 }], "pickup_on": day, "return_on": day }),
+    )
+    .await
+    .assert_status(200);
+    staff
+        .post(&format!("/desk/{id}/confirm"), &[])
+        .await
+        .assert(303);
+
+    // Each scan is a plain form post answered with the page, the outcome at the top.
+    staff.get(&format!("/desk/{id}/pickup")).await.assert(200);
+    let r = staff
+        .post(
+            &format!("/desk/{id}/pickup"),
+            &[("tag", &tags[0]), ("do", "scan")],
+        )
+        .await;
+    r.assert(200);
+    assert!(r.body.contains("data-beep=\"ok\""), "{}", r.body);
+    assert!(r.body.contains("tablets: 1 van 2"), "{}", r.body);
+    assert!(
+        r.body.contains("data-keep-focus"),
+        "the focus goes back to the field"
+    );
+    let r = staff
+        .post(
+            &format!("/desk/{id}/pickup"),
+            &[("tag", "GNT-999999"), ("do", "scan")],
+        )
+        .await;
+    assert!(r.body.contains("data-beep=\"error\""), "{}", r.body);
+    assert!(r.body.contains("kennen we niet"), "{}", r.body);
+    // The label's URL works as well as the tag.
+    let url = format!("https://uitleen.example.be/d/{}", tags[1]);
+    let r = staff
+        .post(
+            &format!("/desk/{id}/pickup"),
+            &[("tag", &url), ("do", "scan")],
+        )
+        .await;
+    assert!(r.body.contains("tablets: 2 van 2"), "{}", r.body);
+    staff
+        .post(&format!("/desk/{id}/pickup"), &[("do", "done")])
+        .await
+        .assert(303);
+    let booking = app.get(&format!("/bookings/{id}"), &app.admin_token).await;
+    assert_eq!(booking.body["status"], "picked_up", "{}", booking.body);
+
+    // The school's confirmation.
+    let pdf = juf
+        .client
+        .get(app.url(&format!("/reservations/{id}/confirmation.pdf")))
+        .header("cookie", juf.cookie())
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(pdf.status().as_u16(), 200);
+    assert_eq!(
+        pdf.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+}
+dual_test!(the_desk_says_a_shortage_and_scans_work_without_javascript);

@@ -277,6 +277,7 @@ async fn a_school_books_and_the_desk_hands_out_and_takes_back(b: Backend) {
         answer.starts_with("error"),
         "a second scan is refused: {answer}"
     );
+    assert!(answer.contains("is al gescand"), "{answer}");
     let text = desk.page_text().await;
     assert!(text.contains("tablets: 12 van 12"), "{text}");
     assert!(text.contains("robots: 3 van 3"), "{text}");
