@@ -38,6 +38,31 @@ pub const ENV_HELP: &[(&str, &str, &str)] = &[
         "working days kept free between two bookings of a device",
     ),
     (
+        "BOOKING_NOTICE_DAYS",
+        "7",
+        "a school or organisation asks at least this many days before the pick-up (Ghent: one week)",
+    ),
+    (
+        "BOOKING_REQUEST_MAX_DAYS",
+        "21",
+        "longest booking a school or organisation may ask for, in days (Ghent: three weeks)",
+    ),
+    (
+        "BOOKING_MAX_PER_KIND",
+        "30",
+        "most devices of one kind in one booking asked for by a school or organisation",
+    ),
+    (
+        "BOOKING_GUIDELINE_BOOKINGS",
+        "8",
+        "guideline: bookings a year per organisation; more needs a motivation (Ghent: 8)",
+    ),
+    (
+        "BOOKING_GUIDELINE_WEEKS",
+        "12",
+        "guideline: weeks of bookings a year per organisation; more needs a motivation (Ghent: 12)",
+    ),
+    (
         "MAX_BODY_BYTES",
         "2097152",
         "largest accepted request body (CSV uploads, scans)",
@@ -88,6 +113,15 @@ pub struct Config {
     pub labels_dir: Option<PathBuf>,
     pub booking_max_days: i64,
     pub booking_turnaround_days: i64,
+    /// Days of notice a requester gives before the pick-up.
+    pub booking_notice_days: i64,
+    /// The longest booking a requester may ask for, in days.
+    pub booking_request_max_days: i64,
+    /// The most devices of one kind a requester may ask for in one booking.
+    pub booking_max_per_kind: i64,
+    /// The yearly guideline per organisation: bookings, and weeks in total.
+    pub booking_guideline_bookings: i64,
+    pub booking_guideline_weeks: i64,
     pub max_body_bytes: usize,
     pub workers: Option<usize>,
     /// A secret that lets a scraper read `/metrics` without a user's API token.
@@ -116,6 +150,11 @@ impl Default for Config {
             labels_dir: None,
             booking_max_days: 42,
             booking_turnaround_days: 1,
+            booking_notice_days: 7,
+            booking_request_max_days: 21,
+            booking_max_per_kind: 30,
+            booking_guideline_bookings: 8,
+            booking_guideline_weeks: 12,
             max_body_bytes: 2 * 1024 * 1024,
             workers: None,
             metrics_token: None,
@@ -159,6 +198,17 @@ impl Config {
             labels_dir: var("LABELS_DIR").map(PathBuf::from).or(d.labels_dir),
             booking_max_days: parse("BOOKING_MAX_DAYS", d.booking_max_days)?,
             booking_turnaround_days: parse("BOOKING_TURNAROUND_DAYS", d.booking_turnaround_days)?,
+            booking_notice_days: parse("BOOKING_NOTICE_DAYS", d.booking_notice_days)?,
+            booking_request_max_days: parse(
+                "BOOKING_REQUEST_MAX_DAYS",
+                d.booking_request_max_days,
+            )?,
+            booking_max_per_kind: parse("BOOKING_MAX_PER_KIND", d.booking_max_per_kind)?,
+            booking_guideline_bookings: parse(
+                "BOOKING_GUIDELINE_BOOKINGS",
+                d.booking_guideline_bookings,
+            )?,
+            booking_guideline_weeks: parse("BOOKING_GUIDELINE_WEEKS", d.booking_guideline_weeks)?,
             max_body_bytes: parse("MAX_BODY_BYTES", d.max_body_bytes)?,
             workers: match var("WORKERS") {
                 None => None,
@@ -187,6 +237,14 @@ impl Config {
         }
         if self.booking_max_days < 1 || self.booking_turnaround_days < 0 {
             return Err("BOOKING_MAX_DAYS must be ≥ 1 and BOOKING_TURNAROUND_DAYS ≥ 0".into());
+        }
+        if self.booking_notice_days < 0
+            || self.booking_request_max_days < 1
+            || self.booking_max_per_kind < 1
+            || self.booking_guideline_bookings < 0
+            || self.booking_guideline_weeks < 0
+        {
+            return Err("BOOKING_NOTICE_DAYS, BOOKING_GUIDELINE_BOOKINGS and BOOKING_GUIDELINE_WEEKS must be ≥ 0, BOOKING_REQUEST_MAX_DAYS and BOOKING_MAX_PER_KIND ≥ 1".into());
         }
         // A typo in the scheme would otherwise open (and create) an SQLite file of that name.
         let known = ["postgres://", "postgresql://", "sqlite://", "sqlite:"];

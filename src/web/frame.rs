@@ -78,6 +78,12 @@ pub fn places(role: Role) -> Vec<NavItem> {
             "web-home-about-workshop",
         ));
     }
+    // Booking pages: schools and organisations book, the lending service's staff handle.
+    if crate::auth::policy::allows(role, Perm::ManageBookings) {
+        out.push(item("/desk", "web-nav-desk", "web-home-about-desk"));
+    } else if crate::auth::policy::allows(role, Perm::RequestBookings) {
+        out.push(item("/reservations", "web-nav-book", "web-home-about-book"));
+    }
     if crate::auth::policy::allows(role, Perm::ReadFigures) {
         out.push(item(
             "/reports",

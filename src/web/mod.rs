@@ -26,6 +26,7 @@
 
 pub mod admin;
 pub mod assets;
+pub mod bookings;
 pub mod error;
 pub mod forms;
 pub mod frame;
@@ -62,7 +63,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(admin::people_page)
         .service(admin::make_link)
         .configure(reports::configure)
-        .configure(workshop::configure);
+        .configure(workshop::configure)
+        .configure(bookings::configure);
 }
 
 #[cfg(test)]

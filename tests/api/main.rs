@@ -21,5 +21,6 @@ mod robustness;
 mod visibility;
 mod web_client;
 mod web_reports;
+mod web_bookings;
 mod web_sign_in;
 mod workshop;

@@ -12,6 +12,7 @@ mod checks;
 mod people;
 mod webdriver;
 
+mod bookings;
 mod frame;
 mod harness;
 mod landing;

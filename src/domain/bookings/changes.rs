@@ -317,3 +317,48 @@ pub fn cancel(
     save_status(conn, &mut b)?;
     detail_of(conn, rules, b)
 }
+
+/// What a refusal's note starts with (the reason follows).
+const REFUSED: &str = "Refused by the lending service: ";
+
+/// The lending service refuses a request, with a reason the school or organisation reads:
+/// the booking is cancelled and the reason kept as its note.
+pub fn refuse(
+    conn: &mut DbConn,
+    caller: &Caller,
+    rules: &Rules,
+    id: &BookingId,
+    reason: &str,
+) -> AppResult<BookingDetail> {
+    caller.require(Perm::ManageBookings)?;
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(AppError::invalid(
+            "reason",
+            "say why the request is refused (1 to 1000 characters)",
+        ));
+    }
+    let mut b = lock(conn, caller, id)?;
+    if b.status != BookingStatus::Requested {
+        return Err(AppError::conflict_with(
+            format!(
+                "Booking {} is {}; only a request waiting for an answer can be refused.",
+                b.reference, b.status
+            ),
+            json!({ "current_status": b.status }),
+        ));
+    }
+    b.status = states::next(&b, BookingAction::Cancel)?;
+    b.cancelled_at = Some(now());
+    b.note = Some(format!("{REFUSED}{reason}"));
+    save_status(conn, &mut b)?;
+    detail_of(conn, rules, b)
+}
+
+/// The reason a booking was refused, when the lending service refused it.
+pub fn refusal_reason(b: &BookingRow) -> Option<&str> {
+    if b.status != BookingStatus::Cancelled {
+        return None;
+    }
+    b.note.as_deref().and_then(|n| n.strip_prefix(REFUSED))
+}

@@ -51,14 +51,19 @@ pub mod states;
 pub mod write_off;
 
 pub use allocation::{confirm, DeviceConflict, Shortage};
-pub use changes::{cancel, update, BookingPatch, QuantityChange};
-pub use pickup::{pickup, PickupRequest};
+pub use changes::{cancel, refusal_reason, refuse, update, BookingPatch, QuantityChange};
+pub use pickup::{check_scan, pickup, PickupRequest, ScanAtPickup};
 pub use queries::{
-    devices_to_pick, for_confirmation, for_pick_list, get, lender_name, list, overdue, summary,
-    BookingCursor, BookingFilter,
+    devices_to_pick, for_confirmation, for_pick_list, get, inbox, lender_name, list, overdue,
+    summary, BookingCursor, BookingFilter,
 };
-pub use requesting::{create, Contact, LineAvailability, LineRequest, NewBooking, PoolCheck};
-pub use returns::{return_devices, ReturnItem, ReturnRequest};
+pub use requesting::{
+    check_request, create, request, year_use, Contact, LineAvailability, LineRequest, NewBooking,
+    PoolCheck, RequestCheck, RequestRules, YearUse,
+};
+pub use returns::{
+    check_return_scan, reset_returned, return_devices, waiting_for_reset, ReturnItem, ReturnRequest,
+};
 pub use states::{BookingAction, TRANSITIONS};
 pub use write_off::{found, write_off, WriteOffRequest};
 

@@ -160,3 +160,97 @@ pub fn pickup(
     save_status(conn, &mut b)?;
     detail_of(conn, rules, b)
 }
+
+/// What a scan at the pick-up desk would hand over, checked before anything is written.
+#[derive(Debug, Clone)]
+pub struct ScanAtPickup {
+    pub device: DeviceRow,
+    /// False for a substitute: a free pool device of a kind the booking asked for.
+    pub allocated: bool,
+}
+
+/// A refused scan at a desk, on the field `tag`, with its code (`scan_…`) for the pages.
+pub(super) fn scan_refused(message: String, code: &str) -> AppError {
+    AppError::invalid_fields(vec![
+        crate::error::FieldError::new("tag", message).with_code(code)
+    ])
+}
+
+/// Checks one scan at the pick-up desk of a confirmed booking: a device allocated to it, or a
+/// substitute (a pool device of a kind the booking asked for, free for its days). `already`
+/// are the devices scanned before (by id): a second scan of one is refused. Nothing is written;
+/// [`pickup`] records the hand-over of everything scanned and checks it all again.
+pub fn check_scan(
+    conn: &mut DbConn,
+    caller: &Caller,
+    rules: &Rules,
+    id: &BookingId,
+    input: &str,
+    already: &[String],
+) -> AppResult<ScanAtPickup> {
+    caller.require(Perm::ManageBookings)?;
+    let b = super::load(conn, caller, id)?;
+    states::next(&b, BookingAction::PickUp)?;
+    let tag = crate::domain::device_ref::tag_of(input);
+    let Some(device) = super::scanned_device(conn, input)? else {
+        return Err(scan_refused(
+            format!("no device of the booking pool has the tag {tag}"),
+            "scan_unknown",
+        ));
+    };
+    if !device.in_pool {
+        return Err(scan_refused(
+            format!("{} is not in the booking pool", device.asset_tag),
+            "scan_not_in_pool",
+        ));
+    }
+    if already.contains(&device.id) {
+        return Err(scan_refused(
+            format!("{} was scanned already", device.asset_tag),
+            "scan_twice",
+        ));
+    }
+    let live = live_allocations(conn, &b.id)?;
+    if live
+        .iter()
+        .any(|(a, d)| d.id == device.id && a.state == AllocationState::Allocated)
+    {
+        return Ok(ScanAtPickup {
+            device,
+            allocated: true,
+        });
+    }
+    let lines = super::lines_of(conn, &b.id)?;
+    if !lines
+        .iter()
+        .any(|l| l.kind == device.kind && (l.subtype.is_none() || l.subtype == device.subtype))
+    {
+        return Err(scan_refused(
+            format!(
+                "{} is a {}; booking {} asked for no device of that kind",
+                device.asset_tag, device.kind, b.reference
+            ),
+            "scan_other_kind",
+        ));
+    }
+    let (planned_from, until) = rules.occupancy(b.pickup_on, b.return_on);
+    let from = planned_from.min(rules.today);
+    let cal = Calendar::exact(conn, rules, &[&device], from, until)?;
+    let lent = commitments::loan_holders(conn, std::slice::from_ref(&device.id))?;
+    if !crate::domain::availability::PLANNABLE.contains(&device.status)
+        || cal.blocker(&device.id, from, until, Some(&b.id)).is_some()
+        || lent.contains_key(&device.id)
+    {
+        return Err(scan_refused(
+            format!(
+                "{} is not free from {from} to {until}; take another one",
+                device.asset_tag
+            ),
+            "scan_not_free",
+        ));
+    }
+    Ok(ScanAtPickup {
+        device,
+        allocated: false,
+    })
+}

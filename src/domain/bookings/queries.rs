@@ -176,3 +176,17 @@ pub fn devices_to_pick(d: &BookingDetail) -> Vec<&DeviceRow> {
 pub fn summary(d: &BookingDetail) -> Value {
     json!({ "id": d.booking.id, "reference": d.booking.reference, "status": d.booking.status })
 }
+
+/// The lending service's inbox: requests waiting for an answer, in the order they came in.
+pub fn inbox(conn: &mut DbConn, caller: &Caller, rules: &Rules) -> AppResult<Vec<BookingDetail>> {
+    caller.require(Perm::ManageBookings)?;
+    let rows: Vec<BookingRow> = bookings::table
+        .filter(bookings::status.eq(BookingStatus::Requested))
+        .order((bookings::created_at.asc(), bookings::id.asc()))
+        .limit(500)
+        .select(BookingRow::as_select())
+        .load(conn)?;
+    rows.into_iter()
+        .map(|b| detail_of(conn, rules, b))
+        .collect()
+}

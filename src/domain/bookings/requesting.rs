@@ -169,13 +169,13 @@ pub(super) fn insert_lines(
     Ok(rows)
 }
 
-/// Records a booking request.
-pub fn create(
+/// The checks every request passes before anything is written; the organisation it is for.
+fn checked_request(
     conn: &mut DbConn,
     caller: &Caller,
     rules: &Rules,
-    req: NewBooking,
-) -> AppResult<BookingDetail> {
+    req: &NewBooking,
+) -> AppResult<String> {
     caller.require(Perm::RequestBookings)?;
     req.validate()?;
     check_dates(rules, req.pickup_on, req.return_on, true)?;
@@ -191,7 +191,7 @@ pub fn create(
             "give a phone number or an e-mail address",
         ));
     }
-    let org = match req.organisation_id.map(OrganisationId::into_string) {
+    let org = match req.organisation_id.clone().map(OrganisationId::into_string) {
         None => caller.organisation_id.clone(),
         Some(o) if caller.can(Perm::ManageBookings) || o == caller.organisation_id => o,
         Some(_) => {
@@ -207,6 +207,17 @@ pub fn create(
             "no organisation has this id",
         ));
     }
+    Ok(org)
+}
+
+/// Records a booking request.
+pub fn create(
+    conn: &mut DbConn,
+    caller: &Caller,
+    rules: &Rules,
+    req: NewBooking,
+) -> AppResult<BookingDetail> {
+    let org = checked_request(conn, caller, rules, &req)?;
     let specific = pool_devices_by_tag(conn, caller, &req.devices, "devices")?;
     let at = now();
     let row = BookingRow {
@@ -273,4 +284,238 @@ pub(super) fn pool_check(
         can_serve: lines.iter().all(|l| l.short == 0),
         lines,
     })
+}
+
+/// The lending service's own rules for a request by a school or organisation (Ghent's
+/// published rules by default, settings in `config`): notice before the pick-up, the longest
+/// booking, a maximum per kind, and a yearly guideline per organisation beyond which a request
+/// needs a motivation (and the staff's approval, which confirming is). Lending staff and
+/// admins, who book on someone's behalf, are not held to them.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestRules {
+    pub notice_days: i64,
+    pub longest_days: i64,
+    pub max_per_kind: i64,
+    pub guideline_bookings: i64,
+    pub guideline_weeks: i64,
+}
+
+impl RequestRules {
+    pub fn from_config(cfg: &crate::config::Config) -> RequestRules {
+        RequestRules {
+            notice_days: cfg.booking_notice_days,
+            longest_days: cfg.booking_request_max_days,
+            max_per_kind: cfg.booking_max_per_kind,
+            guideline_bookings: cfg.booking_guideline_bookings,
+            guideline_weeks: cfg.booking_guideline_weeks,
+        }
+    }
+}
+
+/// An organisation's bookings in a calendar year (not cancelled): how many, and their days.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct YearUse {
+    pub bookings: i64,
+    pub days: i64,
+}
+
+/// The days a booking lasts, both ends counted.
+fn days_of(pickup: NaiveDate, ret: NaiveDate) -> i64 {
+    (ret - pickup).num_days() + 1
+}
+
+/// What an organisation booked in `year` (by pick-up date), leaving out `except`.
+pub fn year_use(
+    conn: &mut DbConn,
+    organisation_id: &str,
+    year: i32,
+    except: Option<&str>,
+) -> AppResult<YearUse> {
+    let (Some(first), Some(last)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return Ok(YearUse::default());
+    };
+    let rows: Vec<(String, NaiveDate, NaiveDate)> = bookings::table
+        .filter(bookings::organisation_id.eq(organisation_id))
+        .filter(bookings::status.ne(BookingStatus::Cancelled))
+        .filter(bookings::pickup_on.ge(first))
+        .filter(bookings::pickup_on.le(last))
+        .select((bookings::id, bookings::pickup_on, bookings::return_on))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(id, _, _)| Some(id.as_str()) != except)
+        .fold(YearUse::default(), |u, (_, p, r)| YearUse {
+            bookings: u.bookings + 1,
+            days: u.days + days_of(p, r),
+        }))
+}
+
+impl RequestRules {
+    /// Whether `used` plus one booking of `days` goes past the yearly guideline.
+    pub fn past_guideline(&self, used: YearUse, days: i64) -> bool {
+        used.bookings + 1 > self.guideline_bookings || used.days + days > self.guideline_weeks * 7
+    }
+}
+
+/// The answer to a request before it is sent: what the pool can serve, and where the
+/// organisation stands against the yearly guideline.
+#[derive(Debug, Clone)]
+pub struct RequestCheck {
+    pub pool: PoolCheck,
+    /// This year's bookings of the organisation before this one.
+    pub used: YearUse,
+    /// True when this request goes past the guideline (it then needs a motivation).
+    pub past_guideline: bool,
+}
+
+/// The field errors of the lending service's own rules for `req` by a requester.
+fn service_rule_errors(rules: &Rules, rr: &RequestRules, req: &NewBooking) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let earliest = rules.today + chrono::Duration::days(rr.notice_days);
+    if req.pickup_on < earliest {
+        errors.push(FieldError::new(
+            "pickup_on",
+            format!(
+                "ask at least {} days before the pick-up: the earliest pick-up date is {earliest}",
+                rr.notice_days
+            ),
+        ));
+    }
+    if req.return_on >= req.pickup_on && days_of(req.pickup_on, req.return_on) > rr.longest_days {
+        errors.push(FieldError::new(
+            "return_on",
+            format!("a booking lasts at most {} days", rr.longest_days),
+        ));
+    }
+    let mut per_kind: Vec<(DeviceKind, i64)> = Vec::new();
+    for l in &req.lines {
+        match per_kind.iter_mut().find(|(k, _)| *k == l.kind) {
+            Some((_, n)) => *n += i64::from(l.quantity),
+            None => per_kind.push((l.kind, i64::from(l.quantity))),
+        }
+    }
+    for (kind, n) in per_kind {
+        if n > rr.max_per_kind {
+            let i = req.lines.iter().rposition(|l| l.kind == kind).unwrap_or(0);
+            errors.push(FieldError::new(
+                format!("lines[{i}].quantity"),
+                format!(
+                    "at most {} devices of one kind per booking",
+                    rr.max_per_kind
+                ),
+            ));
+        }
+    }
+    errors
+}
+
+/// Checks a request as it would be sent, without writing anything: every rule `create`
+/// applies, the lending service's own rules for requesters, what the pool can serve now, and
+/// whether the request goes past the yearly guideline (then [`request`] needs a motivation).
+pub fn check_request(
+    conn: &mut DbConn,
+    caller: &Caller,
+    rules: &Rules,
+    rr: &RequestRules,
+    req: &NewBooking,
+) -> AppResult<RequestCheck> {
+    let org = checked_request(conn, caller, rules, req)?;
+    let used = year_use(conn, &org, req.pickup_on.year(), None)?;
+    let staff = caller.can(Perm::ManageBookings);
+    let past_guideline = !staff && rr.past_guideline(used, days_of(req.pickup_on, req.return_on));
+    if !staff {
+        let errors = service_rule_errors(rules, rr, req);
+        if !errors.is_empty() {
+            return Err(AppError::invalid_fields(errors));
+        }
+    }
+    let specific = pool_devices_by_tag(conn, caller, &req.devices, "devices")?;
+    let at = now();
+    let row = BookingRow {
+        id: new_id(),
+        reference: String::new(),
+        organisation_id: org,
+        requested_by: caller.user_id.clone(),
+        status: BookingStatus::Requested,
+        pickup_on: req.pickup_on,
+        return_on: req.return_on,
+        purpose: req.purpose.clone(),
+        contact_name: req.contact.name.clone(),
+        contact_phone: None,
+        contact_email: None,
+        note: None,
+        confirmed_by: None,
+        confirmed_at: None,
+        picked_up_at: None,
+        returned_at: None,
+        cancelled_at: None,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    let mut lines = Vec::new();
+    for (i, l) in req.lines.iter().enumerate() {
+        lines.push(BookingLineRow {
+            id: new_id(),
+            booking_id: row.id.clone(),
+            line_no: i as i32 + 1,
+            kind: l.kind,
+            subtype: l.subtype.clone(),
+            model: l.model.clone(),
+            device_id: None,
+            quantity: l.quantity,
+        });
+    }
+    for d in &specific {
+        lines.push(BookingLineRow {
+            id: new_id(),
+            booking_id: row.id.clone(),
+            line_no: lines.len() as i32 + 1,
+            kind: d.kind,
+            subtype: d.subtype.clone(),
+            model: Some(d.model.clone()),
+            device_id: Some(d.id.clone()),
+            quantity: 1,
+        });
+    }
+    let pool = pool_check(conn, rules, &row, &lines)?;
+    Ok(RequestCheck {
+        pool,
+        used,
+        past_guideline,
+    })
+}
+
+/// Sends a request: [`check_request`] first (a requester's request past the yearly guideline
+/// needs its motivation, kept as the booking's note for the staff who approve it), then
+/// [`create`]. Requests are handled in the order they came in (`queries::inbox`).
+pub fn request(
+    conn: &mut DbConn,
+    caller: &Caller,
+    rules: &Rules,
+    rr: &RequestRules,
+    mut req: NewBooking,
+    motivation: Option<String>,
+) -> AppResult<BookingDetail> {
+    let motivation = motivation.filter(|m| !m.trim().is_empty());
+    let check = check_request(conn, caller, rules, rr, &req)?;
+    if check.past_guideline && motivation.is_none() {
+        return Err(AppError::invalid(
+            "motivation",
+            format!(
+                "your organisation is past the yearly guideline ({} bookings or {} weeks): say why you need this booking",
+                rr.guideline_bookings, rr.guideline_weeks
+            ),
+        ));
+    }
+    if let Some(m) = motivation {
+        req.note = Some(match req.note.take().filter(|n| !n.trim().is_empty()) {
+            Some(n) => format!("{n}\n{}", m.trim()),
+            None => m.trim().to_string(),
+        });
+    }
+    create(conn, caller, rules, req)
 }

@@ -234,3 +234,83 @@ pub fn return_devices(
     close_if_done(conn, &mut b)?;
     detail_of(conn, rules, b)
 }
+
+/// Checks one scan at the return desk: the device must be out with the booking. Nothing is
+/// written; [`return_devices`] records what came back.
+pub fn check_return_scan(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &BookingId,
+    input: &str,
+) -> AppResult<DeviceRow> {
+    caller.require(Perm::ManageBookings)?;
+    let b = super::load(conn, caller, id)?;
+    states::next(&b, BookingAction::Return)?;
+    let out = out_with(conn, &b.id)?;
+    let refused = || {
+        super::pickup::scan_refused(
+            format!(
+                "{} is not out with booking {}",
+                device_ref::tag_of(input),
+                b.reference
+            ),
+            "scan_not_out",
+        )
+    };
+    let ids = resolve_out(conn, &b, &out, &[("tag".to_string(), input)], "out with")
+        .map_err(|_| refused())?;
+    ids.first()
+        .and_then(|i| out.get(i))
+        .map(|(_, d)| d.clone())
+        .ok_or_else(refused)
+}
+
+/// The pool devices back from this booking and waiting for their reset (`returned`).
+pub fn waiting_for_reset(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &BookingId,
+) -> AppResult<Vec<DeviceRow>> {
+    caller.require(Perm::ManageBookings)?;
+    let b = super::load(conn, caller, id)?;
+    Ok(crate::db::schema::booking_devices::table
+        .inner_join(crate::db::schema::devices::table)
+        .filter(booking_devices::booking_id.eq(&b.id))
+        .filter(booking_devices::state.eq(AllocationState::Returned))
+        .filter(crate::db::schema::devices::status.eq(crate::domain::lifecycle::Status::Returned))
+        .order(crate::db::schema::devices::seq.asc())
+        .select(DeviceRow::as_select())
+        .load(conn)?)
+}
+
+/// Resets, in one go, the pool devices back from this booking that wait for it (a factory
+/// reset with encryption on: a cryptographic erase, `refurbishment::reset_pool_devices`).
+pub fn reset_returned(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &BookingId,
+) -> AppResult<Vec<DeviceRow>> {
+    let waiting = waiting_for_reset(conn, caller, id)?;
+    if waiting.is_empty() {
+        return Err(AppError::conflict(
+            "No device of this booking is waiting for its reset.".to_string(),
+        ));
+    }
+    use crate::domain::refurbishment::{PoolReset, Verification, WipeCategory, WipeTechnique};
+    crate::domain::refurbishment::reset_pool_devices(
+        conn,
+        caller,
+        PoolReset {
+            asset_tags: waiting.into_iter().map(|d| d.asset_tag).collect(),
+            technique: WipeTechnique::FactoryReset,
+            category: WipeCategory::Purge,
+            tool: None,
+            tool_version: None,
+            verified: false,
+            verification_method: Verification::None,
+            started_at: None,
+            ended_at: None,
+            note: None,
+        },
+    )
+}
