@@ -1,0 +1,134 @@
+//! The lending service's own pages: the inventory (`/inventory`; [`inventory`]), donation
+//! batches (`/donations`; [`donations`]), labels (`/labels`; [`labels`]) and, for admins,
+//! organisations, a person's role, access and API tokens (`/admin/…`; [`admin`]). Every page
+//! calls the domain function the JSON API calls, with the viewer's `Caller`; a refused form
+//! comes back filled in with the reasons next to the fields.
+//!
+//! `GET /donations` and `GET /donations/{id}` are also API routes: the pages answer only a
+//! browser's request (it asks for `text/html` and sends no bearer token; see [`browser`]),
+//! everything else reaches the API as before.
+
+pub mod admin;
+pub mod donations;
+pub mod inventory;
+pub mod labels;
+
+use actix_web::guard::GuardContext;
+use actix_web::http::header;
+use actix_web::web;
+
+use crate::domain::devices::DeviceKind;
+use crate::domain::lifecycle::Status;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::web::forms::FormErrors;
+use crate::web::frame::text;
+
+pub use crate::web::workshop::{value, Opt, Values};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(inventory::list_page)
+        .service(inventory::edit_page)
+        .service(inventory::edit_submit)
+        .service(donations::list_page)
+        .service(donations::register_submit)
+        .service(donations::batch_page)
+        .service(donations::upload_submit)
+        .service(donations::assign_submit)
+        .service(labels::labels_page)
+        .service(labels::print_submit)
+        .service(admin::organisations_page)
+        .service(admin::organisation_create)
+        .service(admin::organisation_page)
+        .service(admin::organisation_submit)
+        .service(admin::invite_submit)
+        .service(admin::person_page)
+        .service(admin::role_submit)
+        .service(admin::active_submit)
+        .service(admin::token_submit)
+        .service(admin::revoke_submit);
+}
+
+/// Whether a request is a browser's page request: it accepts HTML and carries no bearer
+/// token (an API client with a token always reaches the API).
+pub fn browser(ctx: &GuardContext<'_>) -> bool {
+    let headers = ctx.head().headers();
+    let html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.to_ascii_lowercase().contains("text/html"));
+    html && !headers.contains_key(header::AUTHORIZATION)
+}
+
+/// The errors of a refused form, each field labelled with its `web-ops-field-…` text for the
+/// summary; `None` for a server error (an error page).
+pub fn form_errors(e: &AppError, lang: Lang) -> Option<FormErrors> {
+    let mut errors = FormErrors::of(e, lang)?;
+    for p in &mut errors.items {
+        if p.label.is_none() {
+            p.label = field_label(lang, &p.field);
+        }
+    }
+    Some(errors)
+}
+
+/// The label of a field of these pages (`web-ops-field-<field>`), when the catalogue has it.
+pub fn field_label(lang: Lang, field: &str) -> Option<String> {
+    let key = format!("web-ops-field-{}", field.replace('_', "-"));
+    crate::i18n::has(lang, &key).then(|| text(lang, &key))
+}
+
+/// The statuses as choices, with "any" first.
+pub fn status_options(lang: Lang) -> Vec<(String, String)> {
+    let mut out = vec![(String::new(), text(lang, "web-ops-any"))];
+    out.extend(
+        Status::ALL
+            .iter()
+            .map(|s| (s.to_string(), crate::web::workshop::status_text(lang, *s))),
+    );
+    out
+}
+
+/// The kinds as choices, with "any" first (`any` false: without it).
+pub fn kind_options(lang: Lang, any: bool) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if any {
+        out.push((String::new(), text(lang, "web-ops-any")));
+    }
+    out.extend(
+        DeviceKind::ALL
+            .iter()
+            .map(|k| (k.to_string(), kind_text(lang, *k))),
+    );
+    out
+}
+
+/// A kind of device in words.
+pub fn kind_text(lang: Lang, kind: DeviceKind) -> String {
+    text(lang, &format!("kind-{kind}"))
+}
+
+/// An optional text of a form: `None` when empty.
+pub fn optional(v: &Values, name: &str) -> Option<String> {
+    Some(value(v, name)).filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_choice_has_its_text() {
+        for lang in Lang::ALL {
+            for (_, label) in status_options(lang)
+                .into_iter()
+                .chain(kind_options(lang, true))
+            {
+                assert!(
+                    !label.starts_with("web-") && !label.starts_with("kind-"),
+                    "{label}"
+                );
+            }
+        }
+    }
+}
