@@ -296,7 +296,7 @@ async fn a_donation_is_registered_uploaded_and_assigned(b: Backend) {
     // Refused: where it was received is missing; the donor comes back.
     let refused = web
         .post(
-            "/donations/register",
+            "/donations",
             &[
                 ("csrf", &csrf),
                 ("donor_name", "Bakkerij Janssens"),
@@ -314,7 +314,7 @@ async fn a_donation_is_registered_uploaded_and_assigned(b: Backend) {
     assert!(refused.body.contains("value=\"Bakkerij Janssens\""));
     let made = web
         .post(
-            "/donations/register",
+            "/donations",
             &[
                 ("csrf", &csrf),
                 ("donor_name", "Bakkerij Janssens"),
@@ -547,7 +547,7 @@ async fn other_roles_and_organisations_are_refused(b: Backend) {
         .is(403);
     elsewhere
         .post(
-            "/donations/register",
+            "/donations",
             &[
                 ("csrf", &csrf),
                 ("donor_name", "X"),

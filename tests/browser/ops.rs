@@ -131,7 +131,7 @@ async fn the_lending_service_at_its_desk(b: Backend) {
         .await
         .send_keys("Depot Wondelgem")
         .await;
-    submit(&desk, "/donations/register").await;
+    submit(&desk, "/donations").await;
     let path = desk.wait_for_path("/donations/").await;
     let donation = path
         .trim_start_matches("/donations/")

@@ -186,7 +186,7 @@ fn donation_field(field: &str) -> String {
     }
 }
 
-#[post("/donations/register")]
+#[post("/donations", guard = "super::browser_form")]
 pub async fn register_submit(
     state: web::Data<AppState>,
     posted: Posted<Values>,

@@ -4,9 +4,12 @@
 //! calls the domain function the JSON API calls, with the viewer's `Caller`; a refused form
 //! comes back filled in with the reasons next to the fields.
 //!
-//! `GET /donations` and `GET /donations/{id}` are also API routes: the pages answer only a
-//! browser's request (it asks for `text/html` and sends no bearer token; see [`browser`]),
-//! everything else reaches the API as before.
+//! `GET /donations`, `POST /donations` and `GET /donations/{id}` are also API routes: the
+//! pages answer only a browser (a page request asks for `text/html`, a form is URL-encoded,
+//! and neither has a bearer token; see [`browser`] and [`browser_form`]); everything else
+//! reaches the API as before. Other form posts have paths of their own that no API path
+//! template matches (the request screen answers 405 to a method the API does not document
+//! on a path that looks like one of its own).
 
 pub mod admin;
 pub mod donations;
@@ -60,9 +63,27 @@ pub fn browser(ctx: &GuardContext<'_>) -> bool {
     html && !headers.contains_key(header::AUTHORIZATION)
 }
 
+/// Whether a request is a form a browser posts: URL-encoded, without a bearer token (an API
+/// client's JSON always reaches the API).
+pub fn browser_form(ctx: &GuardContext<'_>) -> bool {
+    let headers = ctx.head().headers();
+    let form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| {
+            t.to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+    form && !headers.contains_key(header::AUTHORIZATION)
+}
+
 /// The errors of a refused form, each field labelled with its `web-ops-field-…` text for the
-/// summary; `None` for a server error (an error page).
+/// summary; `None` for what is an error page: a server error, and a refusal of the person
+/// (403) or of a record they do not see (404).
 pub fn form_errors(e: &AppError, lang: Lang) -> Option<FormErrors> {
+    if matches!(e, AppError::Forbidden(_) | AppError::NotFound(_)) {
+        return None;
+    }
     let mut errors = FormErrors::of(e, lang)?;
     for p in &mut errors.items {
         if p.label.is_none() {
