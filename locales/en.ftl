@@ -688,3 +688,5 @@ web-ops-token-create = Make a key
 web-ops-token-done = The key is made.
 web-ops-token-secret-title = The new key
 web-ops-token-secret-once = Copy it now. It is shown only once.
+web-ops-field-required = Fill this in, with at most { $n } characters.
+web-ops-field-at-most = At most { $n } characters.

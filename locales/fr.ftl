@@ -688,3 +688,5 @@ web-ops-token-create = Créer une clé
 web-ops-token-done = La clé est créée.
 web-ops-token-secret-title = La nouvelle clé
 web-ops-token-secret-once = Copiez-la maintenant. Elle n'est montrée qu'une seule fois.
+web-ops-field-required = Remplissez ce champ, avec { $n } caractères au plus.
+web-ops-field-at-most = { $n } caractères au plus.

@@ -688,3 +688,5 @@ web-ops-token-create = Sleutel maken
 web-ops-token-done = De sleutel is gemaakt.
 web-ops-token-secret-title = De nieuwe sleutel
 web-ops-token-secret-once = Kopieer hem nu. Hij wordt maar één keer getoond.
+web-ops-field-required = Vul dit in, met hoogstens { $n } tekens.
+web-ops-field-at-most = Hoogstens { $n } tekens.

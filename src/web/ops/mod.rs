@@ -89,8 +89,36 @@ pub fn form_errors(e: &AppError, lang: Lang) -> Option<FormErrors> {
         if p.label.is_none() {
             p.label = field_label(lang, &p.field);
         }
+        if let Some(said) = length_message(lang, &p.message) {
+            p.message = said;
+        }
     }
     Some(errors)
+}
+
+/// The domain's length rules ("is required (1 to 200 characters)", "must be between 1 and
+/// 100 characters", "must be at most 300 characters") in the person's language.
+pub fn length_message(lang: Lang, english: &str) -> Option<String> {
+    let rest = english
+        .strip_suffix(" characters)")
+        .or(english.strip_suffix(" characters"))?;
+    let max: String = rest
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if max.is_empty() {
+        return None;
+    }
+    let key = if english.starts_with("must be at most") {
+        "web-ops-field-at-most"
+    } else {
+        "web-ops-field-required"
+    };
+    Some(crate::web::frame::texts(lang, key, &[("n", &max)]))
 }
 
 /// The label of a field of these pages (`web-ops-field-<field>`), when the catalogue has it.
@@ -137,6 +165,38 @@ pub fn optional(v: &Values, name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn length_rules_are_said_in_the_language_of_the_page() {
+        assert_eq!(
+            length_message(Lang::Nl, "must be between 1 and 100 characters").as_deref(),
+            Some("Vul dit in, met hoogstens 100 tekens.")
+        );
+        assert_eq!(
+            length_message(Lang::En, "is required (1 to 200 characters)").as_deref(),
+            Some("Fill this in, with at most 200 characters.")
+        );
+        assert_eq!(
+            length_message(Lang::Fr, "must be at most 300 characters").as_deref(),
+            Some("300 caractères au plus.")
+        );
+        assert_eq!(length_message(Lang::Nl, "is empty"), None);
+    }
+
+    #[test]
+    fn the_texts_built_at_run_time_are_in_the_catalogue() {
+        for lang in Lang::ALL {
+            for (_, label) in admin::org_kinds(lang) {
+                assert!(!label.starts_with("web-"), "{label}");
+            }
+            for c in labels::CHOICES {
+                assert!(crate::i18n::has(
+                    lang,
+                    &format!("web-ops-labels-choice-{c}")
+                ));
+            }
+        }
+    }
 
     #[test]
     fn every_choice_has_its_text() {
