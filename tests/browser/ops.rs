@@ -218,6 +218,31 @@ async fn the_lending_service_at_its_desk(b: Backend) {
         .await;
     assert_eq!(answer, json!([200, "application/pdf", "%PDF-"]), "{answer}");
 
+    // On a phone the inventory's table is a list, and the refused file's table too: no
+    // sideways scrolling, targets big enough.
+    let phone = signed_in(
+        Screen::Phone,
+        &app,
+        &invite_into(&app, &service, "Mo", "lending_staff").await,
+    )
+    .await;
+    phone
+        .goto(&app.url("/inventory?q=&status=&kind=laptop"))
+        .await;
+    phone.find(".ops-table tbody tr").await;
+    page_is_fit(&phone, "ops-inventory-list").await;
+    phone
+        .goto(&app.url(&format!("/donations/{donation}")))
+        .await;
+    let bad = csv_file(
+        "fout.csv",
+        "soort;merk;model;serienummer\nbroodrooster;;T480;BR-009\n",
+    );
+    phone.find("#f-file").await.send_keys(&bad).await;
+    submit(&phone, "/upload").await;
+    phone.find("#csv-problems").await;
+    page_is_fit(&phone, "ops-donation-csv-refused").await;
+
     // An admin creates an organisation and a token, shown once.
     let ada = invite_into(&app, &service, "Ada", "admin").await;
     let admin = signed_in(Screen::Desktop, &app, &ada).await;
