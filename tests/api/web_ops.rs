@@ -388,7 +388,7 @@ async fn a_donation_is_registered_uploaded_and_assigned(b: Backend) {
     assert_eq!(two.body["items"].as_array().map(Vec::len), Some(2));
     let page = web.get(&ok.location).await;
     assert!(
-        page.body.contains("2 toestellen zijn opgeslagen"),
+        page.body.contains("Opgeslagen toestellen: 2."),
         "{}",
         page.body
     );
