@@ -243,7 +243,16 @@ pub async fn sheet_pdf(
     state: web::Data<AppState>,
     body: web::Json<SheetRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.into_inner();
+    sheet_pdf_response(&state, caller, body.into_inner()).await
+}
+
+/// The PDF of labels a sheet request asks for, or the refusal (the same for the API and the
+/// labels page).
+pub async fn sheet_pdf_response(
+    state: &web::Data<AppState>,
+    caller: Caller,
+    body: SheetRequest,
+) -> Result<HttpResponse, AppError> {
     let stock = domain::stock(&caller, &state.labels, Some(&body.stock))?;
     let selection = selection_of(
         body.device_ids,

@@ -614,6 +614,17 @@ pub fn list_users(
     Ok(page(rows, limit, |r| r.id.clone()))
 }
 
+/// One user (admins), or a 404.
+pub fn get_user(conn: &mut DbConn, caller: &Caller, id: &UserId) -> AppResult<UserRow> {
+    caller.require(Perm::ManageAccounts)?;
+    users::table
+        .find(id.as_str())
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("The user"))
+}
+
 /// The caller's own account (everyone).
 pub fn me(conn: &mut DbConn, caller: &Caller) -> AppResult<UserRow> {
     Ok(users::table

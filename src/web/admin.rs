@@ -34,6 +34,13 @@ pub struct PersonLine {
 pub struct PeoplePage {
     pub frame: Frame,
     pub people: Vec<PersonLine>,
+    /// The invitation form: organisations and roles to choose from, and what was typed.
+    pub organisations: Vec<(String, String)>,
+    pub roles: Vec<(String, String)>,
+    pub name: String,
+    pub email: String,
+    pub organisation_id: String,
+    pub role: String,
 }
 crate::page!(PeoplePage);
 
@@ -82,12 +89,51 @@ pub async fn people_page(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let frame = Frame::signed_in(&viewer, "/admin/people", "web-people-title");
+    let page = people_page_for(&state, &viewer, frame, &Default::default()).await?;
+    render(&page)
+}
+
+/// The people page with the invitation form as typed (`typed`: the posted form's values).
+pub async fn people_page_for(
+    state: &web::Data<AppState>,
+    viewer: &Viewer,
+    frame: Frame,
+    typed: &std::collections::HashMap<String, String>,
+) -> Result<PeoplePage, PageError> {
     viewer
         .caller
         .require(Perm::ManageAccounts)
         .in_frame(&frame)?;
-    let people = state.db.read(people).await.in_frame(&frame)?;
-    render(&PeoplePage { frame, people })
+    let caller = viewer.caller.clone();
+    let (people, orgs) = state
+        .db
+        .read(move |conn| {
+            let orgs = crate::domain::accounts::list_organisations(conn, &caller, 1000, None)?.0;
+            Ok((people(conn)?, orgs))
+        })
+        .await
+        .in_frame(&frame)?;
+    let get = |k: &str| {
+        typed
+            .get(k)
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let mut organisations = vec![(String::new(), frame.t("web-ops-field-choose"))];
+    organisations.extend(orgs.into_iter().map(|o| (o.id, o.name)));
+    Ok(PeoplePage {
+        people,
+        organisations,
+        roles: crate::web::ops::admin::roles(&frame),
+        name: get("name"),
+        email: get("email"),
+        organisation_id: get("organisation_id"),
+        role: match get("role") {
+            r if r.is_empty() => Role::LendingStaff.to_string(),
+            r => r,
+        },
+        frame,
+    })
 }
 
 #[derive(Debug, serde::Deserialize)]

@@ -91,11 +91,34 @@ pub fn places(role: Role) -> Vec<NavItem> {
             "web-home-about-figures",
         ));
     }
+    // The lending service's inventory, donations and labels (`crate::web::ops`).
+    if crate::auth::policy::allows(role, Perm::RegisterDevices) {
+        out.push(item(
+            "/inventory",
+            "web-ops-nav-inventory",
+            "web-ops-home-about-inventory",
+        ));
+        out.push(item(
+            "/donations",
+            "web-ops-nav-donations",
+            "web-ops-home-about-donations",
+        ));
+        out.push(item(
+            "/labels",
+            "web-ops-nav-labels",
+            "web-ops-home-about-labels",
+        ));
+    }
     if crate::auth::policy::allows(role, Perm::ManageAccounts) {
         out.push(item(
             "/admin/people",
             "web-nav-people",
             "web-home-about-people",
+        ));
+        out.push(item(
+            "/admin/organisations",
+            "web-ops-nav-organisations",
+            "web-ops-home-about-organisations",
         ));
     }
     out

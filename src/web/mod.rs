@@ -32,6 +32,7 @@ pub mod forms;
 pub mod frame;
 pub mod home;
 pub mod reports;
+pub mod ops;
 pub mod security;
 pub mod sign_in;
 pub mod viewer;
@@ -64,7 +65,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(admin::make_link)
         .configure(reports::configure)
         .configure(workshop::configure)
-        .configure(bookings::configure);
+        .configure(bookings::configure)
+        .configure(ops::configure);
 }
 
 #[cfg(test)]

@@ -22,5 +22,6 @@ mod visibility;
 mod web_client;
 mod web_reports;
 mod web_bookings;
+mod web_ops;
 mod web_sign_in;
 mod workshop;

@@ -17,4 +17,5 @@ mod frame;
 mod harness;
 mod landing;
 mod reports;
+mod ops;
 mod workshop;
