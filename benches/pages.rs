@@ -5,8 +5,8 @@
 //!
 //! Times (server time as seen from a client on the same machine, so an upper bound) per page:
 //! the home page, the workshop's queue and batches, a device's page opened by its label URL,
-//! the batch-mode page, and one scan in batch mode (the release of a refurbished device, and
-//! one in five a refused scan). Weights: a first visit (the home page's HTML with every
+//! the batch-mode page, and one scan in batch mode (a passed wipe of a received laptop's built-in
+//! storage with the wipe step, and one in five a refused scan: a ready device). Weights: a first visit (the home page's HTML with every
 //! stylesheet, script and icon it names) and each later page (its HTML alone: the assets are
 //! cached for a year under hashed names), as sent and gzip-compressed.
 //!
@@ -323,6 +323,11 @@ fn main() {
             started.elapsed().as_secs_f64()
         );
 
+        // A new client: the server has closed the idle connections of the set-up meanwhile.
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
         let mut browser = Browser {
             client: client.clone(),
             base: base.clone(),
@@ -349,7 +354,7 @@ fn main() {
             first_gzip += gzip_len(&bytes);
         }
 
-        // Tags in the workshop: refurbished ones to release, received ones to refuse, any for
+        // Tags in the workshop: received ones to wipe, ready ones to refuse, any for
         // the device page.
         let tag_in = |n: usize| format_tag("GNT", (n as i64) * EVERY);
         let in_workshop = (size as i64 / EVERY) as usize;
@@ -359,8 +364,8 @@ fn main() {
                 .map(tag_in)
                 .collect()
         };
-        let mut to_release = of_status(Status::Refurbished).into_iter();
-        let to_refuse = of_status(Status::Received);
+        let mut to_wipe = of_status(Status::Received).into_iter();
+        let to_refuse = of_status(Status::Ready);
 
         let (_, scan_page, _) = browser.get("/workshop/scan").await;
         let csrf = csrf_of(&scan_page);
@@ -372,11 +377,21 @@ fn main() {
         ];
         let mut scans = Timings::new("scan (POST /workshop/scan)");
         let mut refused = 0usize;
-        // The first scan sets the batch's mode; the warm-up rounds are not counted.
+        // The first post sets the batch's mode and wipe; the warm-up rounds are not counted.
         let (status, body, _) = browser
             .post(
                 "/workshop/scan",
-                &[("csrf", &csrf), ("mode", "release"), ("tag", "")],
+                &[
+                    ("csrf", &csrf),
+                    ("mode", "wipe"),
+                    ("method", "purge/crypto_erase"),
+                    ("tool", "nwipe"),
+                    ("tool_version", "0.36"),
+                    ("verification", "full"),
+                    ("drive_type", "ssd"),
+                    ("outcome", "passed"),
+                    ("tag", ""),
+                ],
             )
             .await;
         assert_eq!(status, 200, "{body}");
@@ -397,7 +412,7 @@ fn main() {
             let (tag, ok) = if i % 5 == 4 {
                 (to_refuse[i % to_refuse.len()].clone(), false)
             } else {
-                (to_release.next().expect("enough refurbished devices"), true)
+                (to_wipe.next().expect("enough received devices"), true)
             };
             let (status, body, d) = browser
                 .post("/workshop/scan", &[("csrf", &csrf), ("tag", &tag)])
