@@ -76,6 +76,9 @@ pub fn places(role: Role) -> Vec<NavItem> {
             "web-home-about-workshop",
         ));
     }
+    if crate::auth::policy::allows(role, Perm::ReadLoans) {
+        out.push(item("/loans", "web-loan-nav", "web-loan-nav-about"));
+    }
     if crate::auth::policy::allows(role, Perm::ManageAccounts) {
         out.push(item(
             "/admin/people",

@@ -30,6 +30,7 @@ pub mod error;
 pub mod forms;
 pub mod frame;
 pub mod home;
+pub mod loans;
 pub mod security;
 pub mod sign_in;
 pub mod viewer;
@@ -60,7 +61,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(sign_in::welcome_submit)
         .service(admin::people_page)
         .service(admin::make_link)
-        .configure(workshop::configure);
+        .configure(workshop::configure)
+        .configure(loans::configure);
 }
 
 #[cfg(test)]

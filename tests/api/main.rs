@@ -19,5 +19,6 @@ mod ops;
 mod refurbishment;
 mod robustness;
 mod visibility;
+mod web_loans;
 mod web_sign_in;
 mod workshop;

@@ -7,7 +7,7 @@
 
 pub mod device;
 pub mod home;
-mod multipart;
+pub(crate) mod multipart;
 pub mod scan;
 
 use std::collections::HashMap;
