@@ -185,7 +185,7 @@ fn id_in(location: &str, prefix: &str) -> String {
 async fn register(b: &mut Browser<'_>, name: &str) -> String {
     let r = b
         .post(
-            "/loans/people",
+            "/loans/people/register",
             &[
                 ("name", name),
                 ("date_of_birth", "12-04-1980"),
@@ -199,13 +199,17 @@ async fn register(b: &mut Browser<'_>, name: &str) -> String {
 }
 
 /// A draft for one scanned device, through the new-loan form; returns the loan's id.
-async fn draft(b: &mut Browser<'_>, person: &str, device: &str) -> String {
+async fn draft(b: &mut Browser<'_>, person: &str, programme: &str, device: &str) -> String {
     let page = b.get(&format!("/loans/people/{person}/new")).await;
     assert_eq!(page.status, 200, "{}", page.body);
     let r = b
         .post(
             &format!("/loans/people/{person}/new"),
-            &[("device-1", device), ("purpose", "job_search")],
+            &[
+                ("programme_id", programme),
+                ("device-1", device),
+                ("purpose", "job_search"),
+            ],
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
@@ -216,14 +220,9 @@ async fn a_social_worker_lends_signs_checks_and_takes_back(b: Backend) {
     let app = spawn_app(b).await;
     let (_, coordinator) = app.user_in_new_org("coordinator", "lending_service").await;
     let end = today().checked_add_months(Months::new(24)).expect("date");
-    crate::loans::programme(&app, &coordinator, end).await;
+    let prog = crate::loans::programme(&app, &coordinator, end).await;
     let ready = crate::loans::ready_devices(&app, "laptop", 1).await;
     let tag = s(&ready[0]["asset_tag"]);
-    let donation = app.create_donation(&app.admin_token).await;
-    let unready = app
-        .register_devices(&app.admin_token, &donation, "laptop", 1)
-        .await;
-    let unready_tag = s(&unready[0]["asset_tag"]);
     let office = welfare_office(&app).await;
     let mut sw = signed_in(&app, &office, "Sofie Peeters", "social_worker").await;
 
@@ -244,12 +243,16 @@ async fn a_social_worker_lends_signs_checks_and_takes_back(b: Backend) {
         .await;
     assert_eq!(found.status, 200, "{}", found.body);
     assert!(found.body.contains("Niemand gevonden."));
-    assert!(found.body.contains("value=\"Fatima El Amrani\""), "kept");
+    assert!(
+        found.body.contains("value=\"Fatima El Amrani\""),
+        "kept: {}",
+        found.body
+    );
     let person = register(&mut sw, "Fatima El Amrani").await;
     // The same name and birth date again: shown first, nothing registered until confirmed.
     let again = sw
         .post(
-            "/loans/people",
+            "/loans/people/register",
             &[
                 ("name", "fatima  el amrani"),
                 ("date_of_birth", "1980-04-12"),
@@ -273,7 +276,14 @@ async fn a_social_worker_lends_signs_checks_and_takes_back(b: Backend) {
     let new_path = format!("/loans/people/{person}/new");
     sw.get(&new_path).await;
     let r = sw
-        .post(&new_path, &[("device-1", "GNT-999999"), ("device-2", &tag)])
+        .post(
+            &new_path,
+            &[
+                ("programme_id", &prog),
+                ("device-1", "GNT-999999"),
+                ("device-2", &tag),
+            ],
+        )
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(
@@ -284,18 +294,12 @@ async fn a_social_worker_lends_signs_checks_and_takes_back(b: Backend) {
     assert!(r.body.contains("value=\"GNT-999999\""));
     assert!(r.body.contains(&format!("value=\"{tag}\"")));
     assert!(r.body.contains("id=\"f-device-1-error\""));
-    let r = sw
-        .post(&new_path, &[("device-1", &tag), ("device-2", &unready_tag)])
-        .await;
-    assert_eq!(r.status, 409, "{}", r.body);
-    assert!(r.body.contains("kan niet uitgeleend worden"), "{}", r.body);
-    assert!(r.body.contains("id=\"f-device-2-error\""), "{}", r.body);
-    assert!(r.body.contains(&format!("value=\"{unready_tag}\"")));
 
     // The label's URL, as a handheld scanner types it.
     let loan = draft(
         &mut sw,
         &person,
+        &prog,
         &format!("https://uitleen.example.be/d/{tag}"),
     )
     .await;
@@ -313,7 +317,7 @@ async fn a_social_worker_lends_signs_checks_and_takes_back(b: Backend) {
     );
 
     // Signing: nothing drawn or typed is refused with the reason; then both sign.
-    let sign_path = format!("/loans/{loan}/sign");
+    let sign_path = format!("/loans/{loan}/signing");
     let sign = sw.get(&sign_path).await;
     assert_eq!(sign.status, 200);
     assert!(sign.body.contains("canvas"));
@@ -341,7 +345,7 @@ async fn a_social_worker_lends_signs_checks_and_takes_back(b: Backend) {
     assert_eq!(api.body["status"], "active");
     let list = app.get("/loans", &app.admin_token).await;
     list.assert_status(200);
-    let page = sw.get(&format!("/loans/{loan}")).await;
+    let page = sw.get(&format!("/loans/{loan}?done=signed")).await;
     assert!(page.body.contains("Het contract is getekend."));
     assert!(page.body.contains(&format!("/loans/{loan}/signed.pdf")));
     let pdf = sw.get(&format!("/loans/{loan}/signed.pdf")).await;
@@ -356,6 +360,24 @@ async fn a_social_worker_lends_signs_checks_and_takes_back(b: Backend) {
     ] {
         assert!(text.contains(part), "{part} in {text}");
     }
+
+    // The device is on loan now: another loan for it is refused with the reason next to its
+    // field, the typed tag kept.
+    let r = sw
+        .post(
+            &new_path,
+            &[
+                ("programme_id", &prog),
+                ("device-1", &tag),
+                ("accessories", "lader"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("kan niet uitgeleend worden"), "{}", r.body);
+    assert!(r.body.contains("id=\"f-device-1-error\""), "{}", r.body);
+    assert!(r.body.contains(&format!("value=\"{tag}\"")));
+    assert!(r.body.contains("value=\"lader\""));
 
     // A checkpoint, then the return.
     let r = sw
@@ -381,12 +403,12 @@ async fn a_social_worker_lends_signs_checks_and_takes_back(b: Backend) {
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
-    let page = sw.get(&format!("/loans/{loan}")).await;
+    let page = sw.get(&r.location).await;
     assert!(page.body.contains("De controle is opgeslagen."));
     assert!(page.body.contains("gedaan op"));
 
     // A coordinator may not anonymise while the loan is open: the reason is said.
-    let mut coord = signed_in(&app, &office, "Koen Coördinator", "coordinator").await;
+    let mut coord = signed_in(&app, &office, "Koen Claes", "coordinator").await;
     let person_page = coord.get(&format!("/loans/people/{person}")).await;
     assert!(person_page.body.contains("/anonymise"));
     let r = coord
@@ -422,14 +444,14 @@ async fn a_typed_signature_needs_the_name_and_the_attestation(b: Backend) {
     let app = spawn_app(b).await;
     let (_, coordinator) = app.user_in_new_org("coordinator", "lending_service").await;
     let end = today().checked_add_months(Months::new(12)).expect("date");
-    crate::loans::programme(&app, &coordinator, end).await;
+    let prog = crate::loans::programme(&app, &coordinator, end).await;
     let ready = crate::loans::ready_devices(&app, "laptop", 1).await;
     let tag = s(&ready[0]["asset_tag"]);
     let office = welfare_office(&app).await;
     let mut sw = signed_in(&app, &office, "Sofie Peeters", "social_worker").await;
     let person = register(&mut sw, "Jan De Smet").await;
-    let loan = draft(&mut sw, &person, &tag).await;
-    let path = format!("/loans/{loan}/sign");
+    let loan = draft(&mut sw, &person, &prog, &tag).await;
+    let path = format!("/loans/{loan}/signing");
     sw.get(&path).await;
     let drawn = strokes();
     let r = sw
@@ -505,21 +527,21 @@ async fn another_office_sees_none_of_it(b: Backend) {
     let app = spawn_app(b).await;
     let (_, coordinator) = app.user_in_new_org("coordinator", "lending_service").await;
     let end = today().checked_add_months(Months::new(12)).expect("date");
-    crate::loans::programme(&app, &coordinator, end).await;
+    let prog = crate::loans::programme(&app, &coordinator, end).await;
     let ready = crate::loans::ready_devices(&app, "laptop", 1).await;
     let tag = s(&ready[0]["asset_tag"]);
     let office = welfare_office(&app).await;
     let other_office = welfare_office(&app).await;
     let mut sw = signed_in(&app, &office, "Sofie Peeters", "social_worker").await;
     let person = register(&mut sw, "Fatima El Amrani").await;
-    let loan = draft(&mut sw, &person, &tag).await;
+    let loan = draft(&mut sw, &person, &prog, &tag).await;
     let mut other = signed_in(&app, &other_office, "Els Elders", "social_worker").await;
     for path in [
         format!("/loans/people/{person}"),
         format!("/loans/people/{person}/new"),
         format!("/loans/{loan}"),
         format!("/loans/{loan}/agreement"),
-        format!("/loans/{loan}/sign"),
+        format!("/loans/{loan}/signing"),
         format!("/loans/{loan}/paper.pdf"),
         format!("/loans/{loan}/signed.pdf"),
         format!("/loans/people/{person}/export.json"),
@@ -534,7 +556,7 @@ async fn another_office_sees_none_of_it(b: Backend) {
     assert!(found.body.contains("Niemand gevonden."), "{}", found.body);
     let r = other
         .post(
-            &format!("/loans/{loan}/sign"),
+            &format!("/loans/{loan}/signing"),
             &[("borrower_typed", "Fatima El Amrani"), ("attested", "yes")],
         )
         .await;

@@ -1,6 +1,6 @@
 //! A new loan: the programme and up to three devices by tag or label URL (`/loans/people/{id}/new`),
 //! the agreement on the screen in the borrower's language in large type with "print" and
-//! "sign here" (`/loans/{id}/agreement`), and signing at the desk (`/loans/{id}/sign`): each
+//! "sign here" (`/loans/{id}/agreement`), and signing at the desk (`/loans/{id}/signing`): each
 //! signer draws with a finger or a stylus, or types their full name (with the social worker's
 //! attestation for the borrower). The drafts and signatures go through the domain
 //! (`domain::loans::create`, `domain::loans::signatures::sign_on_screen`).
@@ -475,7 +475,7 @@ async fn sign_page_for(
     id: &str,
     v: Option<&Values>,
 ) -> Result<SignPage, PageError> {
-    let path = format!("/loans/{id}/sign");
+    let path = format!("/loans/{id}/signing");
     let frame = Frame::signed_in(viewer, &path, "web-loan-sign-title");
     let lid = crate::api::parse_id(id, "The loan")
         .map(LoanId::from)
@@ -513,7 +513,7 @@ async fn sign_page_for(
     })
 }
 
-#[get("/loans/{id}/sign", guard = "super::html")]
+#[get("/loans/{id}/signing", guard = "super::html")]
 pub async fn sign_page(
     viewer: Viewer,
     state: web::Data<AppState>,
@@ -523,7 +523,7 @@ pub async fn sign_page(
     render(&page)
 }
 
-#[post("/loans/{id}/sign", guard = "super::html")]
+#[post("/loans/{id}/signing", guard = "super::html")]
 pub async fn sign_submit(
     state: web::Data<AppState>,
     id: web::Path<String>,

@@ -1,7 +1,7 @@
 //! The loan desk of a welfare office (issue 14): the day's work (`/loans`; [`today`]), finding
 //! or registering a person and their page (`/loans/people…`; [`people`]), a new loan with its
 //! agreement on the screen and signing at the desk (`/loans/…/new`, `/loans/{id}/agreement`,
-//! `/loans/{id}/sign`; [`lending`]), and a loan's page with its follow-up (`/loans/{id}`;
+//! `/loans/{id}/signing`; [`lending`]), and a loan's page with its follow-up (`/loans/{id}`;
 //! [`loan`]). Every form calls the domain functions the JSON API calls
 //! (`crate::domain::borrowers`, `crate::domain::loans`), with the viewer's caller.
 //!

@@ -33,7 +33,8 @@ pub struct Match {
 #[template(path = "loans/find.html")]
 pub struct FindPage {
     pub frame: Frame,
-    pub name: String,
+    /// The name typed (not `name`: the form macros have a parameter of that name).
+    pub person_name: String,
     pub date_of_birth: String,
     pub language: String,
     pub phone: String,
@@ -69,7 +70,7 @@ fn find_page(viewer: &Viewer, v: &Values) -> FindPage {
         .filter(|l| !l.is_empty())
         .unwrap_or_else(|| lang.code().to_string());
     FindPage {
-        name: value(v, "name"),
+        person_name: value(v, "name"),
         date_of_birth: value(v, "date_of_birth"),
         language,
         phone: value(v, "phone"),
@@ -126,7 +127,7 @@ pub async fn search_submit(
     }
     let caller = viewer.caller.clone();
     let s = BorrowerSearch {
-        name: page.name.clone(),
+        name: page.person_name.clone(),
         date_of_birth: dob,
         organisation_id: None,
     };
@@ -153,7 +154,7 @@ pub async fn search_submit(
 
 /// Registers a person; when people with the same name and birth date exist and the form does
 /// not say "someone else", they are shown first (409) and nothing is registered.
-#[post("/loans/people", guard = "super::html")]
+#[post("/loans/people/register", guard = "super::html")]
 pub async fn register_submit(
     state: web::Data<AppState>,
     posted: Posted<Values>,
@@ -183,7 +184,7 @@ pub async fn register_submit(
     let opt = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
     let new = NewBorrower {
         organisation_id: None,
-        name: page.name.clone(),
+        name: page.person_name.clone(),
         date_of_birth: dob,
         language,
         phone: opt(&page.phone),
@@ -192,7 +193,7 @@ pub async fn register_submit(
         social_worker_id: None,
         note: None,
     };
-    let name = page.name.clone();
+    let name = page.person_name.clone();
     let result = state
         .db
         .write(move |conn| {
@@ -449,7 +450,7 @@ pub async fn anonymise_submit(
             Ok(see_other(&format!("/loans/people/{id}?done=anonymised")))
         }
         Err(e @ AppError::Conflict { .. }) => {
-            let errors = FormErrors::of(&e, viewer.lang).unwrap_or_default();
+            let errors = errors_of(&e, viewer.lang, &|f| f.to_string()).unwrap_or_default();
             let page = person(&state, &viewer, &id, frame.with_errors(errors)).await?;
             render_status(StatusCode::CONFLICT, &page)
         }
