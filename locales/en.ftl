@@ -698,3 +698,4 @@ web-loan-refusal-anonymise-open = Not yet possible: a loan is still running or a
 web-loan-refusal-checkpoints-done = Every check-up of this loan is done already.
 web-loan-refusal-extend-limit = It cannot be extended: the loan already runs to the end of the programme.
 web-loan-refusal-non-return-early = Only after the end date. If the person wants to keep the device, they can buy it.
+web-loan-find-again = Search again

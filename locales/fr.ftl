@@ -698,3 +698,4 @@ web-loan-refusal-anonymise-open = Pas encore possible : un prêt est en cours ou
 web-loan-refusal-checkpoints-done = Tous les contrôles de ce prêt sont déjà faits.
 web-loan-refusal-extend-limit = Impossible de prolonger : le prêt dure déjà jusqu'à la fin du programme.
 web-loan-refusal-non-return-early = Possible seulement après la date de fin. Si la personne veut garder l'appareil, elle peut l'acheter.
+web-loan-find-again = Chercher à nouveau

@@ -698,3 +698,4 @@ web-loan-refusal-anonymise-open = Dit kan nog niet: er loopt nog een uitlening o
 web-loan-refusal-checkpoints-done = Alle controles van deze uitlening zijn al gedaan.
 web-loan-refusal-extend-limit = Verlengen kan niet: de uitlening loopt al tot het einde van het programma.
 web-loan-refusal-non-return-early = Dit kan pas na de einddatum. Wil de persoon het toestel houden, dan kan hij of zij het kopen.
+web-loan-find-again = Opnieuw zoeken

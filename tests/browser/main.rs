@@ -15,4 +15,5 @@ mod webdriver;
 mod frame;
 mod harness;
 mod landing;
+mod loans;
 mod workshop;
