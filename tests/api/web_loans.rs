@@ -449,6 +449,23 @@ async fn a_typed_signature_needs_the_name_and_the_attestation(b: Backend) {
     let tag = s(&ready[0]["asset_tag"]);
     let office = welfare_office(&app).await;
     let mut sw = signed_in(&app, &office, "Sofie Peeters", "social_worker").await;
+    // A national register number is never stored (the forms' own guard refuses it).
+    sw.get("/loans/people").await;
+    let r = sw
+        .post(
+            "/loans/people/register",
+            &[
+                ("name", "Jan De Smet"),
+                ("date_of_birth", "12-04-1980"),
+                ("language", "nl"),
+                ("address", "rijksregister 85.07.30-033.28"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("rijksregisternummer"), "{}", r.body);
+    let listed = app.get("/borrowers", &app.admin_token).await;
+    assert_eq!(listed.body["items"].as_array().map(Vec::len), Some(0));
     let person = register(&mut sw, "Jan De Smet").await;
     let loan = draft(&mut sw, &person, &prog, &tag).await;
     let path = format!("/loans/{loan}/signing");
