@@ -269,7 +269,7 @@ impl Db {
             Backend::Sqlite => "PRAGMA wal_checkpoint(TRUNCATE);",
             Backend::Postgres => {
                 "VACUUM borrowers, loans, loan_devices, loan_checkpoints, loan_charges, \
-                 loan_scans, device_event_notes;"
+                 loan_scans, loan_signatures, device_event_notes;"
             }
         };
         let result = match self.pool.get() {

@@ -417,6 +417,26 @@ diesel::table! {
     }
 }
 
+// The agreement signed on the screen at the desk, with the signed PDF (issue 14).
+diesel::table! {
+    loan_signatures (loan_id) {
+        loan_id -> Text,
+        borrower_kind -> Text,
+        borrower_mark -> Text,
+        social_worker_kind -> Text,
+        social_worker_mark -> Text,
+        attested_by -> Nullable<Text>,
+        pdf -> Binary,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        signed_by -> Text,
+        signed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(loan_signatures -> loans (loan_id));
+diesel::allow_tables_to_appear_in_same_query!(loan_signatures, loans);
+
 diesel::joinable!(borrowers -> organisations (organisation_id));
 diesel::joinable!(loans -> borrowers (borrower_id));
 diesel::joinable!(loans -> programmes (programme_id));

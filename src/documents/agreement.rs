@@ -114,6 +114,42 @@ const BLANK: &str = "..............................";
 /// many devices: make one agreement per few devices); [`DocumentError::Qr`] for a URL too
 /// long for a QR code.
 pub fn loan_agreement_pdf(data: &AgreementData) -> Result<Vec<u8>, DocumentError> {
+    agreement_pdf(data, None)
+}
+
+/// How one person signed on the screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SignatureMark {
+    /// Strokes drawn with a finger or a stylus: each stroke a list of points, `x` from the
+    /// left and `y` from the top of the signing area, both from 0 to 1.
+    Drawn(Vec<Vec<(f32, f32)>>),
+    /// The full name typed (for a person who cannot draw), with the sentence that says so.
+    Typed { name: String, note: String },
+}
+
+/// Both signatures of an agreement signed on the screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignedMarks {
+    pub borrower: SignatureMark,
+    pub social_worker: SignatureMark,
+}
+
+/// The agreement with both signatures drawn in their boxes (strokes as PDF paths, or the
+/// typed name with who attested it).
+///
+/// # Errors
+/// As [`loan_agreement_pdf`].
+pub fn signed_agreement_pdf(
+    data: &AgreementData,
+    marks: &SignedMarks,
+) -> Result<Vec<u8>, DocumentError> {
+    agreement_pdf(data, Some(marks))
+}
+
+fn agreement_pdf(
+    data: &AgreementData,
+    marks: Option<&SignedMarks>,
+) -> Result<Vec<u8>, DocumentError> {
     validate(data)?;
     let t = texts::agreement(data.lang)?;
     let lang = data.lang;
@@ -282,7 +318,7 @@ pub fn loan_agreement_pdf(data: &AgreementData) -> Result<Vec<u8>, DocumentError
     }
 
     // 9. Signatures, kept together.
-    signatures(&mut l, &t, data)?;
+    signatures(&mut l, &t, data, marks)?;
 
     l.finish(|page, pages| {
         let (p, n) = (page.to_string(), pages.to_string());
@@ -380,7 +416,12 @@ fn labelled(l: &mut Layout, label: &str, value: &str, label_w: f32) -> Result<()
     Ok(())
 }
 
-fn signatures(l: &mut Layout, t: &Texts, data: &AgreementData) -> Result<(), DocumentError> {
+fn signatures(
+    l: &mut Layout,
+    t: &Texts,
+    data: &AgreementData,
+    marks: Option<&SignedMarks>,
+) -> Result<(), DocumentError> {
     let lang = data.lang;
     let place = data
         .place
@@ -439,9 +480,52 @@ fn signatures(l: &mut Layout, t: &Texts, data: &AgreementData) -> Result<(), Doc
         l.stroke_rect(x, top - box_h, box_w, box_h, 0.6);
         let used = l.lines_at(x + 2.0 * MM, top - 2.0 * MM, &lines[..*bold], BODY_BOLD);
         l.lines_at(x + 2.0 * MM, top - 2.0 * MM - used, &lines[*bold..], BODY);
+        let mark = marks.map(|m| {
+            if i == 0 {
+                &m.borrower
+            } else {
+                &m.social_worker
+            }
+        });
+        if let Some(mark) = mark {
+            // The signing area: the box below its text.
+            let area = (x + 2.0 * MM, top - box_h + 2.0 * MM, inner_w, 16.0 * MM);
+            draw_mark(l, mark, area, inner_w);
+        }
     }
     l.gap(box_h);
     Ok(())
+}
+
+/// A signature in its area (`x`, bottom `y`, width, height): strokes as lines, or the typed
+/// name in bold with its note below.
+fn draw_mark(l: &mut Layout, mark: &SignatureMark, area: (f32, f32, f32, f32), wrap_w: f32) {
+    let (x, y, w, h) = area;
+    match mark {
+        SignatureMark::Drawn(strokes) => {
+            for stroke in strokes {
+                for pair in stroke.windows(2) {
+                    let (a, b) = (pair[0], pair[1]);
+                    l.line(
+                        x + a.0 * w,
+                        y + h - a.1 * h,
+                        x + b.0 * w,
+                        y + h - b.1 * h,
+                        1.1,
+                        0.95,
+                    );
+                }
+            }
+        }
+        SignatureMark::Typed { name, note } => {
+            let top = y + h;
+            let lines = l.wrap(name, BODY_BOLD, wrap_w);
+            let used = l.lines_at(x, top, &lines, BODY_BOLD);
+            let small = Style::regular(8.5);
+            let notes = l.wrap(note, small, wrap_w);
+            l.lines_at(x, top - used, &notes, small);
+        }
+    }
 }
 
 #[cfg(test)]

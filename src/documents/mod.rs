@@ -17,7 +17,8 @@ mod texts;
 mod words;
 
 pub use agreement::{
-    loan_agreement_pdf, AgreementData, AgreementDevice, Party, AGREEMENT_MAX_PAGES,
+    loan_agreement_pdf, signed_agreement_pdf, AgreementData, AgreementDevice, Party, SignatureMark,
+    SignedMarks, AGREEMENT_MAX_PAGES,
 };
 pub use booking::{
     booking_confirmation_pdf, pick_list_pdf, BookingConfirmationData, BookingLine, PickListData,

@@ -577,6 +577,7 @@ fn erase(
         .execute(conn)?;
         cleared += diesel::delete(loan_scans::table.filter(loan_scans::loan_id.eq_any(chunk)))
             .execute(conn)?;
+        cleared += crate::domain::loans::signatures::erase(conn, chunk)?;
     }
     cleared += crate::domain::personal_notes::erase_for_loans(conn, &loan_ids)?;
     diesel::insert_into(anonymisation_log::table)

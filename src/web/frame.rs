@@ -78,6 +78,9 @@ pub fn places(role: Role) -> Vec<NavItem> {
             "web-home-about-workshop",
         ));
     }
+    if crate::auth::policy::allows(role, Perm::ReadLoans) {
+        out.push(item("/loans", "web-loan-nav", "web-loan-nav-about"));
+    }
     // Booking pages: schools and organisations book, the lending service's staff handle.
     if crate::auth::policy::allows(role, Perm::ManageBookings) {
         out.push(item("/desk", "web-nav-desk", "web-home-about-desk"));

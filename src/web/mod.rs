@@ -31,8 +31,9 @@ pub mod error;
 pub mod forms;
 pub mod frame;
 pub mod home;
-pub mod reports;
+pub mod loans;
 pub mod ops;
+pub mod reports;
 pub mod security;
 pub mod sign_in;
 pub mod viewer;
@@ -65,6 +66,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(admin::make_link)
         .configure(reports::configure)
         .configure(workshop::configure)
+        .configure(loans::configure)
         .configure(bookings::configure)
         .configure(ops::configure);
 }

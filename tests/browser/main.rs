@@ -16,6 +16,7 @@ mod bookings;
 mod frame;
 mod harness;
 mod landing;
-mod reports;
+mod loans;
 mod ops;
+mod reports;
 mod workshop;

@@ -34,6 +34,8 @@ pub enum Screen {
     Phone,
     /// 1280 × 800, mouse, ratio 1.
     Desktop,
+    /// 820 × 1180 (a tablet at the desk), touch, device pixel ratio 2.
+    Tablet,
 }
 
 impl Screen {
@@ -41,6 +43,7 @@ impl Screen {
         match self {
             Screen::Phone => (390, 844),
             Screen::Desktop => (1280, 800),
+            Screen::Tablet => (820, 1180),
         }
     }
 
@@ -48,6 +51,7 @@ impl Screen {
         match self {
             Screen::Phone => "phone",
             Screen::Desktop => "desktop",
+            Screen::Tablet => "tablet",
         }
     }
 }
@@ -279,7 +283,7 @@ impl Session {
         ];
         let mut options = json!({ "args": [], "prefs": { "intl.accept_languages": "nl-BE,nl" } });
         match screen {
-            Screen::Phone => {
+            Screen::Phone | Screen::Tablet => {
                 options["mobileEmulation"] = json!({
                     "deviceMetrics": { "width": w, "height": h, "pixelRatio": 2.0, "touch": true }
                 });

@@ -37,6 +37,7 @@ pub mod drafting;
 pub mod queries;
 pub mod returns;
 pub mod schedule;
+pub mod signatures;
 pub mod signing;
 pub mod states;
 pub mod worklists;

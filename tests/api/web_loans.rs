@@ -1,0 +1,598 @@
+//! The loan desk's pages through HTTP (issue 14), as a browser without JavaScript uses them: a
+//! social worker finds and registers a person (a possible duplicate is shown first), lends a
+//! scanned device (refusals come back with the reason and the typed values), both sign (drawn
+//! strokes, or the typed name with the attestation), and the signed PDF carries both; a
+//! checkpoint and a return; another office sees none of it; the API at the same paths still
+//! answers API clients.
+
+use std::collections::HashMap;
+
+use chrono::Months;
+use reqwest::header::{LOCATION, SET_COOKIE};
+use serde_json::{json, Value};
+
+use crate::dual_test;
+use crate::helpers::{pdf_text, spawn_app, today, Backend, TestApp};
+
+const PASSWORD: &str = "de fiets staat achter het stadhuis";
+
+fn s(v: &Value) -> String {
+    v.as_str().expect("string").to_string()
+}
+
+struct Seen {
+    status: u16,
+    location: String,
+    content_type: String,
+    body: String,
+    bytes: Vec<u8>,
+}
+
+impl Seen {
+    fn csrf(&self) -> String {
+        let marker = "name=\"csrf\" value=\"";
+        let i = self.body.find(marker).expect("a csrf field") + marker.len();
+        self.body[i..].chars().take_while(|c| *c != '"').collect()
+    }
+}
+
+/// A browser without JavaScript: a cookie jar, no redirects followed.
+struct Browser<'a> {
+    app: &'a TestApp,
+    client: reqwest::Client,
+    cookies: HashMap<String, String>,
+    csrf: String,
+}
+
+impl<'a> Browser<'a> {
+    async fn read(&mut self, res: reqwest::Response) -> Seen {
+        let status = res.status().as_u16();
+        for line in res.headers().get_all(SET_COOKIE) {
+            let line = line.to_str().expect("ascii");
+            if let Some((k, v)) = line.split(';').next().and_then(|p| p.split_once('=')) {
+                self.cookies.insert(k.to_string(), v.to_string());
+            }
+        }
+        let header = |name| {
+            res.headers()
+                .get(name)
+                .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+                .unwrap_or("")
+                .to_string()
+        };
+        let location = header(LOCATION);
+        let content_type = header(reqwest::header::CONTENT_TYPE);
+        let bytes = res.bytes().await.expect("body").to_vec();
+        let body = String::from_utf8_lossy(&bytes).to_string();
+        let seen = Seen {
+            status,
+            location,
+            content_type,
+            body,
+            bytes,
+        };
+        if seen.body.contains("name=\"csrf\" value=\"") {
+            self.csrf = seen.csrf();
+        }
+        seen
+    }
+
+    fn jar(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn get(&mut self, path: &str) -> Seen {
+        let res = self
+            .client
+            .get(self.app.url(path))
+            .header("cookie", self.jar())
+            .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+            .send()
+            .await
+            .expect("sent");
+        self.read(res).await
+    }
+
+    /// Posts a form with the session's CSRF token.
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Seen {
+        let csrf = self.csrf.clone();
+        let mut fields: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        fields.extend_from_slice(form);
+        let res = self
+            .client
+            .post(self.app.url(path))
+            .header("cookie", self.jar())
+            .header("accept", "text/html")
+            .form(&fields)
+            .send()
+            .await
+            .expect("sent");
+        self.read(res).await
+    }
+}
+
+/// A person with `role` in `org`, signed in through their invitation.
+async fn signed_in<'a>(app: &'a TestApp, org: &str, name: &str, role: &str) -> Browser<'a> {
+    let r = app
+        .post(
+            "/users",
+            &app.admin_token,
+            json!({ "organisation_id": org, "name": name, "role": role,
+                    "email": format!("{}.{}@ocmw.example.be", name.to_lowercase().replace(' ', "."), &uuid::Uuid::new_v4().simple().to_string()[..6]) }),
+        )
+        .await;
+    r.assert_status(201);
+    let id = s(&r.body["id"]);
+    let link = app
+        .post(
+            &format!("/users/{id}/invitation"),
+            &app.admin_token,
+            json!({}),
+        )
+        .await;
+    link.assert_status(201);
+    let path = s(&link.body["url"]).replace("https://uitleen.example.be", "");
+    let mut b = Browser {
+        app,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+        cookies: HashMap::new(),
+        csrf: String::new(),
+    };
+    b.post(&path, &[("password", PASSWORD)]).await;
+    assert!(
+        b.cookies.contains_key("dl_session"),
+        "signed in by the link"
+    );
+    let home = b.get("/loans").await;
+    assert_eq!(home.status, 200, "{}", home.body);
+    b
+}
+
+async fn welfare_office(app: &TestApp) -> String {
+    app.create_org(
+        &format!("OCMW {}", uuid::Uuid::new_v4().simple()),
+        "welfare_office",
+    )
+    .await
+}
+
+/// A drawn signature: a zigzag of points on the 0–1000 grid.
+fn strokes() -> String {
+    let a: Vec<String> = (0..20)
+        .map(|i| format!("{},{}", 50 + i * 40, if i % 2 == 0 { 300 } else { 700 }))
+        .collect();
+    format!("{};100,900 900,900", a.join(" "))
+}
+
+/// The id at the end of a redirect to `prefix{id}…`.
+fn id_in(location: &str, prefix: &str) -> String {
+    location
+        .strip_prefix(prefix)
+        .unwrap_or_else(|| panic!("{location} does not start with {prefix}"))
+        .chars()
+        .take_while(|c| *c != '/' && *c != '?')
+        .collect()
+}
+
+/// Registers a person through the pages and returns their id.
+async fn register(b: &mut Browser<'_>, name: &str) -> String {
+    let r = b
+        .post(
+            "/loans/people/register",
+            &[
+                ("name", name),
+                ("date_of_birth", "12-04-1980"),
+                ("language", "nl"),
+                ("address", "Sleepstraat 1, 9000 Gent"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    id_in(&r.location, "/loans/people/")
+}
+
+/// A draft for one scanned device, through the new-loan form; returns the loan's id.
+async fn draft(b: &mut Browser<'_>, person: &str, programme: &str, device: &str) -> String {
+    let page = b.get(&format!("/loans/people/{person}/new")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let r = b
+        .post(
+            &format!("/loans/people/{person}/new"),
+            &[
+                ("programme_id", programme),
+                ("device-1", device),
+                ("purpose", "job_search"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    id_in(&r.location, "/loans/")
+}
+
+async fn a_social_worker_lends_signs_checks_and_takes_back(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, coordinator) = app.user_in_new_org("coordinator", "lending_service").await;
+    let end = today().checked_add_months(Months::new(24)).expect("date");
+    let prog = crate::loans::programme(&app, &coordinator, end).await;
+    let ready = crate::loans::ready_devices(&app, "laptop", 1).await;
+    let tag = s(&ready[0]["asset_tag"]);
+    let office = welfare_office(&app).await;
+    let mut sw = signed_in(&app, &office, "Sofie Peeters", "social_worker").await;
+
+    // The day's work is empty; the nav has the loan desk.
+    let today_page = sw.get("/loans").await;
+    assert!(today_page.body.contains("href=\"/loans\""), "nav");
+    assert!(today_page.body.contains("Niets te doen."));
+
+    // Find: nobody yet. The name travels in the body, never in the URL.
+    let found = sw
+        .post(
+            "/loans/people/search",
+            &[
+                ("name", "Fatima El Amrani"),
+                ("date_of_birth", "12-04-1980"),
+            ],
+        )
+        .await;
+    assert_eq!(found.status, 200, "{}", found.body);
+    assert!(found.body.contains("Niemand gevonden."));
+    assert!(
+        found.body.contains("value=\"Fatima El Amrani\""),
+        "kept: {}",
+        found.body
+    );
+    let person = register(&mut sw, "Fatima El Amrani").await;
+    // The same name and birth date again: shown first, nothing registered until confirmed.
+    let again = sw
+        .post(
+            "/loans/people/register",
+            &[
+                ("name", "fatima  el amrani"),
+                ("date_of_birth", "1980-04-12"),
+                ("language", "fr"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 409, "{}", again.body);
+    assert!(again.body.contains("Misschien dezelfde persoon"));
+    assert!(again.body.contains(&format!("/loans/people/{person}")));
+    assert!(again.body.contains("name=\"confirm_new\""));
+    let listed = app.get("/borrowers", &app.admin_token).await;
+    assert_eq!(listed.body["items"].as_array().map(Vec::len), Some(1));
+    let page = sw.get(&format!("/loans/people/{person}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Fatima El Amrani"));
+    assert!(!page.body.contains("<title>Fatima"), "no name in the title");
+
+    // New loan: an unknown tag and a device that is not ready come back with the reason and
+    // what was typed.
+    let new_path = format!("/loans/people/{person}/new");
+    sw.get(&new_path).await;
+    let r = sw
+        .post(
+            &new_path,
+            &[
+                ("programme_id", &prog),
+                ("device-1", "GNT-999999"),
+                ("device-2", &tag),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("We vinden geen toestel met deze code"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("value=\"GNT-999999\""));
+    assert!(r.body.contains(&format!("value=\"{tag}\"")));
+    assert!(r.body.contains("id=\"f-device-1-error\""));
+
+    // The label's URL, as a handheld scanner types it.
+    let loan = draft(
+        &mut sw,
+        &person,
+        &prog,
+        &format!("https://uitleen.example.be/d/{tag}"),
+    )
+    .await;
+    let agreement = sw.get(&format!("/loans/{loan}/agreement")).await;
+    assert_eq!(agreement.status, 200);
+    assert!(agreement.body.contains("Bruikleenovereenkomst"));
+    assert!(agreement.body.contains("borrower-screen"));
+    assert!(agreement.body.contains(&format!("/loans/{loan}/paper.pdf")));
+    let paper = sw.get(&format!("/loans/{loan}/paper.pdf")).await;
+    assert_eq!(paper.content_type, "application/pdf");
+    let today_page = sw.get("/loans").await;
+    assert!(
+        today_page.body.contains(&format!("/loans/{loan}")),
+        "a draft"
+    );
+
+    // Signing: nothing drawn or typed is refused with the reason; then both sign.
+    let sign_path = format!("/loans/{loan}/signing");
+    let sign = sw.get(&sign_path).await;
+    assert_eq!(sign.status, 200);
+    assert!(sign.body.contains("canvas"));
+    let r = sw.post(&sign_path, &[("place", "Gent")]).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r
+        .body
+        .contains("Teken in het vak, of typ de volledige naam."));
+    assert!(r.body.contains("id=\"f-borrower_strokes-error\""));
+    let drawn = strokes();
+    let r = sw
+        .post(
+            &sign_path,
+            &[
+                ("borrower_strokes", &drawn),
+                ("social_worker_typed", "Sofie Peeters"),
+                ("place", "Gent"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.location, format!("/loans/{loan}?done=signed"));
+    let api = app.get(&format!("/loans/{loan}"), &app.admin_token).await;
+    api.assert_status(200);
+    assert_eq!(api.body["status"], "active");
+    let list = app.get("/loans", &app.admin_token).await;
+    list.assert_status(200);
+    let page = sw.get(&format!("/loans/{loan}?done=signed")).await;
+    assert!(page.body.contains("Het contract is getekend."));
+    assert!(page.body.contains(&format!("/loans/{loan}/signed.pdf")));
+    let pdf = sw.get(&format!("/loans/{loan}/signed.pdf")).await;
+    assert_eq!(pdf.content_type, "application/pdf");
+    let text = pdf_text(&pdf.bytes);
+    for part in [
+        "Fatima El Amrani",
+        "Sofie Peeters",
+        "Getypt door de maatschappelijk werker zelf.",
+        "Opgemaakt te Gent",
+        &tag,
+    ] {
+        assert!(text.contains(part), "{part} in {text}");
+    }
+
+    // The device is on loan now: another loan for it is refused with the reason next to its
+    // field, the typed tag kept.
+    let r = sw
+        .post(
+            &new_path,
+            &[
+                ("programme_id", &prog),
+                ("device-1", &tag),
+                ("accessories", "lader"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("kan niet uitgeleend worden"), "{}", r.body);
+    assert!(r.body.contains("id=\"f-device-1-error\""), "{}", r.body);
+    assert!(r.body.contains(&format!("value=\"{tag}\"")));
+    assert!(r.body.contains("value=\"lader\""));
+
+    // A checkpoint, then the return.
+    let r = sw
+        .post(
+            &format!("/loans/{loan}/checkpoint"),
+            &[
+                ("held_on", "31-02-2026"),
+                ("device_present", "yes"),
+                ("note", "Werkt goed"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("Werkt goed"), "the note stays");
+    let r = sw
+        .post(
+            &format!("/loans/{loan}/checkpoint"),
+            &[
+                ("device_present", "yes"),
+                ("device_working", "yes"),
+                ("still_needed", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = sw.get(&r.location).await;
+    assert!(page.body.contains("De controle is opgeslagen."));
+    assert!(page.body.contains("gedaan op"));
+
+    // A coordinator may not anonymise while the loan is open: the reason is said.
+    let mut coord = signed_in(&app, &office, "Koen Claes", "coordinator").await;
+    let person_page = coord.get(&format!("/loans/people/{person}")).await;
+    assert!(person_page.body.contains("/anonymise"));
+    let r = coord
+        .post(&format!("/loans/people/{person}/anonymise"), &[])
+        .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("Dit kan nog niet"), "{}", r.body);
+
+    let r = sw
+        .post(
+            &format!("/loans/{loan}/return"),
+            &[("back-0", "yes"), ("condition-0", "")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"f-condition-0-error\""), "{}", r.body);
+    let r = sw
+        .post(
+            &format!("/loans/{loan}/return"),
+            &[("back-0", "yes"), ("condition-0", "goed")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let api = app.get(&format!("/loans/{loan}"), &app.admin_token).await;
+    assert_eq!(api.body["status"], "closed");
+    let export = sw.get(&format!("/loans/people/{person}/export.json")).await;
+    assert_eq!(export.status, 200);
+    assert!(export.body.contains("Fatima El Amrani"));
+}
+dual_test!(a_social_worker_lends_signs_checks_and_takes_back);
+
+async fn a_typed_signature_needs_the_name_and_the_attestation(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, coordinator) = app.user_in_new_org("coordinator", "lending_service").await;
+    let end = today().checked_add_months(Months::new(12)).expect("date");
+    let prog = crate::loans::programme(&app, &coordinator, end).await;
+    let ready = crate::loans::ready_devices(&app, "laptop", 1).await;
+    let tag = s(&ready[0]["asset_tag"]);
+    let office = welfare_office(&app).await;
+    let mut sw = signed_in(&app, &office, "Sofie Peeters", "social_worker").await;
+    // A national register number is never stored (the forms' own guard refuses it).
+    sw.get("/loans/people").await;
+    let r = sw
+        .post(
+            "/loans/people/register",
+            &[
+                ("name", "Jan De Smet"),
+                ("date_of_birth", "12-04-1980"),
+                ("language", "nl"),
+                ("address", "rijksregister 85.07.30-033.28"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("rijksregisternummer"), "{}", r.body);
+    let listed = app.get("/borrowers", &app.admin_token).await;
+    assert_eq!(listed.body["items"].as_array().map(Vec::len), Some(0));
+    let person = register(&mut sw, "Jan De Smet").await;
+    let loan = draft(&mut sw, &person, &prog, &tag).await;
+    let path = format!("/loans/{loan}/signing");
+    sw.get(&path).await;
+    let drawn = strokes();
+    let r = sw
+        .post(
+            &path,
+            &[
+                ("borrower_typed", "Jan Janssens"),
+                ("social_worker_strokes", &drawn),
+                ("place", "Gent"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r
+        .body
+        .contains("Typ de volledige naam zoals op het contract."));
+    assert!(r
+        .body
+        .contains("Vink aan dat de persoon de naam zelf heeft getypt."));
+    assert!(
+        r.body.contains("value=\"Jan Janssens\""),
+        "typed value kept"
+    );
+    let api = app.get(&format!("/loans/{loan}"), &app.admin_token).await;
+    assert_eq!(api.body["status"], "draft", "nothing signed");
+    let r = sw
+        .post(
+            &path,
+            &[
+                ("borrower_typed", "jan de smet"),
+                ("attested", "yes"),
+                ("social_worker_strokes", &drawn),
+                ("place", "Gent"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let pdf = sw.get(&format!("/loans/{loan}/signed.pdf")).await;
+    let text = pdf_text(&pdf.bytes);
+    assert!(
+        text.contains("Getypt door Jan De Smet, bevestigd door Sofie Peeters."),
+        "{text}"
+    );
+    // The drawn signature is in the PDF as path operators: many more lines than the unsigned
+    // agreement has.
+    let unsigned = app
+        .get_raw(&format!("/loans/{loan}/agreement.pdf"), &app.admin_token)
+        .await
+        .bytes()
+        .await
+        .expect("pdf")
+        .to_vec();
+    assert!(
+        crate::web_loans::lines_drawn(&pdf.bytes) >= crate::web_loans::lines_drawn(&unsigned) + 20,
+        "the strokes are drawn"
+    );
+}
+dual_test!(a_typed_signature_needs_the_name_and_the_attestation);
+
+/// The number of straight line segments (`x y m x y l`) in the pages of a PDF.
+pub fn lines_drawn(pdf: &[u8]) -> usize {
+    let doc = lopdf::Document::load_mem(pdf).expect("a readable PDF");
+    doc.get_pages()
+        .values()
+        .map(|page| {
+            let content = doc.get_page_content(*page);
+            String::from_utf8_lossy(&content).matches(" l\n").count()
+        })
+        .sum()
+}
+
+async fn another_office_sees_none_of_it(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, coordinator) = app.user_in_new_org("coordinator", "lending_service").await;
+    let end = today().checked_add_months(Months::new(12)).expect("date");
+    let prog = crate::loans::programme(&app, &coordinator, end).await;
+    let ready = crate::loans::ready_devices(&app, "laptop", 1).await;
+    let tag = s(&ready[0]["asset_tag"]);
+    let office = welfare_office(&app).await;
+    let other_office = welfare_office(&app).await;
+    let mut sw = signed_in(&app, &office, "Sofie Peeters", "social_worker").await;
+    let person = register(&mut sw, "Fatima El Amrani").await;
+    let loan = draft(&mut sw, &person, &prog, &tag).await;
+    let mut other = signed_in(&app, &other_office, "Els Elders", "social_worker").await;
+    for path in [
+        format!("/loans/people/{person}"),
+        format!("/loans/people/{person}/new"),
+        format!("/loans/{loan}"),
+        format!("/loans/{loan}/agreement"),
+        format!("/loans/{loan}/signing"),
+        format!("/loans/{loan}/paper.pdf"),
+        format!("/loans/{loan}/signed.pdf"),
+        format!("/loans/people/{person}/export.json"),
+    ] {
+        let r = other.get(&path).await;
+        assert_eq!(r.status, 404, "{path}: {}", r.body);
+        assert!(!r.body.contains("Fatima"), "{path}");
+    }
+    let found = other
+        .post("/loans/people/search", &[("name", "Fatima")])
+        .await;
+    assert!(found.body.contains("Niemand gevonden."), "{}", found.body);
+    let r = other
+        .post(
+            &format!("/loans/{loan}/signing"),
+            &[("borrower_typed", "Fatima El Amrani"), ("attested", "yes")],
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    let today_page = other.get("/loans").await;
+    assert!(!today_page.body.contains(&loan));
+    // Without a session, the page asks to sign in; an API client without a token gets 401.
+    let anon = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let r = anon
+        .get(app.url("/loans"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(r.status().as_u16(), 303);
+    let r = anon.get(app.url("/loans")).send().await.expect("sent");
+    assert_eq!(r.status().as_u16(), 401);
+}
+dual_test!(another_office_sees_none_of_it);
