@@ -34,6 +34,8 @@ pub struct WorkQueue {
 
 /// Most devices per list of the queue through the API (a whole workshop's queue).
 pub const QUEUE_LIMIT: usize = 500;
+/// Candidates read beyond `limit` per group of statuses, for the failed list.
+const QUEUE_SLACK: usize = 4;
 
 /// The workshop whose bench (queue, batches) the caller looks at: a refurbisher's own, or the
 /// one named by those who assign work.
@@ -55,9 +57,9 @@ pub(super) fn bench_workshop(
 /// The queue of the caller's own workshop (refurbishers), or of the one named (those who
 /// assign work), with at most `limit` devices per list, the oldest. Candidates are read per
 /// group of statuses (wiped ones go to refurbishment or failed; received, returned and
-/// repaired ones to a wipe, a check or failed), at most twice `limit` of each, so that a
-/// workshop with thousands waiting costs no more than one with a few; `cut` says that a group
-/// had more.
+/// repaired ones to a wipe, a check or failed), at most `limit` and a few more of each (room
+/// for the failed ones among them), so that a workshop with thousands waiting costs no more
+/// than one with a few; `cut` says that a group had more.
 pub fn work_queue(
     conn: &mut DbConn,
     caller: &Caller,
@@ -72,7 +74,7 @@ pub fn work_queue(
         failed: Vec::new(),
         cut: false,
     };
-    let per_group = (limit * 2) as i64;
+    let per_group = (limit + limit.min(QUEUE_SLACK)) as i64;
     for group in [
         &[Status::Wiped][..],
         &[Status::Received, Status::Returned, Status::InRepair][..],

@@ -46,7 +46,7 @@ pub struct QueuePage {
 crate::page!(QueuePage);
 
 /// Devices shown per list on the workshop's page; the whole queue is one link away.
-pub const SHOWN: usize = 20;
+pub const SHOWN: usize = 12;
 
 impl QueuePage {
     pub fn shown(&self) -> usize {

@@ -1,0 +1,1 @@
+DROP INDEX devices_workshop_status_updated;
