@@ -474,6 +474,127 @@ async fn a_device_with_an_unwiped_drive_never_becomes_ready(b: Backend) {
 }
 dual_test!(a_device_with_an_unwiped_drive_never_becomes_ready);
 
+/// The work queue places each device by its records and says why: a drive left to wipe, a
+/// failed wipe, a device without storage, all storage wiped, a failed check after the wipe.
+async fn the_queue_says_why_each_device_waits(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, staff) = app
+        .user_in_new_org("lending_staff", "lending_service")
+        .await;
+    let (workshop, tech) = app.user_in_new_org("refurbisher", "workshop").await;
+    let donation = app.create_donation(&staff).await;
+    let r = app
+        .post(
+            &format!("/donations/{donation}/devices"),
+            &staff,
+            json!([
+                { "kind": "desktop", "brand": "HP", "model": "EliteDesk 800", "serial_number": "Q-TWO",
+                  "specs": { "drives": [ { "type": "hdd", "size_gb": 500, "serial": "WD-1" }, { "type": "nvme", "size_gb": 256 } ] } },
+                { "kind": "laptop", "brand": "Dell", "model": "Latitude", "serial_number": "Q-FAIL",
+                  "specs": { "drives": [ { "type": "ssd", "size_gb": 256 } ] } },
+                { "kind": "robot", "brand": "Wonder", "model": "Dash", "serial_number": "Q-ROBOT" },
+                { "kind": "tablet", "brand": "Lenovo", "model": "Tab M10", "serial_number": "Q-CLEAN" },
+                { "kind": "laptop", "brand": "Dell", "model": "Latitude", "serial_number": "Q-CHECK",
+                  "specs": { "drives": [ { "type": "ssd", "size_gb": 128 } ] } }
+            ]),
+        )
+        .await;
+    r.assert_status(201);
+    let ids: Vec<String> = r.body["devices"]
+        .as_array()
+        .expect("devices")
+        .iter()
+        .map(|d| d["id"].as_str().expect("id").to_string())
+        .collect();
+    let [two, fail, robot, clean, check] = [0, 1, 2, 3, 4].map(|i| ids[i].clone());
+    app.post(
+        &format!("/donations/{donation}/assign"),
+        &staff,
+        json!({ "workshop_id": workshop }),
+    )
+    .await
+    .assert_status(200);
+    let drive = |body: &Value, i: usize| body[i]["id"].as_str().expect("drive").to_string();
+    let drives = app.get(&format!("/devices/{two}/drives"), &tech).await;
+    app.post(
+        &format!("/devices/{two}/wipes"),
+        &tech,
+        wipe_body(Some(&drive(&drives.body, 0)), "passed"),
+    )
+    .await
+    .assert_status(201);
+    let drives = app.get(&format!("/devices/{fail}/drives"), &tech).await;
+    app.post(
+        &format!("/devices/{fail}/wipes"),
+        &tech,
+        wipe_body(Some(&drive(&drives.body, 0)), "failed"),
+    )
+    .await
+    .assert_status(201);
+    pass_wipes(&app, &tech, &clean).await;
+    pass_wipes(&app, &tech, &check).await;
+    app.post(&format!("/devices/{check}/actions/wipe"), &tech, json!({}))
+        .await
+        .assert_status(200);
+    app.post(
+        &format!("/devices/{check}/refurbishments"),
+        &tech,
+        refurbishment_body(false, "C"),
+    )
+    .await
+    .assert_status(201);
+
+    let q = app.get("/workshop/queue", &tech).await;
+    q.assert_status(200);
+    let list = |name: &str| -> Vec<(String, String)> {
+        q.body[name]
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|e| {
+                (
+                    e["device_id"].as_str().expect("id").to_string(),
+                    e["reason"].as_str().expect("reason").to_string(),
+                )
+            })
+            .collect()
+    };
+    let waiting = list("waiting_for_wipe");
+    let ids_of = |l: &[(String, String)]| l.iter().map(|(i, _)| i.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        ids_of(&waiting),
+        vec![two.clone(), clean.clone()],
+        "{}",
+        q.body
+    );
+    assert!(
+        waiting[0].1.contains("nvme") && waiting[0].1.contains("no wipe"),
+        "{}",
+        waiting[0].1
+    );
+    assert_eq!(waiting[1].1, "all storage wiped; ready for the wipe step");
+    let refurb = list("waiting_for_refurbishment");
+    assert_eq!(ids_of(&refurb), vec![robot.clone()], "{}", q.body);
+    assert_eq!(refurb[0].1, "no storage to wipe; needs a check");
+    let failed = list("failed");
+    assert_eq!(
+        ids_of(&failed),
+        vec![fail.clone(), check.clone()],
+        "{}",
+        q.body
+    );
+    assert!(
+        failed[0].1.contains("failed") && failed[0].1.contains("ssd"),
+        "{}",
+        failed[0].1
+    );
+    assert_eq!(
+        failed[1].1,
+        "the latest refurbishment check failed: repair or retire"
+    );
+}
+dual_test!(the_queue_says_why_each_device_waits);
+
 async fn wipe_records_are_validated(b: Backend) {
     let app = spawn_app(b).await;
     let t = app.admin_token.clone();

@@ -112,18 +112,44 @@ pub fn append_event(
 /// The last time the device came back into our hands from someone else: its registration
 /// (donation), a check-in from a loan or booking, or being found after loss.
 pub fn last_handback(conn: &mut DbConn, device: &DeviceRow) -> AppResult<NaiveDateTime> {
-    let names = [
-        EventAction::Registered,
-        EventAction::Lifecycle(Action::CheckIn),
-        EventAction::Lifecycle(Action::Found),
-    ]
-    .map(EventAction::as_str);
     let at: Option<NaiveDateTime> = device_events::table
         .filter(device_events::device_id.eq(&device.id))
-        .filter(device_events::action.eq_any(names))
+        .filter(device_events::action.eq_any(HANDBACKS.map(EventAction::as_str)))
         .select(diesel::dsl::max(device_events::at))
         .first(conn)?;
     at.ok_or_else(|| AppError::internal("device without a registration event"))
+}
+
+/// The events that put a device back into our hands (see [`last_handback`]).
+const HANDBACKS: [EventAction; 3] = [
+    EventAction::Registered,
+    EventAction::Lifecycle(Action::CheckIn),
+    EventAction::Lifecycle(Action::Found),
+];
+
+/// [`last_handback`] of many devices in one query, by device id.
+pub fn last_handbacks(
+    conn: &mut DbConn,
+    devices: &[&DeviceRow],
+) -> AppResult<HashMap<String, NaiveDateTime>> {
+    let ids: Vec<&str> = devices.iter().map(|d| d.id.as_str()).collect();
+    let found: Vec<(String, Option<NaiveDateTime>)> = device_events::table
+        .filter(device_events::device_id.eq_any(&ids))
+        .filter(device_events::action.eq_any(HANDBACKS.map(EventAction::as_str)))
+        .group_by(device_events::device_id)
+        .select((
+            device_events::device_id,
+            diesel::dsl::max(device_events::at),
+        ))
+        .load(conn)?;
+    let found: HashMap<String, NaiveDateTime> = found
+        .into_iter()
+        .filter_map(|(id, at)| at.map(|at| (id, at)))
+        .collect();
+    if ids.iter().any(|id| !found.contains_key(*id)) {
+        return Err(AppError::internal("device without a registration event"));
+    }
+    Ok(found)
 }
 
 /// The last of these lifecycle actions taken on the device, and when.

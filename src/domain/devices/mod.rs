@@ -18,7 +18,7 @@ use crate::error::{AppError, AppResult};
 
 pub use actions::{act, available_actions, transition};
 pub use edit::{edit, DevicePatch};
-pub use history::{append_event, history, last_event, last_handback, EventAction};
+pub use history::{append_event, history, last_event, last_handback, last_handbacks, EventAction};
 pub use lookup::{find, list, lock, resolve, scope_of, visible, DeviceFilter, Lookup, Scope};
 pub use register::{register, NewDevice};
 

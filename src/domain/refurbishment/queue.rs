@@ -1,15 +1,18 @@
 //! A workshop's work queue: its devices waiting for a wipe, waiting for refurbishment, or
 //! failed, oldest first.
 
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{refurbishments_of, uncovered_storage};
+use super::wipes::storage_problems;
 use crate::auth::{visibility, Caller, Perm};
-use crate::db::models::DeviceRow;
-use crate::db::schema::devices;
+use crate::db::models::{DeviceRow, DriveRow, RefurbishmentRow, WipeRow};
+use crate::db::schema::{devices, drives, refurbishments, wipe_records};
 use crate::db::DbConn;
-use crate::domain::devices::last_handback;
-use crate::domain::guards::device_has_storage;
+use crate::domain::devices::last_handbacks;
+use crate::domain::guards::has_storage;
 use crate::domain::ids::OrganisationId;
 use crate::domain::lifecycle::Status;
 use crate::error::{AppError, AppResult};
@@ -87,8 +90,10 @@ pub fn work_queue(
             .select(DeviceRow::as_select())
             .load(conn)?;
         queue.cut |= candidates.len() as i64 > per_group;
-        for d in candidates.into_iter().take(per_group as usize) {
-            classify(conn, &mut queue, d)?;
+        let candidates: Vec<DeviceRow> = candidates.into_iter().take(per_group as usize).collect();
+        let records = Records::read(conn, &candidates)?;
+        for d in candidates {
+            classify(&mut queue, &records, d)?;
         }
     }
     for list in [
@@ -105,11 +110,80 @@ pub fn work_queue(
     Ok(queue)
 }
 
+/// The records that place the candidates in their lists, read for all of them at once (one
+/// query per table, not a few per device).
+struct Records {
+    handbacks: HashMap<String, NaiveDateTime>,
+    drives: HashMap<String, Vec<DriveRow>>,
+    wipes: HashMap<String, Vec<WipeRow>>,
+    refurbishments: HashMap<String, Vec<RefurbishmentRow>>,
+}
+
+impl Records {
+    fn read(conn: &mut DbConn, candidates: &[DeviceRow]) -> AppResult<Records> {
+        let all: Vec<&DeviceRow> = candidates.iter().collect();
+        let ids: Vec<&str> = candidates.iter().map(|d| d.id.as_str()).collect();
+        let wiped: Vec<&str> = candidates
+            .iter()
+            .filter(|d| d.status == Status::Wiped)
+            .map(|d| d.id.as_str())
+            .collect();
+        let unwiped: Vec<&str> = candidates
+            .iter()
+            .filter(|d| d.status != Status::Wiped)
+            .map(|d| d.id.as_str())
+            .collect();
+        let handbacks = last_handbacks(conn, &all)?;
+        let drive_rows: Vec<DriveRow> = drives::table
+            .filter(drives::device_id.eq_any(&ids))
+            .order((drives::device_id.asc(), drives::position.asc()))
+            .select(DriveRow::as_select())
+            .load(conn)?;
+        let wipe_rows: Vec<WipeRow> = if unwiped.is_empty() {
+            Vec::new()
+        } else {
+            wipe_records::table
+                .filter(wipe_records::device_id.eq_any(&unwiped))
+                .order((wipe_records::created_at.asc(), wipe_records::id.asc()))
+                .select(WipeRow::as_select())
+                .load(conn)?
+        };
+        let refurbishment_rows: Vec<RefurbishmentRow> = if wiped.is_empty() {
+            Vec::new()
+        } else {
+            refurbishments::table
+                .filter(refurbishments::device_id.eq_any(&wiped))
+                .order((refurbishments::created_at.asc(), refurbishments::id.asc()))
+                .select(RefurbishmentRow::as_select())
+                .load(conn)?
+        };
+        Ok(Records {
+            handbacks,
+            drives: by_device(drive_rows, |r| &r.device_id),
+            wipes: by_device(wipe_rows, |r| &r.device_id),
+            refurbishments: by_device(refurbishment_rows, |r| &r.device_id),
+        })
+    }
+}
+
+/// Rows grouped by their device, each group in the rows' order.
+fn by_device<T>(rows: Vec<T>, device: impl Fn(&T) -> &String) -> HashMap<String, Vec<T>> {
+    let mut out: HashMap<String, Vec<T>> = HashMap::new();
+    for row in rows {
+        out.entry(device(&row).clone()).or_default().push(row);
+    }
+    out
+}
+
 /// Puts a device of the queue in its list, with the reason.
-fn classify(conn: &mut DbConn, queue: &mut WorkQueue, d: DeviceRow) -> AppResult<()> {
-    let since = last_handback(conn, &d)?;
+fn classify(queue: &mut WorkQueue, records: &Records, d: DeviceRow) -> AppResult<()> {
+    let since = *records
+        .handbacks
+        .get(&d.id)
+        .ok_or_else(|| AppError::internal("device without a registration event"))?;
+    let drives = records.drives.get(&d.id).map_or(&[][..], Vec::as_slice);
     let (list, reason) = match d.status {
-        Status::Wiped => match refurbishments_of(conn, &d)?.into_iter().last() {
+        Status::Wiped => match records.refurbishments.get(&d.id).and_then(|r| r.last()) {
             Some(r) if !r.functional_pass && r.created_at > since => (
                 &mut queue.failed,
                 "the latest refurbishment check failed: repair or retire".to_string(),
@@ -119,12 +193,13 @@ fn classify(conn: &mut DbConn, queue: &mut WorkQueue, d: DeviceRow) -> AppResult
                 "wiped; needs refurbishment and grading".to_string(),
             ),
         },
-        _ if !device_has_storage(conn, &d)? => (
+        _ if !has_storage(d.kind, d.subtype.as_deref(), drives.len()) => (
             &mut queue.waiting_for_refurbishment,
             "no storage to wipe; needs a check".to_string(),
         ),
         _ => {
-            let problems = uncovered_storage(conn, &d, since)?;
+            let wipes = records.wipes.get(&d.id).map_or(&[][..], Vec::as_slice);
+            let problems = storage_problems(&d, drives, wipes, since);
             match problems.iter().find(|p| p.contains("failed")) {
                 Some(p) => (&mut queue.failed, p.clone()),
                 None => (

@@ -327,8 +327,8 @@ pub fn record_wipes(
 }
 
 /// Why the device's storage is not covered by passed wipes that ended after `since`, one line
-/// per drive; empty when it is covered or the device has no storage. A drive's latest record counts: a failed wipe after a
-/// passed one uncovers it again.
+/// per drive; empty when it is covered or the device has no storage. A drive's latest record
+/// counts: a failed wipe after a passed one uncovers it again.
 pub fn uncovered_storage(
     conn: &mut DbConn,
     device: &DeviceRow,
@@ -342,13 +342,34 @@ pub fn uncovered_storage(
     ) {
         return Ok(Vec::new());
     }
+    let wipes = wipes_of(conn, device)?;
+    Ok(storage_problems(device, &device_drives, &wipes, since))
+}
+
+/// [`uncovered_storage`] over records already read: the device's drives in their order and its
+/// wipes oldest first (the work queue reads them for many devices at once).
+pub fn storage_problems(
+    device: &DeviceRow,
+    device_drives: &[DriveRow],
+    wipes: &[WipeRow],
+    since: NaiveDateTime,
+) -> Vec<String> {
+    if !crate::domain::guards::has_storage(
+        device.kind,
+        device.subtype.as_deref(),
+        device_drives.len(),
+    ) {
+        return Vec::new();
+    }
     // Only a wipe that ended (and was recorded) after the hand-back destroyed the data of
     // whoever had the device last.
-    let wipes: Vec<WipeRow> = wipes_of(conn, device)?
-        .into_iter()
-        .filter(|w| w.ended_at > since && w.created_at > since)
-        .collect();
-    let latest = |drive: Option<&str>| wipes.iter().rev().find(|w| w.drive_id.as_deref() == drive);
+    let latest = |drive: Option<&str>| {
+        wipes
+            .iter()
+            .rev()
+            .filter(|w| w.ended_at > since && w.created_at > since)
+            .find(|w| w.drive_id.as_deref() == drive)
+    };
     let mut problems = Vec::new();
     if device_drives.is_empty() {
         match latest(None) {
@@ -361,7 +382,7 @@ pub fn uncovered_storage(
             Some(_) => {}
         }
     }
-    for d in &device_drives {
+    for d in device_drives {
         let name = format!(
             "drive {} ({}, {} GB{})",
             d.id,
@@ -380,5 +401,5 @@ pub fn uncovered_storage(
             Some(_) => {}
         }
     }
-    Ok(problems)
+    problems
 }
