@@ -592,6 +592,17 @@ async fn the_queue_says_why_each_device_waits(b: Backend) {
         failed[1].1,
         "the latest refurbishment check failed: repair or retire"
     );
+    // The batch counts as wiped only the devices whose every drive (or built-in storage) has a
+    // passed wipe: the tablet and the checked laptop; not the desktop with one drive of two,
+    // the failed wipe, nor the robot without any wipe.
+    let r = app.get("/workshop/batches", &tech).await;
+    r.assert_status(200);
+    assert_eq!(
+        (&r.body[0]["devices"], &r.body[0]["wiped"]),
+        (&json!(5), &json!(2)),
+        "{}",
+        r.body
+    );
 }
 dual_test!(the_queue_says_why_each_device_waits);
 

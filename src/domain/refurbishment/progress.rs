@@ -69,7 +69,10 @@ fn in_list(statuses: &[Status]) -> String {
 }
 
 /// One statement counting the devices of the batches `ids` (checked to be UUIDs: nothing from
-/// a request is inlined).
+/// a request is inlined). A device is wiped when each of its drives, or its built-in storage
+/// when it lists none, has a passed wipe recorded since it came in: the drives and the passed
+/// wipes are counted per device in two grouped reads joined to the devices, not looked up
+/// device by device (a workshop's batches hold thousands of devices).
 fn counts_sql(ids: &[String]) -> String {
     use Status::*;
     let ids = ids
@@ -78,14 +81,8 @@ fn counts_sql(ids: &[String]) -> String {
         .map(|u| format!("'{u}'"))
         .collect::<Vec<_>>()
         .join(", ");
-    let passed = "w.device_id = d.id AND w.outcome = 'passed' AND w.created_at >= d.created_at";
-    let wiped = format!(
-        "(EXISTS (SELECT 1 FROM drives r WHERE r.device_id = d.id) \
-           AND NOT EXISTS (SELECT 1 FROM drives r WHERE r.device_id = d.id AND NOT EXISTS \
-             (SELECT 1 FROM wipe_records w WHERE {passed} AND w.drive_id = r.id))) \
-         OR (NOT EXISTS (SELECT 1 FROM drives r WHERE r.device_id = d.id) \
-           AND EXISTS (SELECT 1 FROM wipe_records w WHERE {passed} AND w.drive_id IS NULL))"
-    );
+    let wiped = "(COALESCE(r.n, 0) > 0 AND COALESCE(w.drives, 0) >= r.n) \
+         OR (COALESCE(r.n, 0) = 0 AND COALESCE(w.builtin, 0) > 0)";
     let released = [Ready, OnLoan, BookedOut, Returned, Lost, Sold];
     let refurbished = [&[Refurbished][..], &released[..]].concat();
     format!(
@@ -94,7 +91,16 @@ fn counts_sql(ids: &[String]) -> String {
            COUNT(CASE WHEN d.status IN ({}) THEN 1 END) AS refurbished, \
            COUNT(CASE WHEN d.status IN ({}) THEN 1 END) AS ready, \
            COUNT(CASE WHEN d.status = '{Retired}' THEN 1 END) AS retired \
-         FROM devices d WHERE d.donation_id IN ({ids}) GROUP BY d.donation_id",
+         FROM devices d \
+         LEFT JOIN (SELECT x.device_id AS device_id, COUNT(*) AS n FROM drives x \
+             JOIN devices xd ON xd.id = x.device_id WHERE xd.donation_id IN ({ids}) \
+             GROUP BY x.device_id) r ON r.device_id = d.id \
+         LEFT JOIN (SELECT y.device_id AS device_id, COUNT(DISTINCT y.drive_id) AS drives, \
+             COUNT(CASE WHEN y.drive_id IS NULL THEN 1 END) AS builtin FROM wipe_records y \
+             JOIN devices yd ON yd.id = y.device_id WHERE yd.donation_id IN ({ids}) \
+             AND y.outcome = 'passed' AND y.created_at >= yd.created_at \
+             GROUP BY y.device_id) w ON w.device_id = d.id \
+         WHERE d.donation_id IN ({ids}) GROUP BY d.donation_id",
         in_list(&refurbished),
         in_list(&released),
     )
