@@ -596,3 +596,154 @@ async fn another_office_sees_none_of_it(b: Backend) {
     assert_eq!(r.status().as_u16(), 401);
 }
 dual_test!(another_office_sees_none_of_it);
+
+/// A loan signed on the screen by `sw` for a new person `name`, with one device of `tag`;
+/// returns (person, loan).
+async fn signed_loan(sw: &mut Browser<'_>, name: &str, prog: &str, tag: &str) -> (String, String) {
+    let person = register(sw, name).await;
+    let loan = draft(sw, &person, prog, tag).await;
+    let r = sw
+        .post(
+            &format!("/loans/{loan}/signing"),
+            &[
+                ("borrower_strokes", &strokes()),
+                ("social_worker_strokes", &strokes()),
+                ("place", "Gent"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    (person, loan)
+}
+
+async fn a_return_receipt_is_signed_the_same_way_and_kept(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, coordinator) = app.user_in_new_org("coordinator", "lending_service").await;
+    let end = today().checked_add_months(Months::new(24)).expect("date");
+    let prog = crate::loans::programme(&app, &coordinator, end).await;
+    let ready = crate::loans::ready_devices(&app, "laptop", 1).await;
+    let tag = s(&ready[0]["asset_tag"]);
+    let office = welfare_office(&app).await;
+    let mut sw = signed_in(&app, &office, "Sofie Peeters", "social_worker").await;
+    let (_, loan) = signed_loan(&mut sw, "Fatima El Amrani", &prog, &tag).await;
+    let receipt_path = format!("/loans/{loan}/return-receipt");
+    // Nothing came back yet: no receipt to sign.
+    let page = sw.get(&format!("/loans/{loan}")).await;
+    assert!(!page.body.contains(&receipt_path));
+    let r = sw
+        .post(
+            &receipt_path,
+            &[
+                ("borrower_strokes", &strokes()),
+                ("social_worker_strokes", &strokes()),
+                ("place", "Gent"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+
+    let r = sw
+        .post(
+            &format!("/loans/{loan}/return"),
+            &[("back-0", "yes"), ("condition-0", "kras op het deksel")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = sw.get(&r.location).await;
+    assert!(page.body.contains(&receipt_path), "{}", page.body);
+    let form = sw.get(&receipt_path).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(form.body.contains("canvas"));
+    assert!(form.body.contains("Het ontvangstbewijs tekenen"));
+
+    // The rules of the agreement: a mark for each, the full name, the attestation.
+    let r = sw.post(&receipt_path, &[("place", "Gent")]).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"f-borrower_strokes-error\""));
+    assert!(r.body.contains("id=\"f-social_worker_strokes-error\""));
+    let r = sw
+        .post(
+            &receipt_path,
+            &[
+                ("borrower_typed", "Fatima"),
+                ("social_worker_strokes", &strokes()),
+                ("place", "Gent"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"f-borrower_typed-error\""));
+    assert!(r.body.contains("id=\"f-attested-error\""));
+    assert!(r.body.contains("value=\"Fatima\""), "typed values kept");
+    let page = sw.get(&format!("/loans/{loan}")).await;
+    assert!(!page.body.contains("/return-receipts/"), "nothing kept");
+
+    let r = sw
+        .post(
+            &receipt_path,
+            &[
+                ("borrower_typed", "fatima el  amrani"),
+                ("attested", "yes"),
+                ("social_worker_strokes", &strokes()),
+                ("place", "Gent"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.location, format!("/loans/{loan}?done=receipt"));
+    let page = sw.get(&r.location).await;
+    assert!(page.body.contains("Het ontvangstbewijs is getekend."));
+    assert!(
+        !page.body.contains(&format!("href=\"{receipt_path}\"")),
+        "signed once"
+    );
+    let start = page
+        .body
+        .find(&format!("/loans/{loan}/return-receipts/"))
+        .expect("a link to the receipt");
+    let href: String = page.body[start..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    let pdf = sw.get(&href).await;
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.content_type, "application/pdf");
+    let text = pdf_text(&pdf.bytes);
+    for part in [
+        "Ontvangstbewijs",
+        "Teruggebracht door Fatima El Amrani",
+        "Handtekening: fatima el amrani",
+        "Getypt door Fatima El Amrani, bevestigd door Sofie Peeters.",
+        "Ontvangen door Sofie Peeters",
+        "Sofie Peeters",
+        "Staat: kras op het deksel",
+        "Toebehoren terug: geen",
+        "Opgemaakt te Gent",
+        &tag,
+    ] {
+        assert!(text.contains(part), "{part} in {text}");
+    }
+    assert!(lines_drawn(&pdf.bytes) >= 20, "the drawn signature");
+    // Nothing is left to sign.
+    let r = sw
+        .post(
+            &receipt_path,
+            &[
+                ("borrower_strokes", &strokes()),
+                ("social_worker_strokes", &strokes()),
+                ("place", "Gent"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+
+    // Another office gets neither the receipt nor its signing page.
+    let other_office = welfare_office(&app).await;
+    let mut other = signed_in(&app, &other_office, "Els Elders", "social_worker").await;
+    for path in [href.clone(), receipt_path.clone()] {
+        let r = other.get(&path).await;
+        assert_eq!(r.status, 404, "{path}: {}", r.body);
+        assert!(!r.body.contains("Fatima"), "{path}");
+    }
+}
+dual_test!(a_return_receipt_is_signed_the_same_way_and_kept);
