@@ -747,3 +747,234 @@ async fn a_return_receipt_is_signed_the_same_way_and_kept(b: Backend) {
     }
 }
 dual_test!(a_return_receipt_is_signed_the_same_way_and_kept);
+
+/// A loan drawn up and signed through the API by a social worker of `office` for a new
+/// borrower, over `devices`, from `start` to `end`; returns its id.
+async fn api_loan(
+    app: &TestApp,
+    office: &str,
+    prog: &str,
+    devices: &[Value],
+    start: chrono::NaiveDate,
+    end: chrono::NaiveDate,
+) -> String {
+    let (_, token) = app.create_user(office, "social_worker").await;
+    let bor = crate::loans::borrower(app, &token, "An De Smet").await;
+    let ids: Vec<String> = devices.iter().map(|d| s(&d["id"])).collect();
+    let r = app
+        .post("/loans", &token, json!({ "borrower_id": bor["id"], "programme_id": prog, "device_ids": ids, "start_date": start, "end_date": end, "purpose": "school" }))
+        .await;
+    r.assert_status(201);
+    let loan = s(&r.body["id"]);
+    app.post(&format!("/loans/{loan}/sign"), &token, json!({ "borrower_signed": true, "social_worker_signed": true, "signed_on": start, "place": "Gent" }))
+        .await
+        .assert_status(200);
+    loan
+}
+
+async fn a_non_return_raises_charges_paid_by_staff_and_waived_by_a_coordinator(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, coordinator) = app.user_in_new_org("coordinator", "lending_service").await;
+    let end = today().checked_add_months(Months::new(24)).expect("date");
+    let prog = crate::loans::programme(&app, &coordinator, end).await;
+    let ready = crate::loans::ready_devices(&app, "laptop", 2).await;
+    let office = welfare_office(&app).await;
+    let start = today().checked_sub_months(Months::new(8)).expect("date");
+    let loan_end = start.checked_add_months(Months::new(7)).expect("date");
+    let loan = api_loan(&app, &office, &prog, &ready, start, loan_end).await;
+    let mut sw = signed_in(&app, &office, "Sofie Peeters", "social_worker").await;
+    let loan_path = format!("/loans/{loan}");
+
+    let r = sw
+        .post(
+            &format!("{loan_path}/non-return"),
+            &[("non_return_note", "niet meer bereikbaar")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = sw.get(&r.location).await;
+    assert!(page.body.contains("Genoteerd als niet teruggebracht."));
+    let api = app.get(&loan_path, &app.admin_token).await;
+    assert_eq!(api.body["status"], "closed");
+    let charges = api.body["charges"].as_array().expect("charges").clone();
+    assert_eq!(charges.len(), 2, "{}", api.body);
+    for c in &charges {
+        assert_eq!(c["kind"], "non_return");
+        assert_eq!(c["status"], "open");
+        assert_eq!(c["amount_cents"], 20000);
+    }
+    let (paid, waived) = (s(&charges[0]["id"]), s(&charges[1]["id"]));
+    // The charges are on the page; the social worker may take a payment but not waive.
+    assert!(page.body.contains("€"), "{}", page.body);
+    assert!(page.body.contains(&format!("/charges/{paid}/pay")));
+    assert!(!page.body.contains(&format!("/charges/{waived}/waive")));
+    let before = app.row_counts();
+    let r = sw
+        .post(
+            &format!("{loan_path}/charges/{waived}/waive"),
+            &[(format!("reason-{waived}").as_str(), "geen inkomen")],
+        )
+        .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(app.row_counts(), before, "nothing changed");
+
+    // A payment without a method comes back with the reason.
+    let r = sw
+        .post(
+            &format!("{loan_path}/charges/{paid}/pay"),
+            &[(format!("amount-{paid}").as_str(), "20000")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains(&format!("id=\"f-pay-{paid}\"")));
+    let r = sw
+        .post(
+            &format!("{loan_path}/charges/{paid}/pay"),
+            &[
+                (format!("amount-{paid}").as_str(), "20000"),
+                (format!("method-{paid}").as_str(), "cash"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.location, format!("{loan_path}?done=paid"));
+
+    // The coordinator sees the waive form and waives the other charge, with a reason.
+    let mut coord = signed_in(&app, &office, "Koen Claes", "coordinator").await;
+    let page = coord.get(&loan_path).await;
+    assert!(page.body.contains(&format!("/charges/{waived}/waive")));
+    let r = coord
+        .post(&format!("{loan_path}/charges/{waived}/waive"), &[])
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let r = coord
+        .post(
+            &format!("{loan_path}/charges/{waived}/waive"),
+            &[(format!("reason-{waived}").as_str(), "geen inkomen")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let api = app.get(&loan_path, &app.admin_token).await;
+    let status_of = |id: &str| {
+        api.body["charges"]
+            .as_array()
+            .expect("charges")
+            .iter()
+            .find(|c| c["id"] == json!(id))
+            .map(|c| c["status"].clone())
+            .expect("the charge")
+    };
+    assert_eq!(status_of(&paid), "paid", "{}", api.body);
+    assert_eq!(status_of(&waived), "waived", "{}", api.body);
+}
+dual_test!(a_non_return_raises_charges_paid_by_staff_and_waived_by_a_coordinator);
+
+async fn a_loan_is_extended_up_to_the_programme_end(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, coordinator) = app.user_in_new_org("coordinator", "lending_service").await;
+    let prog_end = today().checked_add_months(Months::new(24)).expect("date");
+    let prog = crate::loans::programme(&app, &coordinator, prog_end).await;
+    let ready = crate::loans::ready_devices(&app, "laptop", 1).await;
+    let office = welfare_office(&app).await;
+    let loan_end = today().checked_add_months(Months::new(6)).expect("date");
+    let loan = api_loan(&app, &office, &prog, &ready, today(), loan_end).await;
+    let mut sw = signed_in(&app, &office, "Sofie Peeters", "social_worker").await;
+    let loan_path = format!("/loans/{loan}");
+    let r = sw.post(&format!("{loan_path}/extend"), &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = sw.get(&r.location).await;
+    assert!(page.body.contains("De uitlening is verlengd."));
+    let api = app.get(&loan_path, &app.admin_token).await;
+    let extended = s(&api.body["end_date"]);
+    assert!(extended > loan_end.to_string(), "{extended}");
+    // Extended again until it reaches the programme's end; then the page says why not.
+    let mut last = extended;
+    for _ in 0..10 {
+        let r = sw.post(&format!("{loan_path}/extend"), &[]).await;
+        let now = s(&app.get(&loan_path, &app.admin_token).await.body["end_date"]);
+        if r.status == 303 {
+            assert!(now > last, "{now} after {last}");
+            last = now;
+            continue;
+        }
+        assert!(r.status == 409 || r.status == 422, "{}", r.body);
+        assert!(r.body.contains("id=\"f-extend\""), "{}", r.body);
+        assert_eq!(now, last, "nothing changed");
+        assert_eq!(now, prog_end.to_string());
+        return;
+    }
+    panic!("the extensions never reached the programme's end");
+}
+dual_test!(a_loan_is_extended_up_to_the_programme_end);
+
+async fn a_coordinator_filters_today_by_office(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, coordinator) = app.user_in_new_org("coordinator", "lending_service").await;
+    let end = today().checked_add_months(Months::new(24)).expect("date");
+    let prog = crate::loans::programme(&app, &coordinator, end).await;
+    let ready = crate::loans::ready_devices(&app, "laptop", 2).await;
+    let (office, other_office) = (welfare_office(&app).await, welfare_office(&app).await);
+    let mut sw = signed_in(&app, &office, "Sofie Peeters", "social_worker").await;
+    let fatima = register(&mut sw, "Fatima El Amrani").await;
+    let mine = draft(&mut sw, &fatima, &prog, &s(&ready[0]["asset_tag"])).await;
+    let mut other = signed_in(&app, &other_office, "Els Elders", "social_worker").await;
+    let jan = register(&mut other, "Jan Peeters").await;
+    let theirs = draft(&mut other, &jan, &prog, &s(&ready[1]["asset_tag"])).await;
+    let mut coord = signed_in(&app, &office, "Koen Claes", "coordinator").await;
+    let all = coord.get("/loans").await;
+    assert!(all.body.contains(&format!("/loans/{mine}")), "{}", all.body);
+    assert!(all.body.contains(&format!("/loans/{theirs}")));
+    assert!(
+        all.body.contains(&format!("value=\"{other_office}\"")),
+        "the offices to choose"
+    );
+    let only = coord.get(&format!("/loans?office_id={other_office}")).await;
+    assert_eq!(only.status, 200);
+    assert!(only.body.contains(&format!("/loans/{theirs}")));
+    assert!(!only.body.contains(&format!("/loans/{mine}")));
+    assert!(only
+        .body
+        .contains(&format!("value=\"{other_office}\" selected")));
+    // A social worker has no choice: only their office, whatever the address asks.
+    let asked = sw.get(&format!("/loans?office_id={other_office}")).await;
+    assert!(!asked.body.contains(&format!("/loans/{theirs}")));
+    assert!(!asked.body.contains("f-office_id"));
+}
+dual_test!(a_coordinator_filters_today_by_office);
+
+async fn a_possible_duplicate_is_shown_before_registering_someone_else(b: Backend) {
+    let app = spawn_app(b).await;
+    let office = welfare_office(&app).await;
+    let mut sw = signed_in(&app, &office, "Sofie Peeters", "social_worker").await;
+    let first = register(&mut sw, "Fatima El Amrani").await;
+    let before = app.row_counts();
+    let form = [
+        ("name", "fatima el amrani"),
+        ("date_of_birth", "12-04-1980"),
+        ("language", "fr"),
+        ("address", "Sleepstraat 9, 9000 Gent"),
+    ];
+    let r = sw.post("/loans/people/register", &form).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(
+        r.body.contains(&format!("/loans/people/{first}")),
+        "the match is shown"
+    );
+    assert!(r.body.contains("id=\"f-confirm_new-error\""), "{}", r.body);
+    assert!(r.body.contains("Sleepstraat 9"), "typed values kept");
+    assert_eq!(app.row_counts(), before, "nobody registered");
+    // It is someone else: registered anyway, as a new person.
+    let mut confirmed = form.to_vec();
+    confirmed.push(("confirm_new", "yes"));
+    let r = sw.post("/loans/people/register", &confirmed).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let second = id_in(&r.location, "/loans/people/");
+    assert_ne!(second, first);
+    let api = app
+        .get(&format!("/borrowers/{second}"), &app.admin_token)
+        .await;
+    api.assert_status(200);
+    assert_eq!(api.body["language"], "fr");
+    assert_eq!(api.body["address"], "Sleepstraat 9, 9000 Gent");
+}
+dual_test!(a_possible_duplicate_is_shown_before_registering_someone_else);

@@ -593,11 +593,7 @@ fn signed_or_refused(
         Ok(to) => Ok(see_other(&to)),
         Err(e) => {
             let lang = page.frame.lang;
-            let status = if matches!(e, AppError::Conflict { .. }) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
+            let status = super::refusal_status(&e);
             match errors_of(&e, lang, &|f| f.to_string()) {
                 Some(errors) => {
                     page.frame = page.frame.with_errors(errors);

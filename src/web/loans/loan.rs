@@ -323,11 +323,7 @@ async fn answer<T>(
     match result {
         Ok(_) => Ok(see_other(&format!("/loans/{id}?done={done}"))),
         Err(e) => {
-            let status = if matches!(e, AppError::Conflict { .. }) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
+            let status = super::refusal_status(&e);
             let Some(errors) = errors_of(&e, viewer.lang, field_of) else {
                 return Err(PageError::in_frame(e, &frame));
             };
