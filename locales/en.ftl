@@ -1174,3 +1174,5 @@ web-loan-receipt-button = Sign the return receipt
 web-loan-receipt-attest = I, { $name }, confirm: the person typed their own name and agrees with the return receipt.
 web-loan-receipt-open = Return receipt of { $n }
 web-loan-done-receipt = The return receipt is signed.
+web-loan-field-end-date = Until which date (optional)
+web-loan-field-end-date-hint = Leave empty to extend as far as possible. For example 03-12-2027.

@@ -1174,3 +1174,5 @@ web-loan-receipt-button = Signer l'accusé de réception
 web-loan-receipt-attest = Moi, { $name }, je confirme : la personne a tapé son nom elle-même et est d'accord avec l'accusé de réception.
 web-loan-receipt-open = Accusé de réception du { $n }
 web-loan-done-receipt = L'accusé de réception est signé.
+web-loan-field-end-date = Jusqu'à quelle date (facultatif)
+web-loan-field-end-date-hint = Laissez vide pour prolonger le plus loin possible. Par exemple 03-12-2027.

@@ -1174,3 +1174,5 @@ web-loan-receipt-button = Het ontvangstbewijs tekenen
 web-loan-receipt-attest = Ik, { $name }, bevestig: de persoon heeft de naam zelf getypt en is akkoord met het ontvangstbewijs.
 web-loan-receipt-open = Ontvangstbewijs van { $n }
 web-loan-done-receipt = Het ontvangstbewijs is getekend.
+web-loan-field-end-date = Tot welke datum (niet verplicht)
+web-loan-field-end-date-hint = Leeg laten om zo ver mogelijk te verlengen. Bijvoorbeeld 03-12-2027.

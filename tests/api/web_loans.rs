@@ -757,6 +757,30 @@ async fn a_loan_is_extended_up_to_the_programme_end(b: Backend) {
         .await
         .0;
     let loan_path = format!("/loans/{loan}");
+    // A chosen date: one that cannot be read comes back with the reason, nothing changed.
+    let r = sw
+        .submit(
+            &format!("{loan_path}/extend"),
+            &[("end_date", "31-02-2027")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"f-end_date-error\""), "{}", r.body);
+    assert!(r.body.contains("value=\"31-02-2027\""), "typed value kept");
+    let api = app.get(&loan_path, &app.admin_token).await;
+    assert_eq!(api.body["end_date"], json!(loan_end));
+    let chosen = loan_end.checked_add_months(Months::new(1)).expect("date");
+    let r = sw
+        .submit(
+            &format!("{loan_path}/extend"),
+            &[("end_date", &chosen.format("%d-%m-%Y").to_string())],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let api = app.get(&loan_path, &app.admin_token).await;
+    assert_eq!(api.body["end_date"], json!(chosen));
+    // Then as far as an extension goes.
+    let loan_end = chosen;
     let r = sw.submit(&format!("{loan_path}/extend"), &[]).await;
     assert_eq!(r.status, 303, "{}", r.body);
     let page = sw.get(&r.location()).await;

@@ -406,13 +406,35 @@ pub async fn extend_submit(
 ) -> Result<HttpResponse, PageError> {
     let Posted { viewer, form } = posted;
     let lid = loan_id(&id, &loan_frame(&viewer, &id))?;
+    // A chosen end date, or (left empty) as far as the domain's extension goes.
+    let raw = value(&form, "end_date");
+    let end_date = if raw.is_empty() {
+        None
+    } else if let Some(d) = super::people::parse_day(&raw) {
+        Some(d)
+    } else {
+        let errors = FormErrors::one("end_date", text(viewer.lang, "web-loan-date-format"));
+        return refused(
+            &state,
+            &viewer,
+            &id,
+            form,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+        )
+        .await;
+    };
     let caller = viewer.caller.clone();
     let result = state
         .db
-        .write(move |conn| loans::extend(conn, &caller, &lid, None))
+        .write(move |conn| loans::extend(conn, &caller, &lid, end_date))
         .await;
-    answer(&state, &viewer, &id, form, result, "extended", &|_| {
-        "extend".to_string()
+    answer(&state, &viewer, &id, form, result, "extended", &|f| {
+        if f == "end_date" {
+            "end_date".to_string()
+        } else {
+            "extend".to_string()
+        }
     })
     .await
 }
