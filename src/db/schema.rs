@@ -516,3 +516,25 @@ diesel::table! {
 diesel::joinable!(sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(sessions, users);
 diesel::allow_tables_to_appear_in_same_query!(invitations, users);
+
+// The return receipts signed on the screen, with their PDF (issue 14).
+diesel::table! {
+    loan_return_receipts (id) {
+        id -> Text,
+        loan_id -> Text,
+        loan_device_ids -> Text,
+        borrower_kind -> Text,
+        borrower_mark -> Text,
+        social_worker_kind -> Text,
+        social_worker_mark -> Text,
+        attested_by -> Nullable<Text>,
+        pdf -> Binary,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        signed_by -> Text,
+        signed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(loan_return_receipts -> loans (loan_id));
+diesel::allow_tables_to_appear_in_same_query!(loan_return_receipts, loans);

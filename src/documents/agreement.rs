@@ -99,8 +99,8 @@ pub struct AgreementData {
     pub signed_on: Option<NaiveDate>,
 }
 
-const BODY: Style = Style::regular(10.5);
-const BODY_BOLD: Style = Style::bold(10.5);
+pub(super) const BODY: Style = Style::regular(10.5);
+pub(super) const BODY_BOLD: Style = Style::bold(10.5);
 const HEADING: Style = Style::bold(11.5);
 const QR_SIZE: f32 = 20.0 * MM;
 const BLANK: &str = "..............................";
@@ -318,7 +318,14 @@ fn agreement_pdf(
     }
 
     // 9. Signatures, kept together.
-    signatures(&mut l, &t, data, marks)?;
+    let signers = Signers {
+        lang,
+        place: data.place.as_deref(),
+        signed_on: data.signed_on,
+        borrower_name: &data.borrower_name,
+        social_worker_name: &data.social_worker_name,
+    };
+    signatures(&mut l, &t, &signers, marks)?;
 
     l.finish(|page, pages| {
         let (p, n) = (page.to_string(), pages.to_string());
@@ -394,7 +401,7 @@ fn join_address(name: &str, address: Option<&str>) -> String {
 }
 
 /// A section heading, kept on the same page as at least two lines of what follows.
-fn heading(l: &mut Layout, text: &str) -> Result<(), DocumentError> {
+pub(super) fn heading(l: &mut Layout, text: &str) -> Result<(), DocumentError> {
     l.gap(6.0);
     l.ensure(HEADING.leading() + 2.0 * BODY.leading())?;
     let baseline = l.y - HEADING.size;
@@ -404,7 +411,12 @@ fn heading(l: &mut Layout, text: &str) -> Result<(), DocumentError> {
 }
 
 /// A bold label in a fixed-width column with a wrapped value next to it.
-fn labelled(l: &mut Layout, label: &str, value: &str, label_w: f32) -> Result<(), DocumentError> {
+pub(super) fn labelled(
+    l: &mut Layout,
+    label: &str,
+    value: &str,
+    label_w: f32,
+) -> Result<(), DocumentError> {
     let lines = l.wrap(value, BODY, CONTENT_W - label_w);
     let labels = l.wrap(label, BODY_BOLD, label_w - 2.0 * MM);
     let rows = lines.len().max(labels.len());
@@ -416,16 +428,28 @@ fn labelled(l: &mut Layout, label: &str, value: &str, label_w: f32) -> Result<()
     Ok(())
 }
 
-fn signatures(
+/// Who signs a document, where and when (the agreement, the return receipt).
+pub(super) struct Signers<'a> {
+    pub lang: Lang,
+    /// Place of signing; a blank to fill in by hand when absent.
+    pub place: Option<&'a str>,
+    /// Date of signing; a blank to fill in by hand when absent.
+    pub signed_on: Option<NaiveDate>,
+    pub borrower_name: &'a str,
+    pub social_worker_name: &'a str,
+}
+
+/// The signature boxes of the borrower and the social worker, kept together, with the marks
+/// made on the screen drawn in them. The wording is the document's `signatures.*` texts.
+pub(super) fn signatures(
     l: &mut Layout,
     t: &Texts,
-    data: &AgreementData,
+    data: &Signers,
     marks: Option<&SignedMarks>,
 ) -> Result<(), DocumentError> {
     let lang = data.lang;
     let place = data
         .place
-        .as_deref()
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .unwrap_or(BLANK);
@@ -441,11 +465,8 @@ fn signatures(
     let box_w = (CONTENT_W - 6.0 * MM) / 2.0;
     let inner_w = box_w - 4.0 * MM;
     let blocks = [
-        (t.get("signatures.borrower")?, data.borrower_name.as_str()),
-        (
-            t.get("signatures.social_worker")?,
-            data.social_worker_name.as_str(),
-        ),
+        (t.get("signatures.borrower")?, data.borrower_name),
+        (t.get("signatures.social_worker")?, data.social_worker_name),
     ];
     let mut wrapped = Vec::with_capacity(2);
     for (role, name) in blocks {

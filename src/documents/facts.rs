@@ -20,7 +20,7 @@ use crate::error::{AppError, AppResult};
 use super::format::non_empty;
 use super::{
     texts, AgreementData, AgreementDevice, BookingConfirmationData, BookingLine, DocumentError,
-    Lang, Party, PickListData, PickListItem, Words,
+    Lang, Party, PickListData, PickListItem, ReturnReceiptData, ReturnedItem, Words,
 };
 
 fn internal(e: DocumentError) -> AppError {
@@ -130,6 +130,64 @@ pub fn agreement(
         checkpoints: facts.detail.checkpoints.iter().map(|c| c.due_on).collect(),
         place: loan.signed_place.clone(),
         signed_on: loan.signed_on,
+    })
+}
+
+/// Everything the return receipt of `loan_id` prints for the loan's devices `covered` (ids of
+/// its loan devices), in the borrower's language, received by `received_by` at `place` today.
+pub fn return_receipt(
+    conn: &mut DbConn,
+    caller: &Caller,
+    loan_id: &str,
+    covered: &[String],
+    received_by: &str,
+    place: &str,
+) -> AppResult<ReturnReceiptData> {
+    let facts = loans::agreement_facts(conn, caller, loan_id)?;
+    let lang = lang_of(facts.borrower.language);
+    let words = Words::new(lang).map_err(internal)?;
+    let back: Vec<_> = facts
+        .detail
+        .devices
+        .iter()
+        .filter(|(ld, _)| covered.contains(&ld.id))
+        .collect();
+    let owners = owners(conn, back.iter().map(|(_, d)| d))?;
+    let borrower_name = if facts.borrower.anonymised_at.is_some() {
+        words.anonymised_person().map_err(internal)?.to_string()
+    } else {
+        facts.borrower.name.clone()
+    };
+    let mut devices = Vec::with_capacity(back.len());
+    for (ld, d) in &back {
+        devices.push(ReturnedItem {
+            kind: words.kind(d.kind, d.subtype.as_deref()).map_err(internal)?,
+            brand: d.brand.clone(),
+            model: d.model.clone(),
+            asset_tag: d.asset_tag.clone(),
+            condition: ld.return_condition.clone().unwrap_or_default(),
+            accessories_back: ld
+                .accessories_back
+                .as_deref()
+                .map(loans::parse_list)
+                .unwrap_or_default(),
+        });
+    }
+    let today = crate::db::today();
+    Ok(ReturnReceiptData {
+        lang,
+        agreement_number: facts.detail.loan.number.clone(),
+        lender: owner_party(&owners),
+        borrower_name,
+        social_worker_name: received_by.to_string(),
+        returned_on: back
+            .iter()
+            .filter_map(|(ld, _)| ld.returned_on)
+            .max()
+            .unwrap_or(today),
+        devices,
+        place: Some(place.to_string()).filter(|p| !p.is_empty()),
+        signed_on: Some(today),
     })
 }
 

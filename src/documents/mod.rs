@@ -12,6 +12,7 @@ mod booking;
 mod certificate;
 pub mod facts;
 mod format;
+mod receipt;
 mod render;
 mod texts;
 mod words;
@@ -29,6 +30,7 @@ pub use certificate::{
     CertificateTotals, Destination, Outcome, Verification,
 };
 pub use format::{format_date, format_money};
+pub use receipt::{return_receipt_pdf, ReturnReceiptData, ReturnedItem};
 pub use words::Words;
 
 /// Language of a document (the languages of [`crate::i18n`]).

@@ -21,6 +21,11 @@ pub(crate) fn agreement(lang: Lang) -> Result<Texts, DocumentError> {
     Ok(Texts::new(lang, "agreement"))
 }
 
+/// The return receipt's wording in `lang`.
+pub(crate) fn receipt(lang: Lang) -> Result<Texts, DocumentError> {
+    Ok(Texts::new(lang, "receipt"))
+}
+
 /// The certificate wording in `lang`.
 pub(crate) fn certificate(lang: Lang) -> Result<Texts, DocumentError> {
     Ok(Texts::new(lang, "certificate"))
@@ -73,6 +78,7 @@ mod tests {
             ("agreement-", crate::documents::agreement::PLACEHOLDERS),
             ("booking-", crate::documents::booking::PLACEHOLDERS),
             ("certificate-", crate::documents::certificate::PLACEHOLDERS),
+            ("receipt-", crate::documents::receipt::PLACEHOLDERS),
             ("kind-", &[]),
             ("subtype-", &[]),
             ("person-", &[]),

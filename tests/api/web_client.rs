@@ -182,3 +182,50 @@ pub async fn signed_in_as<'a>(
     assert!(b.session().is_some(), "signed in by the link");
     (b, id)
 }
+
+/// A download as read (a PDF is not text): status, headers and bytes.
+pub struct Download {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub bytes: Vec<u8>,
+}
+
+impl Download {
+    pub fn content_type(&self) -> String {
+        self.headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    }
+}
+
+impl Browser<'_> {
+    /// Posts a form as the page's form does: with the session's CSRF token, read from the
+    /// start page's frame first.
+    pub async fn submit(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let token = self.get("/").await.csrf();
+        let mut fields: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
+        fields.extend_from_slice(form);
+        self.post(path, &fields).await
+    }
+
+    /// Downloads a file (a PDF) with the session's cookies.
+    pub async fn download(&mut self, path: &str) -> Download {
+        let res = self
+            .client
+            .get(self.app.url(path))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .expect("sent");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.bytes().await.expect("body").to_vec();
+        Download {
+            status,
+            headers,
+            bytes,
+        }
+    }
+}

@@ -287,6 +287,22 @@ async fn the_loan_desk_on_a_tablet(b: Backend) {
         .await
         .contains("De terugname is opgeslagen."));
     page_is_fit(&tablet, "loans-returned").await;
+    // The return receipt, signed on the screen the same way.
+    tablet
+        .find(&format!("main a[href='/loans/{loan}/return-receipt']"))
+        .await
+        .click()
+        .await;
+    tablet
+        .wait_for_path(&format!("/loans/{loan}/return-receipt"))
+        .await;
+    page_is_fit(&tablet, "loans-receipt-sign").await;
+    draw(&tablet, "canvas[data-into='borrower_strokes']").await;
+    draw(&tablet, "canvas[data-into='social_worker_strokes']").await;
+    submit(&tablet, "/return-receipt").await;
+    let text = tablet.page_text().await;
+    assert!(text.contains("Het ontvangstbewijs is getekend."), "{text}");
+    page_is_fit(&tablet, "loans-receipt-signed").await;
 
     // A second loan, signed by keyboard only: typed names and the attestation.
     let second = lend(&tablet, &app, &person, &tags[1], "typed").await;

@@ -14,6 +14,7 @@
 //! | `returns.rs` | returns and non-returns |
 //! | `charges.rs` | paying and waiving charges, purchases |
 //! | `worklists.rs` | due and overdue checkpoints, ending and overdue loans |
+//! | `receipts.rs` | the return receipt signed on the screen (the marks as in `signatures.rs`) |
 //! | `queries.rs` | one loan, the list, the agreement's facts, a borrower's loans |
 //!
 //! Every entry point takes the caller and authorises there (policy and office visibility);
@@ -35,6 +36,7 @@ pub mod charges;
 pub mod checkpoints;
 pub mod drafting;
 pub mod queries;
+pub mod receipts;
 pub mod returns;
 pub mod schedule;
 pub mod signatures;

@@ -93,7 +93,7 @@ pub fn parse_strokes(text: &str) -> Option<Vec<Vec<(u32, u32)>>> {
     Some(strokes)
 }
 
-enum Read {
+pub(super) enum Read {
     Drawn(Vec<Vec<(u32, u32)>>),
     Typed(String),
 }
@@ -180,6 +180,77 @@ fn for_pdf(r: &Read, note: String) -> SignatureMark {
     }
 }
 
+/// Reads both marks of a screen signing and checks them against the names printed on the
+/// paper: a typed name must be the full name, and a borrower's typed name needs the social
+/// worker's attestation. The same rules for the agreement and for the return receipt. Each
+/// refusal is pushed onto `errors`; `None` when one of the marks is refused.
+pub(super) fn check_marks(
+    s: &ScreenSigning,
+    borrower_name: &str,
+    social_worker_name: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<(Read, Read)> {
+    let borrower = read_mark(&s.borrower, "borrower", errors);
+    let worker = read_mark(&s.social_worker, "social_worker", errors);
+    if let Some(Read::Typed(name)) = &borrower {
+        if name_key(name) != name_key(borrower_name) {
+            errors.push(FieldError::new(
+                "borrower_typed",
+                "type the full name as it is on the agreement",
+            ));
+        }
+        if !s.attested {
+            errors.push(FieldError::new(
+                "attested",
+                "the social worker confirms that the person typed their own name",
+            ));
+        }
+    }
+    if let Some(Read::Typed(name)) = &worker {
+        if name_key(name) != name_key(social_worker_name) {
+            errors.push(FieldError::new(
+                "social_worker_typed",
+                "type the full name as it is on the agreement",
+            ));
+        }
+    }
+    borrower.zip(worker)
+}
+
+/// The marks as a document draws them, in the borrower's language: a typed name carries the
+/// sentence that says who typed it and who attested it.
+pub(super) fn marks_for_pdf(
+    lang: i18n::Lang,
+    borrower: &Read,
+    worker: &Read,
+    borrower_name: &str,
+    social_worker_name: &str,
+) -> SignedMarks {
+    let typed_note = i18n::text(
+        lang,
+        "web-loan-pdf-typed",
+        &[("name", borrower_name), ("m", social_worker_name)],
+    )
+    .map(|t| t.into_owned())
+    .unwrap_or_default();
+    SignedMarks {
+        borrower: for_pdf(borrower, typed_note),
+        social_worker: for_pdf(
+            worker,
+            i18n::text(lang, "web-loan-pdf-typed-self", &[])
+                .map(|t| t.into_owned())
+                .unwrap_or_default(),
+        ),
+    }
+}
+
+/// The stored form of both marks: (borrower kind, mark, social worker kind, mark).
+pub(super) fn stored_marks(borrower: &Read, worker: &Read) -> (String, String, String, String) {
+    let (bk, bm) = stored(borrower);
+    let (wk, wm) = stored(worker);
+    (bk, bm, wk, wm)
+}
+
 /// Signs a draft on the screen: checks both marks (and the attestation of a typed name), signs
 /// the loan through [`sign`] (the devices are handed over), renders the signed agreement in the
 /// borrower's language with both signatures and stores it with its SHA-256. Every refusal of
@@ -194,30 +265,12 @@ pub fn sign_on_screen(
     caller.require(Perm::ManageLoans)?;
     let before = agreement_facts_of(conn, caller, id)?;
     let mut errors = Vec::new();
-    let borrower = read_mark(&s.borrower, "borrower", &mut errors);
-    let worker = read_mark(&s.social_worker, "social_worker", &mut errors);
-    if let Some(Read::Typed(name)) = &borrower {
-        if name_key(name) != name_key(&before.borrower.name) {
-            errors.push(FieldError::new(
-                "borrower_typed",
-                "type the full name as it is on the agreement",
-            ));
-        }
-        if !s.attested {
-            errors.push(FieldError::new(
-                "attested",
-                "the social worker confirms that the person typed their own name",
-            ));
-        }
-    }
-    if let Some(Read::Typed(name)) = &worker {
-        if name_key(name) != name_key(&before.social_worker_name) {
-            errors.push(FieldError::new(
-                "social_worker_typed",
-                "type the full name as it is on the agreement",
-            ));
-        }
-    }
+    let marks = check_marks(
+        &s,
+        &before.borrower.name,
+        &before.social_worker_name,
+        &mut errors,
+    );
     let signed = sign(
         conn,
         caller,
@@ -239,33 +292,21 @@ pub fn sign_on_screen(
         Err(e) if errors.is_empty() => return Err(e),
         Err(_) => return Err(AppError::invalid_fields(errors)),
     };
-    let (Some(borrower), Some(worker)) = (borrower, worker) else {
+    let Some((borrower, worker)) = marks else {
         return Err(AppError::internal("a signature missing after the checks"));
     };
     let data = facts::agreement(conn, caller, id.as_str(), base_url)?;
-    let lang = data.lang;
-    let typed_note = |who: &str| {
-        i18n::text(
-            lang,
-            "web-loan-pdf-typed",
-            &[("name", who), ("m", &data.social_worker_name)],
-        )
-        .map(|t| t.into_owned())
-        .unwrap_or_default()
-    };
-    let marks = SignedMarks {
-        borrower: for_pdf(&borrower, typed_note(&data.borrower_name)),
-        social_worker: for_pdf(
-            &worker,
-            i18n::text(lang, "web-loan-pdf-typed-self", &[])
-                .map(|t| t.into_owned())
-                .unwrap_or_default(),
-        ),
-    };
+    let marks = marks_for_pdf(
+        data.lang,
+        &borrower,
+        &worker,
+        &data.borrower_name,
+        &data.social_worker_name,
+    );
     let pdf = signed_agreement_pdf(&data, &marks)
         .map_err(|e| AppError::internal(format!("signed agreement PDF: {e}")))?;
-    let (borrower_kind, borrower_mark) = stored(&borrower);
-    let (social_worker_kind, social_worker_mark) = stored(&worker);
+    let (borrower_kind, borrower_mark, social_worker_kind, social_worker_mark) =
+        stored_marks(&borrower, &worker);
     let row = SignatureRow {
         loan_id: detail.loan.id.clone(),
         attested_by: (borrower_kind == "typed").then(|| caller.user_id.clone()),
@@ -305,13 +346,13 @@ pub fn has_signed_pdf(conn: &mut DbConn, loan_id: &str) -> AppResult<bool> {
     Ok(n > 0)
 }
 
-/// Deletes the signatures of these loans (anonymisation): the signed paper identifies the
-/// person. Returns how many were deleted.
+/// Deletes the signatures of these loans, of their agreements and of their return receipts
+/// (anonymisation): the signed papers identify the person. Returns how many were deleted.
 pub fn erase(conn: &mut DbConn, loan_ids: &[String]) -> AppResult<usize> {
-    Ok(
+    let agreements =
         diesel::delete(loan_signatures::table.filter(loan_signatures::loan_id.eq_any(loan_ids)))
-            .execute(conn)?,
-    )
+            .execute(conn)?;
+    Ok(agreements + super::receipts::erase(conn, loan_ids)?)
 }
 
 #[cfg(test)]

@@ -456,6 +456,10 @@ pub fn pdf_response(pdf: Vec<u8>, number: &str) -> HttpResponse {
 #[template(path = "loans/sign.html")]
 pub struct SignPage {
     pub frame: Frame,
+    /// Where the form goes: the agreement's signing or the return receipt's.
+    pub action: String,
+    /// The return receipt is signed (not the agreement).
+    pub receipt: bool,
     pub loan_id: String,
     pub number: String,
     pub borrower_name: String,
@@ -469,13 +473,68 @@ pub struct SignPage {
 }
 crate::page!(SignPage);
 
-async fn sign_page_for(
+/// What a signing page shows besides the form's values.
+struct Signing {
+    receipt: bool,
+    loan_id: String,
+    number: String,
+    borrower_name: String,
+    social_worker_name: String,
+    lang: Lang,
+    office: String,
+}
+
+/// The signing page of the agreement or of the return receipt, in the person's language, with
+/// the values of a refused form.
+fn signing_page(viewer: &Viewer, s: Signing, v: Option<&Values>) -> SignPage {
+    let (path, title) = if s.receipt {
+        (
+            format!("/loans/{}/return-receipt", s.loan_id),
+            "web-loan-receipt-title",
+        )
+    } else {
+        (
+            format!("/loans/{}/signing", s.loan_id),
+            "web-loan-sign-title",
+        )
+    };
+    let frame = borrower_frame(viewer, &path, title, s.lang);
+    let empty = Values::new();
+    let v = v.unwrap_or(&empty);
+    let place = match v.get("place") {
+        Some(p) => p.trim().to_string(),
+        None => s.office,
+    };
+    SignPage {
+        action: path,
+        receipt: s.receipt,
+        loan_id: s.loan_id,
+        number: s.number,
+        borrower_name: s.borrower_name,
+        social_worker_name: s.social_worker_name,
+        borrower_strokes: value(v, "borrower_strokes"),
+        borrower_typed: value(v, "borrower_typed"),
+        social_worker_strokes: value(v, "social_worker_strokes"),
+        social_worker_typed: value(v, "social_worker_typed"),
+        attested: v.contains_key("attested"),
+        place,
+        frame,
+    }
+}
+
+/// The facts of a signing page: the loan's agreement facts; the social worker who signs is
+/// the loan's (the agreement) or the one receiving the devices, the viewer (the receipt).
+async fn signing_facts(
     state: &AppState,
     viewer: &Viewer,
     id: &str,
-    v: Option<&Values>,
-) -> Result<SignPage, PageError> {
-    let path = format!("/loans/{id}/signing");
+    receipt: bool,
+) -> Result<Signing, PageError> {
+    let path = if receipt {
+        format!("/loans/{id}/return-receipt")
+    } else {
+        format!("/loans/{id}/signing")
+    };
     let frame = Frame::signed_in(viewer, &path, "web-loan-sign-title");
     let lid = crate::api::parse_id(id, "The loan")
         .map(LoanId::from)
@@ -485,80 +544,56 @@ async fn sign_page_for(
         .require(crate::auth::Perm::ManageLoans)
         .in_frame(&frame)?;
     let caller = viewer.caller.clone();
-    let f = state
+    let (f, me) = state
         .db
-        .read(move |conn| loans::queries::agreement_facts_of(conn, &caller, &lid))
+        .read(move |conn| {
+            let f = loans::queries::agreement_facts_of(conn, &caller, &lid)?;
+            let me = if receipt {
+                Some(loans::receipts::receiver_name(conn, &caller)?)
+            } else {
+                None
+            };
+            Ok((f, me))
+        })
         .await
         .in_frame(&frame)?;
-    let lang = lang_of(f.borrower.language);
-    let frame = borrower_frame(viewer, &path, "web-loan-sign-title", lang);
-    let empty = Values::new();
-    let v = v.unwrap_or(&empty);
-    let place = match v.get("place") {
-        Some(p) => p.trim().to_string(),
-        None => f.office.name.clone(),
-    };
-    Ok(SignPage {
+    Ok(Signing {
+        receipt,
         loan_id: f.detail.loan.id.clone(),
         number: f.detail.loan.number.clone(),
         borrower_name: f.borrower.name.clone(),
-        social_worker_name: f.social_worker_name.clone(),
-        borrower_strokes: value(v, "borrower_strokes"),
-        borrower_typed: value(v, "borrower_typed"),
-        social_worker_strokes: value(v, "social_worker_strokes"),
-        social_worker_typed: value(v, "social_worker_typed"),
-        attested: v.contains_key("attested"),
-        place,
-        frame,
+        social_worker_name: me.unwrap_or(f.social_worker_name),
+        lang: lang_of(f.borrower.language),
+        office: f.office.name,
     })
 }
 
-#[get("/loans/{id}/signing", guard = "super::html")]
-pub async fn sign_page(
-    viewer: Viewer,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let page = sign_page_for(&state, &viewer, &id, None).await?;
-    render(&page)
-}
-
-#[post("/loans/{id}/signing", guard = "super::html")]
-pub async fn sign_submit(
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-    posted: Posted<Values>,
-) -> Result<HttpResponse, PageError> {
-    let Posted { viewer, form } = posted;
-    let mut page = sign_page_for(&state, &viewer, &id, Some(&form)).await?;
-    let lid = LoanId::from(id.as_str());
-    let s = ScreenSigning {
+/// The marks and the place as the signing form sends them.
+fn screen_signing(form: &Values) -> ScreenSigning {
+    ScreenSigning {
         borrower: MarkInput {
-            strokes: value(&form, "borrower_strokes"),
-            typed_name: value(&form, "borrower_typed"),
+            strokes: value(form, "borrower_strokes"),
+            typed_name: value(form, "borrower_typed"),
         },
         social_worker: MarkInput {
-            strokes: value(&form, "social_worker_strokes"),
-            typed_name: value(&form, "social_worker_typed"),
+            strokes: value(form, "social_worker_strokes"),
+            typed_name: value(form, "social_worker_typed"),
         },
         attested: form.contains_key("attested"),
-        place: value(&form, "place"),
-    };
-    let caller = viewer.caller.clone();
-    let base = state.config.public_base_url.clone();
-    let result = state
-        .db
-        .write(move |conn| signatures::sign_on_screen(conn, &caller, &lid, s, &base))
-        .await;
+        place: value(form, "place"),
+    }
+}
+
+/// The outcome of a signing form: on to the loan's page, or the form again with the reasons.
+fn signed_or_refused(
+    mut page: SignPage,
+    result: Result<String, AppError>,
+) -> Result<HttpResponse, PageError> {
     match result {
-        Ok(d) => Ok(see_other(&format!("/loans/{}?done=signed", d.loan.id))),
+        Ok(to) => Ok(see_other(&to)),
         Err(e) => {
             let lang = page.frame.lang;
-            let status = if matches!(e, AppError::Conflict { .. }) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
+            let status = super::refusal_status(&e);
             match errors_of(&e, lang, &|f| f.to_string()) {
                 Some(errors) => {
                     page.frame = page.frame.with_errors(errors);
@@ -568,4 +603,66 @@ pub async fn sign_submit(
             }
         }
     }
+}
+
+#[get("/loans/{id}/signing", guard = "super::html")]
+pub async fn sign_page(
+    viewer: Viewer,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let s = signing_facts(&state, &viewer, &id, false).await?;
+    render(&signing_page(&viewer, s, None))
+}
+
+#[post("/loans/{id}/signing", guard = "super::html")]
+pub async fn sign_submit(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    posted: Posted<Values>,
+) -> Result<HttpResponse, PageError> {
+    let Posted { viewer, form } = posted;
+    let s = signing_facts(&state, &viewer, &id, false).await?;
+    let page = signing_page(&viewer, s, Some(&form));
+    let lid = LoanId::from(page.loan_id.as_str());
+    let s = screen_signing(&form);
+    let caller = viewer.caller.clone();
+    let base = state.config.public_base_url.clone();
+    let result = state
+        .db
+        .write(move |conn| signatures::sign_on_screen(conn, &caller, &lid, s, &base))
+        .await
+        .map(|d| format!("/loans/{}?done=signed", d.loan.id));
+    signed_or_refused(page, result)
+}
+
+/// Signing the return receipt, after a return was recorded on the loan's page.
+#[get("/loans/{id}/return-receipt", guard = "super::html")]
+pub async fn receipt_page(
+    viewer: Viewer,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let s = signing_facts(&state, &viewer, &id, true).await?;
+    render(&signing_page(&viewer, s, None))
+}
+
+#[post("/loans/{id}/return-receipt", guard = "super::html")]
+pub async fn receipt_submit(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    posted: Posted<Values>,
+) -> Result<HttpResponse, PageError> {
+    let Posted { viewer, form } = posted;
+    let s = signing_facts(&state, &viewer, &id, true).await?;
+    let page = signing_page(&viewer, s, Some(&form));
+    let lid = LoanId::from(page.loan_id.as_str());
+    let s = screen_signing(&form);
+    let caller = viewer.caller.clone();
+    let result = state
+        .db
+        .write(move |conn| loans::receipts::sign_receipt(conn, &caller, &lid, s))
+        .await
+        .map(|r| format!("/loans/{}?done=receipt", r.loan_id));
+    signed_or_refused(page, result)
 }

@@ -11,11 +11,11 @@ use askama::Template;
 use super::{day, errors_of, money, value, Values};
 use crate::auth::Perm;
 use crate::domain::ids::{ChargeId, LoanId};
-use crate::domain::loans::signatures;
 use crate::domain::loans::{
     self, parse_list, ChargeStatus, LoanDetail, LoanDeviceStatus, LoanStatus, NonReturn, Payment,
     PaymentMethod, RecordCheckpoint, ReturnLoan, ReturnedDevice, Waiver,
 };
+use crate::domain::loans::{receipts, signatures};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::startup::AppState;
@@ -76,6 +76,10 @@ pub struct LoanPage {
     pub checkpoints: Vec<CheckpointLine>,
     pub charges: Vec<ChargeLine>,
     pub signed_pdf: bool,
+    /// Devices came back that are on no signed return receipt yet.
+    pub receipt_due: bool,
+    /// The signed return receipts: (link, label).
+    pub receipts: Vec<(String, String)>,
     pub scan: Option<String>,
     pub may_manage: bool,
     pub may_waive: bool,
@@ -114,7 +118,17 @@ pub const DONE: &[&str] = &[
     "paid",
     "waived",
     "scan",
+    "receipt",
 ];
+
+/// What the loan page shows besides the loan: the borrower's name, whether the agreement
+/// was signed on the screen, the return receipts (and whether one is due).
+pub struct Papers {
+    pub person: String,
+    pub signed: bool,
+    pub receipt_due: bool,
+    pub receipts: Vec<(String, chrono::NaiveDateTime, String)>,
+}
 
 fn loan_frame(viewer: &Viewer, id: &str) -> Frame {
     Frame::signed_in(viewer, &format!("/loans/{id}"), "web-loan-loan-title")
@@ -126,14 +140,7 @@ fn loan_id(raw: &str, frame: &Frame) -> Result<LoanId, PageError> {
         .in_frame(frame)
 }
 
-fn page_of(
-    viewer: &Viewer,
-    frame: Frame,
-    d: LoanDetail,
-    person: String,
-    signed: bool,
-    v: Values,
-) -> LoanPage {
+fn page_of(viewer: &Viewer, frame: Frame, d: LoanDetail, papers: Papers, v: Values) -> LoanPage {
     let lang: Lang = viewer.lang;
     let loan = &d.loan;
     let devices = d
@@ -205,7 +212,7 @@ fn page_of(
         id: loan.id.clone(),
         number: loan.number.clone(),
         borrower_id: loan.borrower_id.clone(),
-        person,
+        person: papers.person,
         status: text(lang, &format!("web-loan-status-{}", loan.status)),
         draft: loan.status == LoanStatus::Draft,
         active: loan.status == LoanStatus::Active,
@@ -214,7 +221,22 @@ fn page_of(
         accessories,
         checkpoints,
         charges,
-        signed_pdf: signed,
+        signed_pdf: papers.signed,
+        receipt_due: papers.receipt_due,
+        receipts: papers
+            .receipts
+            .iter()
+            .map(|(rid, at, _)| {
+                (
+                    format!("/loans/{}/return-receipts/{rid}.pdf", loan.id),
+                    texts(
+                        lang,
+                        "web-loan-receipt-open",
+                        &[("n", &at.format("%d-%m-%Y").to_string())],
+                    ),
+                )
+            })
+            .collect(),
         scan: d.scan.as_ref().map(|(t, _, _, at)| {
             texts(
                 lang,
@@ -243,7 +265,7 @@ async fn load(
 ) -> Result<LoanPage, PageError> {
     let lid = loan_id(id, &frame)?;
     let caller = viewer.caller.clone();
-    let (d, person, signed) = state
+    let (d, papers) = state
         .db
         .read(move |conn| {
             let d = loans::get_detail(conn, &caller, &lid)?;
@@ -253,12 +275,17 @@ async fn load(
                 &crate::domain::ids::BorrowerId::from(d.loan.borrower_id.as_str()),
             )?
             .name;
-            let signed = signatures::has_signed_pdf(conn, &d.loan.id)?;
-            Ok((d, person, signed))
+            let papers = Papers {
+                person,
+                signed: signatures::has_signed_pdf(conn, &d.loan.id)?,
+                receipt_due: !receipts::awaiting(conn, &d.loan.id)?.is_empty(),
+                receipts: receipts::of_loan(conn, &d.loan.id)?,
+            };
+            Ok((d, papers))
         })
         .await
         .in_frame(&frame)?;
-    Ok(page_of(viewer, frame, d, person, signed, v))
+    Ok(page_of(viewer, frame, d, papers, v))
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -296,11 +323,7 @@ async fn answer<T>(
     match result {
         Ok(_) => Ok(see_other(&format!("/loans/{id}?done={done}"))),
         Err(e) => {
-            let status = if matches!(e, AppError::Conflict { .. }) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
+            let status = super::refusal_status(&e);
             let Some(errors) = errors_of(&e, viewer.lang, field_of) else {
                 return Err(PageError::in_frame(e, &frame));
             };
@@ -383,13 +406,35 @@ pub async fn extend_submit(
 ) -> Result<HttpResponse, PageError> {
     let Posted { viewer, form } = posted;
     let lid = loan_id(&id, &loan_frame(&viewer, &id))?;
+    // A chosen end date, or (left empty) as far as the domain's extension goes.
+    let raw = value(&form, "end_date");
+    let end_date = if raw.is_empty() {
+        None
+    } else if let Some(d) = super::people::parse_day(&raw) {
+        Some(d)
+    } else {
+        let errors = FormErrors::one("end_date", text(viewer.lang, "web-loan-date-format"));
+        return refused(
+            &state,
+            &viewer,
+            &id,
+            form,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+        )
+        .await;
+    };
     let caller = viewer.caller.clone();
     let result = state
         .db
-        .write(move |conn| loans::extend(conn, &caller, &lid, None))
+        .write(move |conn| loans::extend(conn, &caller, &lid, end_date))
         .await;
-    answer(&state, &viewer, &id, form, result, "extended", &|_| {
-        "extend".to_string()
+    answer(&state, &viewer, &id, form, result, "extended", &|f| {
+        if f == "end_date" {
+            "end_date".to_string()
+        } else {
+            "extend".to_string()
+        }
     })
     .await
 }
@@ -581,6 +626,33 @@ pub async fn signed_pdf(
         .await
         .in_frame(&frame)?;
     Ok(super::lending::pdf_response(row.pdf, &number))
+}
+
+/// A return receipt signed on the screen, with both signatures.
+#[get("/loans/{id}/return-receipts/{receipt}.pdf")]
+pub async fn receipt_pdf(
+    viewer: Viewer,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    let (id, receipt) = path.into_inner();
+    let frame = loan_frame(&viewer, &id);
+    let lid = loan_id(&id, &frame)?;
+    let rid = crate::api::parse_id(&receipt, "The return receipt").in_frame(&frame)?;
+    let caller = viewer.caller.clone();
+    let (row, number) = state
+        .db
+        .read(move |conn| {
+            let row = receipts::receipt(conn, &caller, &lid, &rid)?;
+            let number = loans::get(conn, &caller, &lid)?.number;
+            Ok((row, number))
+        })
+        .await
+        .in_frame(&frame)?;
+    Ok(super::lending::pdf_response(
+        row.pdf,
+        &format!("{number}-return"),
+    ))
 }
 
 /// The photo or scan of the paper signed by hand.

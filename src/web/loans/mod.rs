@@ -38,6 +38,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(lending::paper_pdf)
         .service(lending::sign_page)
         .service(lending::sign_submit)
+        .service(lending::receipt_page)
+        .service(lending::receipt_submit)
+        .service(loan::receipt_pdf)
         .service(loan::signed_pdf)
         .service(loan::scan_download)
         .service(loan::scan_submit)
@@ -124,6 +127,19 @@ pub fn errors_of(
         }
     }
     Some(errors)
+}
+
+/// The status of a form that comes back refused: 409 for a conflict, 403 for what the
+/// viewer's role may not do, 404 for a record not found, 422 for the form's fields.
+pub fn refusal_status(e: &crate::error::AppError) -> actix_web::http::StatusCode {
+    use crate::error::AppError;
+    use actix_web::http::StatusCode;
+    match e {
+        AppError::Conflict { .. } => StatusCode::CONFLICT,
+        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
 }
 
 /// The domain's reasons (English) that the loan desk shows in the person's language: a part
