@@ -226,7 +226,7 @@ async fn a_school_sees_the_shortage_before_sending_and_another_school_sees_nothi
     let ack = juf.get(&sent.location).await;
     ack.assert(200);
     assert!(
-        ack.body.contains("We hebben uw aanvraag goed ontvangen"),
+        ack.body.contains("We hebben je aanvraag goed ontvangen"),
         "{}",
         ack.body
     );

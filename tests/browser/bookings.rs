@@ -195,7 +195,7 @@ async fn a_school_books_and_the_desk_hands_out_and_takes_back(b: Backend) {
     click_and_wait(&phone, "button[name=step][value=send]").await;
     let text = phone.page_text().await;
     assert!(
-        text.contains("We hebben uw aanvraag goed ontvangen"),
+        text.contains("We hebben je aanvraag goed ontvangen"),
         "{text}"
     );
     page_is_fit(&phone, "book-received").await;
@@ -394,7 +394,7 @@ async fn a_school_books_and_the_desk_hands_out_and_takes_back(b: Backend) {
     assert!(bram
         .page_text()
         .await
-        .contains("We hebben uw aanvraag goed ontvangen"));
+        .contains("We hebben je aanvraag goed ontvangen"));
     page_is_fit(&bram, "book-guideline-received").await;
 }
 dual_test!(a_school_books_and_the_desk_hands_out_and_takes_back);
